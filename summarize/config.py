@@ -1,0 +1,307 @@
+"""Configuration: frozen dataclasses, filled from a pipeline preset (TOML) and overrides.
+
+A preset file maps one-to-one onto :class:`PipelineConfig`: top-level ``name`` and
+``description``, and one table per section (``[translate]``, ``[summarize]``, ``[runtime]``).
+Unknown keys are an error that names the key and the file. Precedence, highest first:
+command-line flag, environment variable (both handled by the CLI), preset file, default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .resources import data_dir
+
+__all__ = [
+    "DEFAULT_PRESET",
+    "DEVICES",
+    "PipelineConfig",
+    "RuntimeConfig",
+    "SummarizeConfig",
+    "TranslateConfig",
+    "list_presets",
+    "load_config",
+]
+
+DEFAULT_PRESET = "default"
+TRANSLATE_ENGINES = ("marian",)
+SUMMARIZE_ENGINES = ("seq2seq", "instruct")
+STRATEGIES = ("pivot", "source")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+DTYPES = ("auto", "float32", "bfloat16", "float16")
+
+DEFAULT_TRANSLATION_MODELS: Mapping[str, str] = {
+    "es-en": "Helsinki-NLP/opus-mt-es-en",
+    "en-es": "Helsinki-NLP/opus-mt-en-es",
+}
+DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
+DEFAULT_SUMMARY_SENTENCES = 3
+DEFAULT_TRANSLATE_BATCH = 16
+DEFAULT_SUMMARIZE_BATCH = 4
+
+
+@dataclass(frozen=True)
+class TranslateConfig:
+    """How articles and summaries are translated.
+
+    Attributes:
+        engine: the translation engine (``marian``).
+        models: model id or local directory per direction (``"es-en"``, ``"en-es"``).
+        batch_size: sentences per model call.
+        num_beams: beam width; ``None`` keeps the model's own generation setting.
+        max_length_ratio: output tokens allowed per input token, the guard against repetition loops.
+        glossary: TSV file of fixed renderings (source term, target term).
+    """
+
+    engine: str = "marian"
+    models: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TRANSLATION_MODELS))
+    batch_size: int = DEFAULT_TRANSLATE_BATCH
+    num_beams: int | None = None
+    max_length_ratio: float = 2.0
+    glossary: str | None = None
+
+
+@dataclass(frozen=True)
+class SummarizeConfig:
+    """How summaries are made.
+
+    Attributes:
+        engine: the summarization engine (``seq2seq`` or ``instruct``).
+        model: model id or local directory (unused by ``extractive``).
+        strategy: ``pivot`` (summarize in English, translate to Spanish) or ``source``
+            (summarize in the article's language, translate the summary).
+        sentences: summary length in sentences.
+        words: summary length in words; when set, it wins over ``sentences``.
+        batch_size: texts per model call.
+        num_beams: beam width; ``None`` keeps the model's own generation setting.
+        prompts: folder of prompt templates (instruct engine); ``None`` uses the shipped ones.
+    """
+
+    engine: str = "seq2seq"
+    model: str = DEFAULT_SUMMARY_MODEL
+    strategy: str = "pivot"
+    sentences: int = DEFAULT_SUMMARY_SENTENCES
+    words: int | None = None
+    batch_size: int = DEFAULT_SUMMARIZE_BATCH
+    num_beams: int | None = None
+    prompts: str | None = None
+
+
+@dataclass(frozen=True)
+class RuntimeConfig:
+    """Where and how models run.
+
+    Attributes:
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
+        dtype: ``auto`` (bf16/fp16 on GPU, fp32 on CPU), ``float32``, ``bfloat16``, ``float16``.
+        threads: CPU threads for model work; ``None`` uses the physical cores.
+    """
+
+    device: str = "auto"
+    dtype: str = "auto"
+    threads: int | None = None
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """A whole pipeline: what a preset file describes."""
+
+    name: str = DEFAULT_PRESET
+    description: str = ""
+    translate: TranslateConfig = field(default_factory=TranslateConfig)
+    summarize: SummarizeConfig = field(default_factory=SummarizeConfig)
+    runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
+    source: str | None = None
+
+    def with_overrides(
+        self,
+        *,
+        device: str | None = None,
+        dtype: str | None = None,
+        threads: int | None = None,
+        batch_size: int | None = None,
+        sentences: int | None = None,
+        words: int | None = None,
+        strategy: str | None = None,
+        glossary: str | None = None,
+    ) -> PipelineConfig:
+        """Return a copy with the given (non-``None``) settings replaced and validated."""
+        runtime = _replace(self.runtime, device=device, dtype=dtype, threads=threads)
+        translate = _replace(self.translate, batch_size=batch_size, glossary=glossary)
+        summarize = _replace(
+            self.summarize, batch_size=batch_size, sentences=sentences, words=words, strategy=strategy
+        )
+        config = dataclasses.replace(self, runtime=runtime, translate=translate, summarize=summarize)
+        _validate(config, where="the command-line options")
+        return config
+
+
+def _replace(obj: Any, **changes: Any) -> Any:
+    return dataclasses.replace(obj, **{k: v for k, v in changes.items() if v is not None})
+
+
+_SECTIONS = {"translate": TranslateConfig, "summarize": SummarizeConfig, "runtime": RuntimeConfig}
+
+
+def list_presets() -> list[str]:
+    """Return the names of the shipped presets, sorted."""
+    return sorted(p.stem for p in data_dir("pipelines").glob("*.toml"))
+
+
+def preset_path(name_or_path: str) -> Path:
+    """Resolve a preset name (``default``) or a path to a ``.toml`` file.
+
+    Raises:
+        ConfigError: when no such preset or file exists.
+    """
+    candidate = Path(name_or_path).expanduser()
+    if candidate.suffix == ".toml" or candidate.is_file():
+        if not candidate.is_file():
+            raise ConfigError(f"pipeline file {name_or_path} does not exist")
+        return candidate
+    shipped = data_dir("pipelines") / f"{name_or_path}.toml"
+    if shipped.is_file():
+        return shipped
+    raise ConfigError(
+        f"unknown pipeline {name_or_path!r}",
+        hint=f"Use one of: {', '.join(list_presets())}, or a path to a .toml file.",
+    )
+
+
+def load_config(name_or_path: str = DEFAULT_PRESET) -> PipelineConfig:
+    """Read a preset by name or path into a :class:`PipelineConfig`.
+
+    Args:
+        name_or_path: a shipped preset's name or a path to a TOML file.
+
+    Returns:
+        The validated configuration.
+
+    Raises:
+        ConfigError: on a missing file, bad TOML, an unknown key or a bad value.
+    """
+    path = preset_path(name_or_path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read pipeline file {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"pipeline file {path} is not valid TOML: {exc}") from exc
+    config = config_from_dict(data, where=str(path))
+    if "name" not in data:
+        config = dataclasses.replace(config, name=path.stem)
+    return dataclasses.replace(config, source=str(path))
+
+
+def config_from_dict(data: Mapping[str, Any], *, where: str = "<dict>") -> PipelineConfig:
+    """Build a :class:`PipelineConfig` from a mapping shaped like a preset file.
+
+    Raises:
+        ConfigError: on an unknown key or a value of the wrong type.
+    """
+    top: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _SECTIONS:
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"[{key}] in {where} must be a table")
+            top[key] = _section(_SECTIONS[key], value, f"[{key}]", where)
+        elif key in ("name", "description"):
+            if not isinstance(value, str):
+                raise ConfigError(f"key {key!r} in {where} must be a string")
+            top[key] = value
+        else:
+            raise ConfigError(
+                f"unknown key {key!r} in {where}",
+                hint=f"Allowed top-level keys: name, description, {', '.join(_SECTIONS)}.",
+            )
+    config = PipelineConfig(**top)
+    _validate(config, where=where)
+    return config
+
+
+def _section(cls: type, values: Mapping[str, Any], label: str, where: str) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    defaults = cls()
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in fields:
+            raise ConfigError(
+                f"unknown key {key!r} in {label} of {where}",
+                hint=f"Allowed keys in {label}: {', '.join(fields)}.",
+            )
+        _check_type(key, value, getattr(defaults, key), fields[key].type, label, where)
+        kwargs[key] = dict(value) if isinstance(value, Mapping) else value
+    return cls(**kwargs)
+
+
+def _check_type(key: str, value: Any, default: Any, annotation: Any, label: str, where: str) -> None:
+    text = str(annotation)
+    if isinstance(default, Mapping) or "Mapping" in text:
+        ok = isinstance(value, Mapping) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        )
+        expected = "a table of strings"
+    elif "float" in text:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        expected = "a number"
+    elif "int" in text:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        expected = "a whole number"
+    else:
+        ok = isinstance(value, str)
+        expected = "a string"
+    if not ok:
+        raise ConfigError(f"{key!r} in {label} of {where} must be {expected}, not {value!r}")
+
+
+def _validate(config: PipelineConfig, *, where: str) -> None:
+    t, s, r = config.translate, config.summarize, config.runtime
+    _choice("engine", t.engine, TRANSLATE_ENGINES, "[translate]", where)
+    _choice("engine", s.engine, SUMMARIZE_ENGINES, "[summarize]", where)
+    _choice("strategy", s.strategy, STRATEGIES, "[summarize]", where)
+    _choice("dtype", r.dtype, DTYPES, "[runtime]", where)
+    if not _valid_device(r.device):
+        raise ConfigError(
+            f"device {r.device!r} in {where} is not valid",
+            hint="Use auto, cpu, cuda, cuda:N (N a GPU index) or mps.",
+        )
+    for name, value in (
+        ("batch_size", t.batch_size),
+        ("batch_size", s.batch_size),
+        ("sentences", s.sentences),
+        ("words", s.words),
+        ("threads", r.threads),
+        ("num_beams", t.num_beams),
+        ("num_beams", s.num_beams),
+    ):
+        if value is not None and value < 1:
+            raise ConfigError(f"{name} in {where} must be at least 1, not {value}")
+    if t.max_length_ratio <= 0:
+        raise ConfigError(f"max_length_ratio in {where} must be positive")
+    if t.engine != "apertium":
+        missing = [d for d in ("es-en", "en-es") if d not in t.models]
+        if missing:
+            raise ConfigError(
+                f"[translate] models in {where} lacks the direction(s) {', '.join(missing)}",
+                hint='Give both, e.g. models = { "es-en" = "...", "en-es" = "..." }.',
+            )
+
+
+def _choice(key: str, value: str, allowed: tuple[str, ...], label: str, where: str) -> None:
+    if value not in allowed:
+        raise ConfigError(
+            f"{key} {value!r} in {label} of {where} is not one of: {', '.join(allowed)}"
+        )
+
+
+def _valid_device(device: str) -> bool:
+    if device in DEVICES:
+        return True
+    head, _, index = device.partition(":")
+    return head == "cuda" and index.isdigit()

@@ -1,0 +1,105 @@
+"""Value objects that flow through the pipeline: sources, documents and results."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Document", "Result", "Source", "Translation", "content_hash"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input as the user named it.
+
+    Attributes:
+        value: a URL, a file path, ``-`` for stdin, or the text itself when ``kind`` is ``text``.
+        kind: ``url``, ``file``, ``stdin`` or ``text``.
+        id: the caller's identifier (batch manifests); defaults to ``value``.
+        lang: a language the caller vouches for (``es``/``en``), skipping detection.
+    """
+
+    value: str
+    kind: str
+    id: str | None = None
+    lang: str | None = None
+
+    @classmethod
+    def parse(cls, value: str, *, id: str | None = None, lang: str | None = None) -> Source:
+        """Classify a command-line style source: URL, ``-`` (stdin) or file path."""
+        lowered = value.lower()
+        if lowered.startswith(("http://", "https://")):
+            kind = "url"
+        elif value == "-":
+            kind = "stdin"
+        elif "://" in value[:12]:
+            kind = "url"  # an unsupported scheme; fetching says so clearly
+        else:
+            kind = "file"
+        return cls(value=value, kind=kind, id=id, lang=lang)
+
+    @classmethod
+    def from_text(cls, text: str, *, id: str | None = None, lang: str | None = None) -> Source:
+        """Wrap text already in memory."""
+        return cls(value=text, kind="text", id=id, lang=lang)
+
+    @property
+    def label(self) -> str:
+        """How the source is named in results and messages."""
+        if self.kind == "text":
+            return self.id or "<text>"
+        if self.kind == "stdin":
+            return "<stdin>"
+        return self.value
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article reduced to its title and paragraphs."""
+
+    source: str
+    paragraphs: tuple[str, ...]
+    title: str | None = None
+    url: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The paragraphs joined by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A full-article translation."""
+
+    lang: str
+    text: str
+    title: str | None = None
+
+
+@dataclass
+class Result:
+    """Everything the pipeline produced for one article; serializes to JSON as is."""
+
+    source: str
+    source_lang: str
+    title: str | None
+    text: str
+    summaries: dict[str, str]
+    translation: Translation | None = None
+    engines: dict[str, dict[str, str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    id: str | None = None
+    content_hash: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-ready data (``json.dumps(result.to_dict())`` just works)."""
+        return dataclasses.asdict(self)
+
+
+def content_hash(text: str) -> str:
+    """A stable short hash of text (used for caches, dedup and resume)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

@@ -1,0 +1,144 @@
+"""Errors meant for users: what went wrong and what to do about it.
+
+Every error the library raises on purpose derives from :class:`SummarizeError`; anything else is a
+bug and keeps its traceback. The command line turns these into one clean message on stderr and the
+exit code of the class::
+
+    SummarizeError                 exit 1
+    ├── ConfigError                exit 2   bad preset file, unknown key, bad option value
+    ├── InputError                 exit 3   the article could not be read
+    │   ├── FetchError                      URL could not be fetched (network, HTTP status, size)
+    │   ├── UnsupportedInputError           wrong file type, binary file, directory, bad scheme
+    │   └── EmptyDocumentError              nothing to work on after extraction
+    ├── LanguageError              exit 4   article not in Spanish or English
+    ├── ModelError                 exit 5
+    │   ├── ModelNotAvailableError          not cached and cannot be downloaded
+    │   └── ModelLoadError                  present but unreadable or corrupt
+    ├── EngineUnavailableError     exit 5   a system engine (e.g. Apertium) is not installed
+    ├── DeviceError                exit 6   asked-for device does not exist / ran out of memory
+    └── BatchError                 exit 7   output locked by another run, cannot write output
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BatchError",
+    "ConfigError",
+    "DeviceError",
+    "EmptyDocumentError",
+    "EngineUnavailableError",
+    "FetchError",
+    "InputError",
+    "LanguageError",
+    "ModelError",
+    "ModelLoadError",
+    "ModelNotAvailableError",
+    "SummarizeError",
+    "UnsupportedInputError",
+]
+
+
+class SummarizeError(Exception):
+    """Base class of every error meant for the user.
+
+    Args:
+        message: what went wrong.
+        hint: what the user can do about it (shown on its own line by the CLI).
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message}\n{self.hint}"
+        return self.message
+
+
+class ConfigError(SummarizeError):
+    """A preset file, option or environment variable is invalid."""
+
+    exit_code = 2
+
+
+class InputError(SummarizeError):
+    """An input could not be read or turned into a document."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, *, source: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.source = source
+
+
+class FetchError(InputError):
+    """A URL could not be fetched."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        status_code: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, source=source, hint=hint)
+        self.status_code = status_code
+
+
+class UnsupportedInputError(InputError):
+    """The input is of a kind the tool does not read (file type, URL scheme, binary data)."""
+
+
+class EmptyDocumentError(InputError):
+    """The input holds no text to translate or summarize."""
+
+
+class LanguageError(SummarizeError):
+    """The article is not in one of the supported languages."""
+
+    exit_code = 4
+
+    def __init__(self, message: str, *, detected: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.detected = detected
+
+
+class ModelError(SummarizeError):
+    """A model could not be made ready."""
+
+    exit_code = 5
+
+    def __init__(self, message: str, *, model: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.model = model
+
+
+class ModelNotAvailableError(ModelError):
+    """A model is neither cached nor downloadable."""
+
+
+class ModelLoadError(ModelError):
+    """A model directory exists but cannot be loaded."""
+
+
+class EngineUnavailableError(SummarizeError):
+    """A system engine the preset needs is not installed."""
+
+    exit_code = 5
+
+
+class DeviceError(SummarizeError):
+    """The requested device is missing or ran out of memory."""
+
+    exit_code = 6
+
+
+class BatchError(SummarizeError):
+    """A batch run cannot go on (output locked, unwritable, corrupt beyond repair)."""
+
+    exit_code = 7

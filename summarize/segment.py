@@ -1,0 +1,137 @@
+"""Pure text functions: sentences, windows, batches. No models here.
+
+Every function is deterministic and loses no text: sentences keep their trailing whitespace so that
+joining them gives the paragraph back exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+__all__ = [
+    "batches_by_length",
+    "chunk_sentences",
+    "restore_order",
+    "split_long",
+    "split_paragraphs",
+    "split_sentences",
+]
+
+T = TypeVar("T")
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_SOFT_BREAKS = (re.compile(r"(?<=[;:])\s+"), re.compile(r"(?<=,)\s+"), re.compile(r"\s+"))
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split text on blank lines; paragraphs are stripped, empty ones dropped."""
+    parts = (" ".join(p.split()) for p in _BLANK_LINES.split(text.replace("\r\n", "\n")))
+    return [p for p in parts if p]
+
+
+def split_sentences(text: str, lang: str) -> list[str]:
+    """Split a paragraph into sentences, keeping each one's trailing whitespace.
+
+    Args:
+        text: one paragraph.
+        lang: ISO code for the abbreviation rules (``es``, ``en``; others fall back sensibly).
+
+    Returns:
+        Sentences whose concatenation equals ``text``.
+    """
+    if not text.strip():
+        return [text] if text else []
+    from sentencex import segment
+
+    sentences = [s for s in segment(lang, text) if s]
+    if "".join(sentences) != text:  # the splitter normalized something: keep the text intact
+        return [text]
+    return sentences
+
+
+def split_long(text: str, max_len: int, length: Callable[[str], int]) -> list[str]:
+    """Split one over-long sentence into pieces of at most ``max_len`` (by ``length``).
+
+    Breaks at semicolons and colons first, then commas, then spaces; a single word longer than
+    the window is cut by characters. Pieces keep their whitespace, so they join back exactly.
+    """
+    if length(text) <= max_len:
+        return [text]
+    for pattern in _SOFT_BREAKS:
+        pieces = _split_keep(text, pattern)
+        if len(pieces) > 1:
+            return [out for piece in _pack(pieces, max_len, length) for out in split_long(piece, max_len, length)]
+    # one unbroken run of characters: cut it in halves until it fits
+    middle = len(text) // 2
+    return split_long(text[:middle], max_len, length) + split_long(text[middle:], max_len, length)
+
+
+def _split_keep(text: str, pattern: re.Pattern[str]) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    for match in pattern.finditer(text):
+        if match.end() < len(text) and match.start() > start:
+            pieces.append(text[start : match.end()])
+            start = match.end()
+    pieces.append(text[start:])
+    return [p for p in pieces if p]
+
+
+def _pack(pieces: Sequence[str], max_len: int, length: Callable[[str], int]) -> list[str]:
+    """Greedily join consecutive pieces while they fit the window."""
+    packed: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and length(current + piece) > max_len:
+            packed.append(current)
+            current = piece
+        else:
+            current += piece
+    if current:
+        packed.append(current)
+    return packed
+
+
+def chunk_sentences(
+    sentences: Sequence[str], max_len: int, length: Callable[[str], int]
+) -> list[str]:
+    """Group consecutive sentences into chunks that fit a model window.
+
+    A sentence longer than the window is first split with :func:`split_long`, so nothing is
+    truncated and every chunk satisfies ``length(chunk) <= max_len`` when single words fit.
+    """
+    pieces = [p for s in sentences for p in split_long(s, max_len, length)]
+    return _pack(pieces, max_len, length)
+
+
+def batches_by_length(
+    items: Sequence[T], batch_size: int, length: Callable[[T], int] = len  # type: ignore[assignment]
+) -> list[list[int]]:
+    """Group item indices into batches of similar length (longest first).
+
+    Sorting by length keeps padding small; the caller restores order with :func:`restore_order`.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    order = sorted(range(len(items)), key=lambda i: length(items[i]), reverse=True)
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def restore_order(batches: Iterable[Sequence[int]], outputs: Iterable[Sequence[T]], n: int) -> list[T]:
+    """Put batched outputs back in input order.
+
+    Args:
+        batches: the index batches from :func:`batches_by_length`.
+        outputs: one output sequence per batch, aligned with its indices.
+        n: the number of inputs.
+    """
+    result: list[T | None] = [None] * n
+    for indices, outs in zip(batches, outputs, strict=True):
+        for i, out in zip(indices, outs, strict=True):
+            result[i] = out
+    missing = [i for i, r in enumerate(result) if r is None]
+    if missing:
+        raise ValueError(f"no output for inputs {missing[:5]}")
+    return result  # type: ignore[return-value]
