@@ -158,7 +158,8 @@ def document_from_html(html: str, *, source: str) -> Document:
     import trafilatura
 
     extracted = trafilatura.bare_extraction(
-        html, include_comments=False, include_tables=False, with_metadata=True, deduplicate=True
+        _drop_comment_sections(html), include_comments=False, include_tables=False, with_metadata=True,
+        deduplicate=True, favor_precision=True,
     )
     body = extracted.text if extracted is not None else ""
     title = (extracted.title or None) if extracted is not None else None
@@ -173,6 +174,32 @@ def document_from_html(html: str, *, source: str) -> Document:
             hint="The page may need JavaScript or be only navigation; save the article text to a file.",
         )
     return Document(source=source, paragraphs=tuple(paragraphs), title=title)
+
+
+def _drop_comment_sections(html: str) -> str:
+    """Remove reader-comment blocks that trafilatura misses on Spanish sites (``class="comentarios"``).
+
+    trafilatura recognizes English class names (``comments``); Spanish-language sites name the
+    same block ``comentarios``.
+    """
+    if "comentario" not in html.lower():
+        return html
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return html
+    for element in root.xpath(_COMMENT_XPATH):
+        element.drop_tree()
+    return str(lxml_html.tostring(root, encoding="unicode"))
+
+
+_COMMENT_XPATH = (
+    "//*[contains(translate(@class, 'COMENTARIO', 'comentario'), 'comentario')"
+    " or contains(translate(@id, 'COMENTARIO', 'comentario'), 'comentario')]"
+)
 
 
 def _document_from_markdown(text: str, *, source: str) -> Document:
