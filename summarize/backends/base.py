@@ -1,0 +1,73 @@
+"""The two small interfaces every engine implements.
+
+A backend's constructor only stores settings; ``load()`` does the heavy work once (idempotent);
+one batch method does the job. The same object serves the CLI, the Python API and a Ray actor.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["LengthSpec", "Summarizer", "Translator"]
+
+
+@dataclass(frozen=True)
+class LengthSpec:
+    """A summary length in sentences, or in words when ``words`` is set."""
+
+    sentences: int = 3
+    words: int | None = None
+
+    def describe(self, lang: str) -> str:
+        """Say the length in words of the language (for prompts)."""
+        if self.words:
+            return f"at most {self.words} words" if lang == "en" else f"un máximo de {self.words} palabras"
+        n = self.sentences
+        if lang == "en":
+            return "one sentence" if n == 1 else f"{n} sentences"
+        return "una oración" if n == 1 else f"{n} oraciones"
+
+
+class Translator(ABC):
+    """Translates batches of segments between Spanish and English."""
+
+    engine: str = "translator"
+
+    def load(self, direction: str | None = None) -> None:  # noqa: B027 - optional hook
+        """Make the engine ready (for one direction, or all); safe to call again."""
+
+    @abstractmethod
+    def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
+        """Translate each text from ``src`` to ``tgt``; one output per input, in order.
+
+        Args:
+            texts: segments, usually sentences (any length: over-long ones are split, not cut).
+            src: source language code.
+            tgt: target language code.
+            warnings: a list to which the engine appends what the user should know.
+        """
+
+    def describe(self, direction: str) -> dict[str, str]:
+        """Return ``{"engine": ..., "model": ...}`` for results."""
+        return {"engine": self.engine, "model": ""}
+
+
+class Summarizer(ABC):
+    """Summarizes batches of texts in a given language."""
+
+    engine: str = "summarizer"
+
+    def load(self) -> None:  # noqa: B027 - optional hook
+        """Make the engine ready; safe to call again."""
+
+    @abstractmethod
+    def summarize(
+        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
+    ) -> list[str]:
+        """Summarize each text (written in ``lang``) to about ``length``; one output per input."""
+
+    def describe(self) -> dict[str, str]:
+        """Return ``{"engine": ..., "model": ...}`` for results."""
+        return {"engine": self.engine, "model": ""}

@@ -1,0 +1,154 @@
+"""Abstractive summarization with transformers: encoder-decoder models and map-reduce.
+
+Articles longer than the model's window are split into sentence-aligned chunks, each chunk is
+summarized, and the joined partial summaries are summarized again until one window holds them.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+from ..config import RuntimeConfig, SummarizeConfig
+from ..segment import chunk_sentences, split_sentences
+from . import _hf
+from .base import LengthSpec, Summarizer
+
+__all__ = ["NeuralSummarizer", "Seq2SeqSummarizer", "trim_to_length"]
+
+TOKENS_PER_SENTENCE = 40
+TOKENS_PER_WORD = 2
+MIN_TOKENS_PER_SENTENCE = 8
+MAX_REDUCE_ROUNDS = 4
+WINDOW_MARGIN = 2
+
+
+def trim_to_length(text: str, lang: str, length: LengthSpec) -> str:
+    """Cut a generated summary to whole sentences within the requested length.
+
+    Keeps at least one sentence; never cuts a sentence in the middle.
+    """
+    sentences = [s for s in split_sentences(text.strip(), lang) if s.strip()]
+    if not sentences:
+        return text.strip()
+    if length.words:
+        kept: list[str] = []
+        count = 0
+        for sentence in sentences:
+            n = len(sentence.split())
+            if kept and count + n > length.words:
+                break
+            kept.append(sentence)
+            count += n
+        return "".join(kept).strip()
+    return "".join(sentences[: length.sentences]).strip()
+
+
+def token_budget(length: LengthSpec) -> tuple[int, int]:
+    """``(min_new_tokens, max_new_tokens)`` for a length asked in sentences or words."""
+    if length.words:
+        return max(4, length.words // 2), length.words * TOKENS_PER_WORD + 8
+    return MIN_TOKENS_PER_SENTENCE * length.sentences, TOKENS_PER_SENTENCE * length.sentences + 8
+
+
+class NeuralSummarizer(Summarizer):
+    """Common map-reduce logic; subclasses say how to load, measure and generate."""
+
+    kind = "seq2seq"
+
+    def __init__(self, config: SummarizeConfig, runtime: RuntimeConfig) -> None:
+        self.config = config
+        self.runtime = runtime
+        self._tokenizer: Any = None
+        self._model: Any = None
+
+    def describe(self) -> dict[str, str]:
+        return {"engine": self.engine, "model": self.config.model}
+
+    def load(self) -> None:
+        if self._model is None:
+            device, dtype = _hf.resolve_device(self.runtime)
+            self._tokenizer, self._model = _hf.load_model(self.config.model, self.kind, device, dtype)
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the text takes in the model's input."""
+        self.load()
+        return len(self._tokenizer(text, add_special_tokens=True)["input_ids"])
+
+    @abstractmethod
+    def window(self, lang: str, length: LengthSpec) -> int:
+        """How many tokens of article text one call can take."""
+
+    @abstractmethod
+    def generate(self, texts: Sequence[str], lang: str, length: LengthSpec) -> list[str]:
+        """Summarize texts that each fit the window."""
+
+    def summarize(
+        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
+    ) -> list[str]:
+        self.load()
+        window = self.window(lang, length)
+        current = list(texts)
+        done: dict[int, str] = {}
+        for round_ in range(MAX_REDUCE_ROUNDS + 1):
+            fits = [i for i, t in enumerate(current) if i not in done and self.count_tokens(t) <= window]
+            long = [i for i, t in enumerate(current) if i not in done and i not in fits]
+            if round_ == MAX_REDUCE_ROUNDS:
+                fits, long = fits + long, []  # chunks stopped shrinking: the tokenizer truncates at the window
+                if warnings is not None and long:
+                    warnings.append("summary input still exceeded the model window after map-reduce; it was truncated")
+            for i, summary in zip(fits, self.generate([current[i] for i in fits], lang, length), strict=True):
+                done[i] = trim_to_length(summary, lang, length)
+            if not long:
+                break
+            chunks = {i: chunk_sentences(_sentences(current[i], lang), window, self.count_tokens) for i in long}
+            flat = [c for i in long for c in chunks[i]]
+            partial = iter(self.generate(flat, lang, length))
+            for i in long:
+                current[i] = " ".join(next(partial).strip() for _ in chunks[i])
+            if warnings is not None and round_ == 0:
+                warnings.append(f"{len(long)} text(s) longer than the summarizer's window of {window} tokens were summarized chunk by chunk (map-reduce)")
+        return [done[i] for i in range(len(current))]
+
+
+def _sentences(text: str, lang: str) -> list[str]:
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    return [s if s.endswith((" ", "\n")) else s + " " for p in paragraphs for s in split_sentences(p, lang)]
+
+
+class Seq2SeqSummarizer(NeuralSummarizer):
+    """Summarizes with an encoder-decoder checkpoint (BART, PEGASUS, T5, mT5).
+
+    Args:
+        config: the ``[summarize]`` settings (``model`` names the checkpoint).
+        runtime: device, dtype and threads.
+    """
+
+    engine = "seq2seq"
+
+    def window(self, lang: str, length: LengthSpec) -> int:
+        self.load()
+        return _hf.model_window(self._tokenizer, self._model) - WINDOW_MARGIN - len(self._prefix())
+
+    def _prefix(self) -> str:
+        params = getattr(self._model.config, "task_specific_params", None) or {}
+        return str(params.get("summarization", {}).get("prefix", ""))
+
+    def generate(self, texts: Sequence[str], lang: str, length: LengthSpec) -> list[str]:
+        if not texts:
+            return []
+        min_new, max_new = token_budget(length)
+
+        def gen_kwargs(_: Any) -> dict[str, Any]:
+            kwargs: dict[str, Any] = {"max_new_tokens": max_new, "min_new_tokens": min_new, "min_length": 0}
+            if self.config.num_beams:
+                kwargs["num_beams"] = self.config.num_beams
+            return kwargs
+
+        prefix = self._prefix()
+        return _hf.generate_batched(
+            [prefix + t for t in texts], tokenizer=self._tokenizer, model=self._model,
+            batch_size=self.config.batch_size, gen_kwargs=gen_kwargs,
+            max_input_tokens=_hf.model_window(self._tokenizer, self._model),
+        )
