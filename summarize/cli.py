@@ -63,12 +63,23 @@ def _build_pipeline(preset: str, *, allow_private: bool, max_bytes: int | None, 
     from .fetch import FetchSettings
     from .pipeline import Pipeline
 
+    if not quiet:
+        click.echo("summarize: loading models", err=True)
+    _quiet_libraries()
     settings = FetchSettings(allow_private=allow_private, **({"max_bytes": max_bytes} if max_bytes else {}))
     pipeline = Pipeline.from_preset(preset, **overrides)
     pipeline.fetch_settings = settings
     if not quiet:
         click.echo(f"summarize: pipeline {pipeline.config.name!r} on device {pipeline.config.runtime.device}", err=True)
     return pipeline
+
+
+def _quiet_libraries() -> None:
+    """Keep transformers' progress bars and advice off stderr; our own messages say what happens."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
 
 
 def _emit(results: list[Any], fmt: str, *, quiet: bool, with_translation: bool = False) -> None:

@@ -129,6 +129,9 @@ def load_model(model_id: str, kind: str, device: Any, dtype: Any) -> tuple[Any, 
     except (ValueError, KeyError, RuntimeError) as exc:
         raise ModelLoadError(f"cannot load model {model_id}: {_first_line(exc)}", model=model_id,
                              hint="The files are corrupt or not a model of the expected kind.") from exc
+    # our engines ask for lengths in new tokens; the checkpoint's absolute lengths would clash
+    model.generation_config.max_length = None
+    model.generation_config.min_length = None
     model.to(device)
     model.eval()
     return tokenizer, model

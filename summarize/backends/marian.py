@@ -12,11 +12,11 @@ from ..segment import split_long
 from . import _hf
 from .base import Translator
 
-__all__ = ["MarianTranslator", "looks_repetitive"]
+__all__ = ["MarianTranslator", "cut_loop", "looks_repetitive"]
 
 WINDOW_MARGIN = 2
 EXTRA_OUTPUT_TOKENS = 10
-_REPEAT = re.compile(r"(\b.{2,40}?\b)(?:\W*\1){3,}", re.DOTALL)
+_REPEAT = re.compile(r"(\S.{1,39}?)(?:\s*\1){3,}", re.DOTALL)
 
 
 def looks_repetitive(source: str, output: str) -> bool:
@@ -27,6 +27,12 @@ def looks_repetitive(source: str, output: str) -> bool:
     """
     match = _REPEAT.search(output)
     return bool(match) and not _REPEAT.search(source)
+
+
+def cut_loop(output: str) -> str:
+    """Keep the text before a repetition loop and one copy of the repeated phrase."""
+    match = _REPEAT.search(output)
+    return output if match is None else (output[: match.start()] + match.group(1)).strip()
 
 
 class MarianTranslator(Translator):
@@ -67,7 +73,7 @@ class MarianTranslator(Translator):
         window = _hf.model_window(tokenizer, model) - WINDOW_MARGIN
 
         def n_tokens(text: str) -> int:
-            return len(tokenizer(text, add_special_tokens=True)["input_ids"])
+            return len(tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"])
 
         pieces: list[str] = []
         owners: list[int] = []
@@ -80,7 +86,7 @@ class MarianTranslator(Translator):
         if retry:
             fixed = self._generate([pieces[i] for i in retry], tokenizer, model, window, guard=True)
             for i, out in zip(retry, fixed, strict=True):
-                outputs[i] = out
+                outputs[i] = cut_loop(out) if looks_repetitive(pieces[i], out) else out
             if warnings is not None:
                 warnings.append(f"{len(retry)} segment(s) fell into a repetition loop and were retranslated with a repetition guard")
         joined: list[list[str]] = [[] for _ in texts]

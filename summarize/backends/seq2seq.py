@@ -74,7 +74,7 @@ class NeuralSummarizer(Summarizer):
     def count_tokens(self, text: str) -> int:
         """Tokens the text takes in the model's input."""
         self.load()
-        return len(self._tokenizer(text, add_special_tokens=True)["input_ids"])
+        return len(self._tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"])
 
     @abstractmethod
     def window(self, lang: str, length: LengthSpec) -> int:
@@ -91,24 +91,28 @@ class NeuralSummarizer(Summarizer):
         window = self.window(lang, length)
         current = list(texts)
         done: dict[int, str] = {}
+        stuck: set[int] = set()  # partial summaries stopped shrinking: finish with a truncated input
         for round_ in range(MAX_REDUCE_ROUNDS + 1):
-            fits = [i for i, t in enumerate(current) if i not in done and self.count_tokens(t) <= window]
-            long = [i for i, t in enumerate(current) if i not in done and i not in fits]
-            if round_ == MAX_REDUCE_ROUNDS:
-                fits, long = fits + long, []  # chunks stopped shrinking: the tokenizer truncates at the window
-                if warnings is not None and long:
-                    warnings.append("summary input still exceeded the model window after map-reduce; it was truncated")
+            todo = [i for i in range(len(current)) if i not in done]
+            last_round = round_ == MAX_REDUCE_ROUNDS
+            fits = [i for i in todo if i in stuck or last_round or self.count_tokens(current[i]) <= window]
+            long = [i for i in todo if i not in fits]
+            if warnings is not None and any(self.count_tokens(current[i]) > window for i in fits):
+                warnings.append("partial summaries did not fit the summarizer's window; the last step saw a truncated input")
             for i, summary in zip(fits, self.generate([current[i] for i in fits], lang, length), strict=True):
                 done[i] = trim_to_length(summary, lang, length)
             if not long:
                 break
-            chunks = {i: chunk_sentences(_sentences(current[i], lang), window, self.count_tokens) for i in long}
-            flat = [c for i in long for c in chunks[i]]
-            partial = iter(self.generate(flat, lang, length))
-            for i in long:
-                current[i] = " ".join(next(partial).strip() for _ in chunks[i])
             if warnings is not None and round_ == 0:
-                warnings.append(f"{len(long)} text(s) longer than the summarizer's window of {window} tokens were summarized chunk by chunk (map-reduce)")
+                warnings.append(f"{len(long)} text(s) longer than the summarizer's window of {window} tokens "
+                                "were summarized chunk by chunk (map-reduce)")
+            chunks = {i: chunk_sentences(_sentences(current[i], lang), window, self.count_tokens) for i in long}
+            partial = iter(self.generate([c for i in long for c in chunks[i]], lang, length))
+            for i in long:
+                reduced = "\n".join(trim_to_length(next(partial), lang, length) for _ in chunks[i])
+                if self.count_tokens(reduced) >= self.count_tokens(current[i]):
+                    stuck.add(i)
+                current[i] = reduced
         return [done[i] for i in range(len(current))]
 
 
@@ -141,7 +145,7 @@ class Seq2SeqSummarizer(NeuralSummarizer):
         min_new, max_new = token_budget(length)
 
         def gen_kwargs(_: Any) -> dict[str, Any]:
-            kwargs: dict[str, Any] = {"max_new_tokens": max_new, "min_new_tokens": min_new, "min_length": 0}
+            kwargs: dict[str, Any] = {"max_new_tokens": max_new, "min_new_tokens": min_new}
             if self.config.num_beams:
                 kwargs["num_beams"] = self.config.num_beams
             return kwargs
