@@ -39,7 +39,9 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _pipeline_options(func: Callable[..., Any]) -> Callable[..., Any]:
+def _pipeline_options(func: Callable[..., Any] | None = None, *, formats: bool = True) -> Any:
+    if func is None:  # used as @_pipeline_options(formats=False)
+        return functools.partial(_pipeline_options, formats=formats)
     options = [
         click.option("-p", "--pipeline", "preset", default="default", show_default=True, envvar="SUMMARIZE_PIPELINE",
                      help="Preset name or path to a pipeline .toml file."),
@@ -51,9 +53,10 @@ def _pipeline_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--threads", type=click.IntRange(min=1), envvar="SUMMARIZE_THREADS", help="CPU threads for models."),
         click.option("--allow-private", is_flag=True, help="Allow fetching URLs on local or private networks."),
         click.option("--max-bytes", type=click.IntRange(min=1), help="Largest page to download, in bytes."),
-        click.option("-f", "--format", "fmt", type=FORMAT_CHOICE, default="text", show_default=True),
         click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr."),
     ]
+    if formats:
+        options.insert(-1, click.option("-f", "--format", "fmt", type=FORMAT_CHOICE, default="text", show_default=True))
     for option in reversed(options):
         func = option(func)
     return func
@@ -102,12 +105,21 @@ def cli() -> None:
     """
 
 
+def _summary_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--sentences", type=click.IntRange(min=1), envvar="SUMMARIZE_SENTENCES", help="Summary length in sentences."),
+        click.option("--words", type=click.IntRange(min=1), help="Summary length in words (wins over --sentences)."),
+        click.option("--strategy", type=click.Choice(["pivot", "source"]), help="Summarize in English (pivot) or in the article's language (source)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @cli.command()
 @click.argument("source")
 @_pipeline_options
-@click.option("--sentences", type=click.IntRange(min=1), envvar="SUMMARIZE_SENTENCES", help="Summary length in sentences.")
-@click.option("--words", type=click.IntRange(min=1), help="Summary length in words (wins over --sentences).")
-@click.option("--strategy", type=click.Choice(["pivot", "source"]), help="Summarize in English (pivot) or in the article's language (source).")
+@_summary_options
 @click.option("--translation/--no-translation", "with_translation", default=False,
               help="Also print the full translation in text/markdown output.")
 @_user_errors
@@ -166,6 +178,85 @@ def models_pull(preset: str) -> None:
 
     fetched = pull(preset)
     click.echo(f"downloaded {len(fetched)} model(s) for {preset}" + (": " + ", ".join(fetched) if fetched else ""))
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="JSONL file: one record per input.")
+@click.option("--resume", is_flag=True, help="Continue OUTPUT: skip inputs that already have a record.")
+@click.option("--retry-failed", is_flag=True, help="Resume, and redo inputs whose record is an error.")
+@click.option("--overwrite", is_flag=True, help="Empty OUTPUT first.")
+@click.option("--batch-docs", type=click.IntRange(min=1), default=16, show_default=True,
+              help="Documents per model group (batches form across them).")
+@click.option("--fetch-workers", type=click.IntRange(min=1), default=8, show_default=True, help="Threads reading inputs.")
+@click.option("--per-host", type=click.IntRange(min=1), default=2, show_default=True, help="Concurrent requests per host.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True, envvar="SUMMARIZE_ENGINE")
+@click.option("--address", help="Ray cluster address (ray engine; default: start a local Ray).")
+@click.option("--workers", type=click.IntRange(min=1), help="Pipeline actors (ray engine; default: fill the cluster).")
+@click.option("--gpus-per-worker", type=click.FloatRange(min=0), default=0.0, help="GPUs per actor (ray engine).")
+@click.option("--cpus-per-worker", type=click.FloatRange(min=0.1), default=1.0, help="CPUs per actor (ray engine).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="SUMMARIZE_CACHE_DIR",
+              help="Folder of the translation cache (default: the user cache folder).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the translation cache.")
+@_pipeline_options(formats=False)
+@_summary_options
+@_user_errors
+def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool, overwrite: bool, batch_docs: int,
+          fetch_workers: int, per_host: int, engine: str, address: str | None, workers: int | None,
+          gpus_per_worker: float, cpus_per_worker: float, cache_dir: str | None, no_cache: bool, preset: str,
+          source_lang: str | None, quiet: bool, allow_private: bool, max_bytes: int | None, **overrides: Any) -> None:
+    """Process many INPUTS into one JSONL record each, resumably.
+
+    INPUTS are directories (searched recursively for .txt/.md/.html), globs, list files (one URL
+    or path a line), JSONL/CSV manifests (id plus url, path or text; optional lang), files or URLs.
+    Exit status: 0 when every input succeeded, 8 when some failed (their error records are in
+    OUTPUT), 130 when interrupted (resume with --resume).
+    """
+    import sys
+
+    from .batch import BatchOptions, RayOptions, run_batch
+    from .cache import TextCache
+
+    options = BatchOptions(
+        output, resume=resume, retry_failed=retry_failed, overwrite=overwrite, batch_docs=batch_docs,
+        workers=fetch_workers, per_host=per_host, progress=not quiet and sys.stderr.isatty(), engine=engine,
+        ray=RayOptions(address=address, workers=workers, gpus_per_worker=gpus_per_worker,
+                       cpus_per_worker=cpus_per_worker),
+        use_cache=not no_cache, cache_dir=cache_dir, source_lang=source_lang,
+    )
+    options.validate()
+    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=True, **overrides)
+    if not no_cache:
+        pipeline.cache = TextCache(cache_dir)
+    summary = run_batch(inputs, pipeline, options, log=None if quiet else lambda m: click.echo(m, err=True))
+    if not quiet:
+        click.echo(f"summarize: {summary.line()}", err=True)
+    ctx = click.get_current_context()
+    if summary.interrupted:
+        click.echo(f"summarize: interrupted; {output} holds every record finished so far. Resume with:\n"
+                   f"  {_resume_command(ctx)}", err=True)
+        ctx.exit(130)
+    ctx.exit(summary.exit_code)
+
+
+def _resume_command(ctx: click.Context) -> str:
+    """The command line that continues this batch run: its own options, plus --resume."""
+    import shlex
+
+    from click.core import ParameterSource
+
+    words = ["summarize", "batch"]
+    for param in ctx.command.params:
+        name = param.name or ""
+        value = ctx.params.get(name)
+        # what the user typed; settings from the environment come back with the environment
+        if name in ("resume", "retry_failed", "overwrite") or ctx.get_parameter_source(name) != ParameterSource.COMMANDLINE:
+            continue
+        if isinstance(param, click.Argument):
+            words.extend(value)
+        elif value is not False:
+            words.extend([param.opts[0]] if value is True else [param.opts[0], str(value)])
+    return shlex.join([*words, "--resume"])
 
 
 def main() -> None:

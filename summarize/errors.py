@@ -17,6 +17,10 @@ exit code of the class::
     ├── EngineUnavailableError     exit 5   a system engine (e.g. Apertium) is not installed
     ├── DeviceError                exit 6   asked-for device does not exist / ran out of memory
     └── BatchError                 exit 7   output locked by another run, cannot write output
+
+Not an exception: ``summarize batch`` exits 8 when it finished but some inputs failed (their error
+records are in the output; see :data:`summarize.batch.EXIT_SOME_FAILED`), and 130 when Ctrl-C
+stopped it (rerun with ``--resume``).
 """
 
 from __future__ import annotations

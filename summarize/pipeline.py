@@ -10,7 +10,7 @@ Example:
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,14 +19,16 @@ from .backends import LengthSpec, Summarizer, Translator, make_summarizer, make_
 from .config import PipelineConfig, load_config
 from .document import Document, Result, Source, Translation, content_hash
 from .errors import LanguageError, SummarizeError
-from .extract import load_document
 from .fetch import FetchSettings
 from .langid import SUPPORTED_LANGUAGES, LanguageIdentifier, other_language
 from .segment import split_sentences
+from .stream import DEFAULT_BATCH_DOCS, DEFAULT_PER_HOST, DEFAULT_WORKERS, load_one, process_stream
 from .translate import DocumentTranslator
 
 if TYPE_CHECKING:
     import httpx
+
+    from .cache import TextCache
 
 __all__ = ["Pipeline", "summarize"]
 
@@ -64,6 +66,8 @@ class Pipeline:
         config: the pipeline configuration (see :func:`summarize.config.load_config`).
         fetch_settings: limits for fetching URLs.
         transport: an httpx transport used for URLs instead of the network (tests).
+        cache: where translations and summaries are kept across runs (see :mod:`summarize.cache`);
+            ``None`` caches nothing.
     """
 
     def __init__(
@@ -72,10 +76,12 @@ class Pipeline:
         *,
         fetch_settings: FetchSettings | None = None,
         transport: httpx.BaseTransport | None = None,
+        cache: TextCache | None = None,
     ) -> None:
         self.config = config or load_config()
         self.fetch_settings = fetch_settings or FetchSettings()
         self.transport = transport
+        self.cache = cache
         self.langid = LanguageIdentifier()
         self._translator: Translator | None = None
         self._summarizer: Summarizer | None = None
@@ -99,14 +105,24 @@ class Pipeline:
     def translator(self) -> Translator:
         """The translation engine (built on first access, loaded on first use)."""
         if self._translator is None:
-            self._translator = make_translator(self.config.translate, self.config.runtime)
+            translator = make_translator(self.config.translate, self.config.runtime)
+            if self.cache is not None:
+                from .cache import CachedTranslator
+
+                translator = CachedTranslator(translator, self.cache)
+            self._translator = translator
         return self._translator
 
     @property
     def summarizer(self) -> Summarizer:
         """The summarization engine (built on first access, loaded on first use)."""
         if self._summarizer is None:
-            self._summarizer = make_summarizer(self.config.summarize, self.config.runtime)
+            summarizer = make_summarizer(self.config.summarize, self.config.runtime)
+            if self.cache is not None:
+                from .cache import CachedSummarizer
+
+                summarizer = CachedSummarizer(summarizer, self.cache)
+            self._summarizer = summarizer
         return self._summarizer
 
     @property
@@ -151,27 +167,53 @@ class Pipeline:
         return _raise_first(self.process(self.load_sources(sources, source_lang=source_lang),
                                          summarize=False, target=to))
 
+    def map(
+        self,
+        sources: Iterable[str | Source],
+        *,
+        batch_docs: int = DEFAULT_BATCH_DOCS,
+        workers: int = DEFAULT_WORKERS,
+        per_host: int = DEFAULT_PER_HOST,
+        source_lang: str | None = None,
+    ) -> Iterator[Result | SummarizeError]:
+        """Translate and summarize many articles, yielding each outcome as soon as it is ready.
+
+        Sources are read on ``workers`` threads (at most ``per_host`` requests to one host at a
+        time) while the models work through groups of ``batch_docs`` documents, batching across
+        them; identical texts are processed once. Outcomes come in completion order, not input
+        order.
+
+        Args:
+            sources: as for :meth:`run`; any iterable, consumed lazily.
+            batch_docs: documents per model group.
+            workers: reader threads.
+            per_host: concurrent requests to one host.
+            source_lang: as for :meth:`run`.
+
+        Yields:
+            A :class:`Result` (its ``id`` and ``source`` name the input), or the
+            :class:`SummarizeError` for an input that failed, with that input's :class:`Source`
+            in its ``input`` attribute.
+
+        Raises:
+            SummarizeError: a failure that stops every input alike (a model missing, a device).
+        """
+        parsed = (_as_source(s, source_lang) for s in sources)
+        for source, outcome in process_stream(self, parsed, batch_docs=batch_docs, workers=workers,
+                                              per_host=per_host):
+            if isinstance(outcome, SummarizeError):
+                outcome.input = source  # type: ignore[attr-defined]
+            yield outcome
+
     def load_sources(self, sources: Iterable[str | Source], *, source_lang: str | None = None
                      ) -> list[tuple[Source, Document | SummarizeError, float]]:
         """Read every source (URLs concurrently), keeping failures as error objects."""
-        parsed = [s if isinstance(s, Source) else Source.parse(s) for s in sources]
-        if source_lang:
-            parsed = [Source(s.value, s.kind, s.id, s.lang or source_lang) for s in parsed]
-
-        def one(source: Source) -> tuple[Source, Document | SummarizeError, float]:
-            start = time.perf_counter()
-            try:
-                document: Document | SummarizeError = load_document(
-                    source, fetch_settings=self.fetch_settings, transport=self.transport)
-            except SummarizeError as exc:
-                document = exc
-            return source, document, time.perf_counter() - start
-
+        parsed = [_as_source(s, source_lang) for s in sources]
         urls = sum(1 for s in parsed if s.kind == "url")
         if urls > 1:
             with ThreadPoolExecutor(max_workers=min(MAX_FETCH_WORKERS, urls)) as pool:
-                return list(pool.map(one, parsed))
-        return [one(s) for s in parsed]
+                return list(pool.map(lambda s: load_one(self, s), parsed))
+        return [load_one(self, s) for s in parsed]
 
     def process(
         self,
@@ -304,6 +346,13 @@ class Pipeline:
             id=item.source.id,
             content_hash=content_hash(doc.text),
         )
+
+
+def _as_source(value: str | Source, source_lang: str | None) -> Source:
+    source = value if isinstance(value, Source) else Source.parse(value)
+    if source_lang and not source.lang:
+        source = Source(source.value, source.kind, source.id, source_lang)
+    return source
 
 
 def _body(document: Document) -> str:

@@ -1,0 +1,263 @@
+"""Batch runs: many inputs, one JSONL record per input, resumable, locally or on Ray.
+
+Example:
+    >>> from summarize import Pipeline
+    >>> from summarize.batch import BatchOptions, run_batch
+    >>> pipeline = Pipeline.from_preset("default")
+    >>> summary = run_batch(["examples/manifest.jsonl"], pipeline, BatchOptions("out.jsonl", resume=True))
+    >>> summary.line()
+
+Each input ends up with exactly one line in the output: its :class:`~summarize.document.Result`
+(with ``id`` and ``content_hash``), or ``{"id", "source", "error": {"type", "message", "hint"}}``.
+Records are appended as inputs finish, so a run stopped at any moment (Ctrl-C, SIGKILL, power cut)
+is completed by running it again with ``resume=True`` (see :mod:`summarize.jsonl` for how the file
+stays consistent).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .distributed import RayOptions
+from .errors import ConfigError
+from .jsonl import FAILED, Journal, record_status, to_record
+from .manifest import expand_inputs
+from .stream import DEFAULT_BATCH_DOCS, DEFAULT_PER_HOST, DEFAULT_WORKERS, process_stream
+
+if TYPE_CHECKING:
+    from .document import Source
+    from .pipeline import Pipeline
+
+__all__ = ["ENGINES", "EXIT_SOME_FAILED", "BatchOptions", "BatchSummary", "RayOptions", "run_batch"]
+
+ENGINES = ("local", "ray")
+EXIT_SOME_FAILED = 8
+SYNC_INTERVAL_S = 2.0  # fsync at most this often while records stream in, and always at the end
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How a batch run writes, resumes and spreads its work.
+
+    Attributes:
+        output: the JSONL output file.
+        resume: keep the records already in ``output`` and do only the inputs without one.
+        retry_failed: with ``resume``, also redo the inputs whose record is an error.
+        overwrite: empty ``output`` first.
+        batch_docs: documents per model group (sentences and summaries batch across them).
+        workers: threads that read inputs (fetch, extract).
+        per_host: concurrent requests to one host.
+        progress: draw a progress bar on stderr.
+        engine: ``local`` or ``ray``.
+        ray: settings for the ``ray`` engine.
+        use_cache: whether the pipeline has a text cache (passed on to Ray actors).
+        cache_dir: that cache's folder (``None``: the default).
+        source_lang: the language of every input that does not name its own (skips detection).
+    """
+
+    output: str
+    resume: bool = False
+    retry_failed: bool = False
+    overwrite: bool = False
+    batch_docs: int = DEFAULT_BATCH_DOCS
+    workers: int = DEFAULT_WORKERS
+    per_host: int = DEFAULT_PER_HOST
+    progress: bool = False
+    engine: str = "local"
+    ray: RayOptions = field(default_factory=RayOptions)
+    use_cache: bool = True
+    cache_dir: str | None = None
+    source_lang: str | None = None
+
+    def validate(self) -> None:
+        """Raise :class:`ConfigError` for contradictory or out-of-range settings."""
+        if self.overwrite and (self.resume or self.retry_failed):
+            raise ConfigError("--overwrite cannot be combined with --resume or --retry-failed",
+                              hint="--overwrite starts again from nothing; --resume continues.")
+        if self.engine not in ENGINES:
+            raise ConfigError(f"engine {self.engine!r} is not one of: {', '.join(ENGINES)}")
+        for name in ("batch_docs", "workers", "per_host"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
+
+    @property
+    def mode(self) -> str:
+        """How the output file is opened (see :class:`~summarize.jsonl.Journal`)."""
+        if self.overwrite:
+            return "overwrite"
+        return "resume" if self.resume or self.retry_failed else "new"
+
+
+@dataclass
+class BatchSummary:
+    """What a batch run did.
+
+    Attributes:
+        output: the output file.
+        total: inputs named.
+        done: inputs that succeeded in this run.
+        failed: inputs that failed in this run.
+        skipped: inputs that already had a record.
+        kept_failures: of those, records that are errors (``retry_failed`` redoes them).
+        seconds: wall time.
+        interrupted: the run stopped early (Ctrl-C); resume it to finish.
+        repaired: torn last lines cut from the output before starting.
+    """
+
+    output: str
+    total: int = 0
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    kept_failures: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    repaired: int = 0
+
+    @property
+    def per_minute(self) -> float:
+        """Inputs processed (succeeded or failed) per minute of wall time in this run."""
+        return (self.done + self.failed) * 60.0 / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every input's record is a success, :data:`EXIT_SOME_FAILED` otherwise."""
+        return EXIT_SOME_FAILED if self.failed or self.kept_failures else 0
+
+    def line(self) -> str:
+        """One line for stderr: counts, wall time and rate."""
+        text = (f"done {self.done}, failed {self.failed}, skipped {self.skipped} of {self.total} "
+                f"in {self.seconds:.1f} s ({self.per_minute:.1f} articles a minute)")
+        if self.kept_failures:
+            text += f"; {self.kept_failures} earlier failure(s) kept (--retry-failed redoes them)"
+        return text
+
+
+def run_batch(
+    inputs: Sequence[str],
+    pipeline: Pipeline,
+    options: BatchOptions,
+    *,
+    log: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
+) -> BatchSummary:
+    """Process every input into one record of ``options.output``.
+
+    Args:
+        inputs: directories, globs, list files, manifests, paths, URLs
+            (see :func:`summarize.manifest.expand_inputs`).
+        pipeline: does the work (with the ``ray`` engine, its configuration, fetch settings and
+            cache settings are what the actors rebuild it from).
+        options: output, resume and engine settings.
+        log: where short notices go (a torn line repaired, stopping on Ctrl-C); default: nowhere.
+        stop: set it (from another thread) to stop as Ctrl-C does. In the main thread, the first
+            SIGINT sets it; a second one stops at once.
+
+    Returns:
+        The run's counts; ``interrupted`` when it stopped early.
+
+    Raises:
+        ConfigError: contradictory options.
+        InputError: a malformed manifest or a glob that matches nothing.
+        BatchError: the output is locked by another run, not empty without resume/overwrite,
+            damaged before its last line, or cannot be written.
+        SummarizeError: a failure that stops every input alike (missing model, device); the
+            records written before it stay valid.
+    """
+    options.validate()
+    notice = log or (lambda _: None)
+    sources = expand_inputs(inputs)
+    stop = stop or threading.Event()
+    start = time.monotonic()
+    summary = BatchSummary(output=options.output, total=len(sources))
+    with Journal(options.output, mode=options.mode) as journal:
+        if journal.repaired:
+            notice(f"repaired {options.output}: cut a torn last line (that input will be redone)")
+        todo = _plan(sources, journal, options, summary)
+        with _progress(len(todo), options.progress) as bar, _sigint_sets(stop, notice):
+            last_sync = time.monotonic()
+            try:
+                for record in _records(todo, pipeline, options, stop.is_set):
+                    journal.append(record)
+                    if record_status(record) == FAILED:
+                        summary.failed += 1
+                    else:
+                        summary.done += 1
+                    bar.update(1)
+                    bar.set_postfix(failed=summary.failed, refresh=False)
+                    if time.monotonic() - last_sync > SYNC_INTERVAL_S:
+                        journal.sync()
+                        last_sync = time.monotonic()
+            except KeyboardInterrupt:
+                stop.set()
+        summary.interrupted = stop.is_set() and summary.done + summary.failed < len(todo)
+    summary.seconds = time.monotonic() - start
+    return summary
+
+
+def _plan(sources: list[Source], journal: Journal, options: BatchOptions, summary: BatchSummary) -> list[Source]:
+    """Decide what to do: drop failures to retry, skip inputs with a record."""
+    ids = [s.id for s in sources]
+    if options.retry_failed:
+        journal.drop(i for i in ids if journal.statuses.get(str(i)) == FAILED)
+    todo = [s for s in sources if s.id not in journal.statuses]
+    if options.source_lang:
+        todo = [s if s.lang else dataclasses.replace(s, lang=options.source_lang) for s in todo]
+    summary.skipped = len(sources) - len(todo)
+    summary.kept_failures = sum(1 for i in ids if journal.statuses.get(str(i)) == FAILED)
+    summary.repaired = journal.repaired
+    return todo
+
+
+def _records(todo: list[Source], pipeline: Pipeline, options: BatchOptions,
+             stop: Callable[[], bool]) -> Iterator[dict[str, Any]]:
+    if options.engine == "ray":
+        from .distributed import ray_records
+
+        yield from ray_records(todo, pipeline.config, pipeline.fetch_settings, batch_docs=options.batch_docs,
+                               options=options.ray, cache_dir=options.cache_dir, use_cache=options.use_cache,
+                               workers=options.workers, per_host=options.per_host, stop=stop)
+        return
+    for source, outcome in process_stream(pipeline, todo, batch_docs=options.batch_docs, workers=options.workers,
+                                          per_host=options.per_host, stop=stop):
+        yield to_record(source, outcome)
+
+
+@contextmanager
+def _progress(total: int, enabled: bool) -> Iterator[Any]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, disable=not enabled, file=sys.stderr, unit="article", dynamic_ncols=True,
+               smoothing=0.1, desc="summarize")
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+@contextmanager
+def _sigint_sets(stop: threading.Event, notice: Callable[[str], None]) -> Iterator[None]:
+    """First Ctrl-C: set ``stop`` (the records in flight finish). Second: stop at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        notice("stopping after the articles in progress (Ctrl-C again to stop now)")
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

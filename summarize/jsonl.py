@@ -1,0 +1,271 @@
+"""The batch output file: JSONL, one record per input id, safe against crashes and second writers.
+
+Guarantees, whatever moment a process is killed at (SIGKILL or power loss included):
+
+* each record is one ``write()`` of a whole line to a file opened for appending, so a reader
+  never sees two records interleaved, and records written are never rewritten in place;
+* a torn last line (no newline, or not JSON) is cut off when the file is next opened;
+* the file never holds two records for one id: retrying failed inputs first rewrites the file
+  without their records, to a temporary file that atomically replaces the original;
+* one writer at a time: an OS lock (``flock``/``LockFileEx``) on ``OUT.jsonl.lock``, released by
+  the OS when the process dies, so a crash never leaves a stale lock.
+
+Records are fsync'd in groups (see :meth:`Journal.sync`): a power cut loses at most the last group,
+which a resumed run redoes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .document import Result, Source
+from .errors import BatchError, SummarizeError
+
+__all__ = ["FAILED", "OK", "Journal", "error_record", "record_status", "to_record"]
+
+OK = "ok"
+FAILED = "failed"
+MODES = ("new", "resume", "overwrite")
+LOCK_SUFFIX = ".lock"
+TMP_SUFFIX = ".tmp"
+
+
+def to_record(source: Source, outcome: Result | SummarizeError) -> dict[str, Any]:
+    """The output line for one input: the result's fields, or an error record."""
+    if isinstance(outcome, Result):
+        record = outcome.to_dict()
+        record["id"] = source.id
+        return record
+    return error_record(source, outcome)
+
+
+def error_record(source: Source, error: SummarizeError) -> dict[str, Any]:
+    """``{"id", "source", "error": {"type", "message", "hint"}}`` for an input that failed."""
+    return {"id": source.id, "source": source.label,
+            "error": {"type": type(error).__name__, "message": error.message, "hint": error.hint}}
+
+
+def record_status(record: dict[str, Any]) -> str:
+    """``failed`` for an error record, ``ok`` for a result."""
+    return FAILED if isinstance(record.get("error"), dict) else OK
+
+
+class Journal:
+    """An append-only JSONL output file, locked for the life of the object.
+
+    Use as a context manager, or call :meth:`close`.
+
+    Args:
+        path: the output file (created with its folder when missing).
+        mode: ``new`` (a file that exists and is not empty is an error), ``resume`` (keep its
+            records) or ``overwrite`` (empty it).
+
+    Raises:
+        BatchError: the file is locked by another run, cannot be written, is not empty in mode
+            ``new``, or has a damaged line before the last one (which only a person can judge).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, mode: str = "resume") -> None:
+        from filelock import FileLock, Timeout
+
+        self.path = Path(path)
+        self.statuses: dict[str, str] = {}
+        self.repaired = 0
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BatchError(f"cannot create the folder of {self.path}: {exc.strerror or exc}") from None
+        self._lock = FileLock(str(self.path) + LOCK_SUFFIX, timeout=0)
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise BatchError(
+                f"{self.path} is being written by another run (lock {self.path}{LOCK_SUFFIX} is held)",
+                hint="Wait for that run to finish, or write to another file with -o.",
+            ) from None
+        except OSError as exc:
+            raise BatchError(f"cannot lock {self.path}{LOCK_SUFFIX}: {exc.strerror or exc}") from None
+        self._fd: int | None = None
+        try:
+            self._open(mode)
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _open(self, mode: str) -> None:
+        """Check, empty or load the file as the mode says."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        if not self.path.exists():
+            return
+        if mode == "overwrite":
+            self.truncate()
+        elif mode == "new" and self.path.stat().st_size > 0:
+            raise BatchError(f"{self.path} already exists and is not empty",
+                             hint="Pass --resume to continue that run, or --overwrite to start again.")
+        else:
+            self._load()
+
+    def _load(self) -> None:
+        """Cut a torn tail, read the statuses, and compact if an id appears twice."""
+        self.repaired = self._repair_tail()
+        duplicated = False
+        for _, record in self._records():
+            duplicated = duplicated or record["id"] in self.statuses
+            self.statuses[record["id"]] = record_status(record)
+        if duplicated:  # only a file someone concatenated or edited: keep each id's last record
+            self._rewrite(drop=set())
+
+    def _repair_tail(self) -> int:
+        with self.path.open("r+b") as f:
+            data_end = f.seek(0, os.SEEK_END)
+            if data_end == 0:
+                return 0
+            tail_start = _last_line_start(f, data_end)
+            f.seek(tail_start)
+            tail = f.read()
+            if _parse(tail) is not None:
+                if tail.endswith(b"\n"):
+                    return 0
+                f.write(b"\n")  # a whole record whose newline never came: keep it
+            else:
+                f.truncate(tail_start)
+            f.flush()
+            os.fsync(f.fileno())
+            return 1
+
+    def _records(self) -> Iterator[tuple[bytes, dict[str, Any]]]:
+        with self.path.open("rb") as f:
+            for number, line in enumerate(f, start=1):
+                if not line.strip():
+                    continue
+                record = _parse(line)
+                if record is None:
+                    raise BatchError(
+                        f"{self.path}, line {number} is not a valid record",
+                        hint="The file was edited or damaged; fix or delete that line, then resume.",
+                    )
+                yield line, record
+
+    @property
+    def done(self) -> int:
+        """Records in the file."""
+        return len(self.statuses)
+
+    def truncate(self) -> None:
+        """Empty the file (``--overwrite``)."""
+        with self.path.open("wb") as f:
+            os.fsync(f.fileno())
+        self.statuses.clear()
+
+    def drop(self, ids: Iterable[str]) -> None:
+        """Remove the records of ``ids`` (failed inputs about to be retried), atomically."""
+        doomed = {i for i in ids if i in self.statuses}
+        if doomed:
+            self._rewrite(drop=doomed)
+
+    def _rewrite(self, *, drop: set[str]) -> None:
+        last: dict[str, int] = {}
+        for index, (_, record) in enumerate(self._records()):
+            last[record["id"]] = index
+        tmp = self.path.with_name(self.path.name + TMP_SUFFIX)
+        try:
+            with tmp.open("wb") as out:
+                for index, (line, record) in enumerate(self._records()):
+                    if record["id"] not in drop and last[record["id"]] == index:
+                        out.write(line)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            raise BatchError(f"cannot rewrite {self.path}: {exc.strerror or exc}") from None
+        _fsync_dir(self.path.parent)
+        for i in drop:
+            self.statuses.pop(i, None)
+
+    def append(self, record: dict[str, Any]) -> None:
+        """Write one record as one line, straight to the OS (no user-space buffer to lose).
+
+        Raises:
+            BatchError: the disk is full or the file cannot be written.
+        """
+        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            if self._fd is None:
+                created = not self.path.exists()
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                if created:
+                    _fsync_dir(self.path.parent)
+            view = memoryview(line)
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+        except OSError as exc:
+            raise BatchError(f"cannot write {self.path}: {exc.strerror or exc}",
+                             hint="Free some disk space or choose another output with -o, then resume.") from None
+        self.statuses[str(record["id"])] = record_status(record)
+
+    def sync(self) -> None:
+        """Make the records written so far survive a power cut."""
+        if self._fd is not None:
+            os.fsync(self._fd)
+
+    def close(self) -> None:
+        """Sync, close and release the lock; safe to call twice."""
+        if self._fd is not None:
+            try:
+                os.fsync(self._fd)
+            finally:
+                os.close(self._fd)
+                self._fd = None
+        if self._lock.is_locked:
+            self._lock.release()
+
+
+def _last_line_start(f: Any, end: int) -> int:
+    """Offset where the file's last line starts (the line after the last-but-one newline)."""
+    position = end - 1  # skip the final byte: a newline there ends the last line, not starts it
+    block = 65536
+    while position > 0:
+        start = max(0, position - block)
+        f.seek(start)
+        chunk = f.read(position - start)
+        found = chunk.rfind(b"\n")
+        if found >= 0:
+            return start + found + 1
+        position = start
+    return 0
+
+
+def _parse(line: bytes) -> dict[str, Any] | None:
+    try:
+        record = json.loads(line)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+        return None
+    return record
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a created or renamed file's directory entry durable (no-op where unsupported)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some platforms/filesystems refuse fsync on directories; the data itself is synced
+    finally:
+        os.close(fd)

@@ -1,0 +1,254 @@
+"""Batch runs on tiny models: input kinds, error records, resume, dedup, the CLI, crashes and Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, SHORT_EN, SHORT_ES
+
+from summarize import Pipeline, Result, Source
+from summarize.batch import EXIT_SOME_FAILED, BatchOptions, run_batch
+from summarize.cli import cli
+from summarize.errors import InputError, LanguageError
+from summarize.jsonl import Journal
+
+GERMAN = "Der Präsident traf sich gestern mit dem Außenminister in der Hauptstadt. Es war ein langes Gespräch."
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture(scope="module")
+def cheap_preset(tiny_preset, tmp_path_factory) -> Path:
+    """The tiny preset with one-sentence summaries and one torch thread, for subprocesses."""
+    text = tiny_preset.read_text().replace("sentences = 3", "sentences = 1") + "\n[runtime]\nthreads = 1\n"
+    path = tmp_path_factory.mktemp("cheap") / "cheap.toml"
+    path.write_text(text)
+    return path
+
+
+def write_manifest(path: Path, entries: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), encoding="utf-8")
+    return path
+
+
+def read_records(path: Path) -> dict[str, dict]:
+    """Records by id; fails if any line is corrupt or any id appears twice."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    by_id = {r["id"]: r for r in records}
+    assert len(by_id) == len(records), "an id appears twice"
+    return by_id
+
+
+def many_texts(n: int) -> list[dict]:
+    """Distinct short articles, alternating Spanish and English."""
+    return [{"id": f"n{i:02d}", "text": (SHORT_ES if i % 2 else SHORT_EN) + f" {i * 7 + 3}."} for i in range(n)]
+
+
+def test_every_input_kind_with_error_records_beside_successes(tiny_pipeline, tmp_path):
+    folder = tmp_path / "dir" / "deep"
+    folder.mkdir(parents=True)
+    (folder / "a.txt").write_text(SHORT_ES, encoding="utf-8")
+    (tmp_path / "globbed.md").write_text("# Título\n\n" + SHORT_ES.replace("40.000", "41.000"), encoding="utf-8")
+    (tmp_path / "urls.list").write_text("missing.txt\n")
+    write_manifest(tmp_path / "m.jsonl", [{"id": "de", "text": GERMAN}, {"id": "en", "text": SHORT_EN}])
+    (tmp_path / "m.csv").write_text(f'id,text,lang\nforced,"{SHORT_EN} More.",en\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    inputs = [str(tmp_path / "dir"), str(tmp_path / "*.md"), str(tmp_path / "urls.list"), str(tmp_path / "m.jsonl"),
+              str(tmp_path / "m.csv")]
+    summary = run_batch(inputs, tiny_pipeline, BatchOptions(str(out), batch_docs=2, workers=2))
+    records = read_records(out)
+    assert set(records) == {str(folder / "a.txt"), str(tmp_path / "globbed.md"), str(tmp_path / "missing.txt"),
+                            "de", "en", "forced"}
+    missing, german = records[str(tmp_path / "missing.txt")], records["de"]
+    assert missing["error"]["type"] == "InputError" and missing["error"]["message"].endswith("no such file")
+    assert german == {"id": "de", "source": "de", "error": {
+        "type": "LanguageError", "hint": "If the article really is Spanish or English, pass --source-lang es|en.",
+        "message": "de: detected language German (de, confidence 1.00); only Spanish and English are supported"}}
+    good = [r for r in records.values() if "error" not in r]
+    assert len(good) == 4 and all(r["summaries"]["en"] and r["summaries"]["es"] and r["content_hash"] for r in good)
+    assert records["forced"]["engines"]["langid"]["engine"] == "given"
+    assert records[str(tmp_path / "globbed.md")]["title"] == "Título"
+    assert (summary.done, summary.failed, summary.skipped, summary.total) == (4, 2, 0, 6)
+    assert summary.exit_code == EXIT_SOME_FAILED and summary.per_minute > 0
+    assert summary.line().startswith("done 4, failed 2, skipped 0 of 6 in ")
+
+
+def test_resume_skips_what_is_done_and_retry_failed_redoes_failures(tiny_pipeline, tmp_path):
+    (tmp_path / "b.txt").write_text(SHORT_EN)
+    manifest = write_manifest(tmp_path / "m.jsonl", [{"id": "a", "text": SHORT_ES}, {"id": "b", "path": "b.txt"},
+                                                    {"id": "c", "path": "c.txt"}])
+    out = str(tmp_path / "out.jsonl")
+    first = run_batch([str(manifest)], tiny_pipeline, BatchOptions(out))
+    assert (first.done, first.failed) == (2, 1)
+    (tmp_path / "c.txt").write_text(SHORT_EN + " Later.")
+    again = run_batch([str(manifest)], tiny_pipeline, BatchOptions(out, resume=True))
+    assert (again.done, again.failed, again.skipped, again.kept_failures) == (0, 0, 3, 1)
+    assert again.exit_code == EXIT_SOME_FAILED and "1 earlier failure(s) kept" in again.line()
+    before = read_records(Path(out))
+    retried = run_batch([str(manifest)], tiny_pipeline, BatchOptions(out, retry_failed=True))
+    assert (retried.done, retried.failed, retried.skipped, retried.exit_code) == (1, 0, 2, 0)
+    after = read_records(Path(out))
+    assert list(after) == ["a", "b", "c"] and "error" not in after["c"]
+    assert after["a"] == before["a"] and after["b"] == before["b"]  # done records are never rewritten
+
+
+def test_identical_texts_are_processed_once(tiny_preset, tmp_path):
+    pipeline = Pipeline.from_preset(str(tiny_preset), device="cpu", sentences=1)
+    seen: list[str] = []
+    real = pipeline.summarizer.summarize
+
+    def spy(texts, *args, **kwargs):
+        seen.extend(texts)
+        return real(texts, *args, **kwargs)
+
+    pipeline.summarizer.summarize = spy
+    long_en = SHORT_EN + " " + SHORT_EN
+    entries = [{"id": f"copy{i}", "text": long_en} for i in range(3)] + [{"id": "other", "text": long_en + " More."}]
+    out = tmp_path / "out.jsonl"
+    run_batch([str(write_manifest(tmp_path / "m.jsonl", entries))], pipeline, BatchOptions(str(out), batch_docs=2))
+    assert len(seen) == 2  # one per distinct text
+    records = read_records(out)
+    copies = [records[f"copy{i}"] for i in range(3)]
+    assert [c["source"] for c in copies] == ["copy0", "copy1", "copy2"]
+    assert len({json.dumps([c["summaries"], c["content_hash"], c["translation"]]) for c in copies}) == 1
+
+
+def test_pipeline_map_yields_every_outcome_with_its_input(tiny_pipeline, tmp_path):
+    sources = [Source.from_text(SHORT_ES, id="es"), str(tmp_path / "nope.txt"), Source.from_text(GERMAN, id="de"),
+               Source.from_text(SHORT_EN, id="en")]
+    outcomes = list(tiny_pipeline.map(sources, batch_docs=2, workers=2))
+    assert len(outcomes) == 4
+    results = {o.id: o for o in outcomes if isinstance(o, Result)}
+    errors = {o.input.label: o for o in outcomes if not isinstance(o, Result)}
+    assert set(results) == {"es", "en"} and results["es"].source_lang == "es"
+    assert isinstance(errors[str(tmp_path / "nope.txt")], InputError)
+    assert isinstance(errors["de"], LanguageError) and errors["de"].input.id == "de"
+
+
+def test_cli_exit_codes_messages_and_lock(cheap_preset, tmp_path):
+    runner = CliRunner()
+    good = write_manifest(tmp_path / "good.jsonl", [{"id": "a", "text": SHORT_ES}])
+    out = tmp_path / "out.jsonl"
+    base = ["batch", "-o", str(out), "-p", str(cheap_preset)]
+    done = runner.invoke(cli, [*base, str(good)])
+    assert done.exit_code == 0, done.output
+    assert done.stdout == ""
+    assert done.stderr.startswith("summarize: done 1, failed 0, skipped 0 of 1 in ")
+    assert done.stderr.rstrip().endswith("articles a minute)")
+    again = runner.invoke(cli, [*base, str(good)])
+    assert again.exit_code == 7
+    assert again.stderr == (f"Error: {out} already exists and is not empty\n"
+                            "Pass --resume to continue that run, or --overwrite to start again.\n")
+    assert runner.invoke(cli, [*base, str(good), "--resume", "--overwrite"]).exit_code == 2
+    bad = write_manifest(tmp_path / "bad.jsonl", [{"id": "de", "text": GERMAN}])
+    partly = runner.invoke(cli, [*base, str(good), str(bad), "--resume", "-q"])
+    assert partly.exit_code == EXIT_SOME_FAILED and partly.stderr == ""
+    with Journal(out):
+        locked = runner.invoke(cli, [*base, str(good), "--resume"])
+    assert locked.exit_code == 7 and "is being written by another run" in locked.stderr
+    assert list(read_records(out)) == ["a", "de"]
+
+
+def _start(args: list[str], **kwargs) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "summarize", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def _wait_for_records(process: subprocess.Popen, out: Path, timeout: float = 240.0) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if out.exists() and out.read_bytes().count(b"\n") >= 1:
+            return out.read_bytes().count(b"\n")
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.02)
+    process.kill()
+    raise AssertionError("no record was written in time")
+
+
+def test_killed_run_is_completed_exactly_once_by_resume(cheap_preset, tmp_path):
+    n = 12
+    manifest = write_manifest(tmp_path / "m.jsonl", many_texts(n))
+    out = tmp_path / "out.jsonl"
+    args = ["batch", str(manifest), "-o", str(out), "-p", str(cheap_preset), "--batch-docs", "2", "--no-cache", "-q"]
+    process = _start(args)
+    written = _wait_for_records(process, out)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert written < n, "the run finished before it could be killed"
+    with out.open("ab") as f:  # what a write cut short by the kill leaves behind
+        f.write(b'{"id": "n23", "source": "n23", "source_la')
+    resumed = subprocess.run([sys.executable, "-m", "summarize", *args, "--resume"], cwd=ROOT, capture_output=True,
+                             text=True, check=False, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    records = read_records(out)
+    assert sorted(records) == [f"n{i:02d}" for i in range(n)]
+    assert all("summaries" in r for r in records.values())
+
+
+def test_ctrl_c_finishes_in_flight_records_and_says_how_to_resume(cheap_preset, tmp_path):
+    n = 12
+    manifest = write_manifest(tmp_path / "m.jsonl", many_texts(n))
+    out = tmp_path / "out.jsonl"
+    process = _start(["batch", str(manifest), "-o", str(out), "-p", str(cheap_preset), "--batch-docs", "2",
+                      "--no-cache"])
+    _wait_for_records(process, out)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "stopping after the articles in progress" in stderr
+    assert f"interrupted; {out} holds every record finished so far. Resume with:" in stderr
+    command = stderr.strip().splitlines()[-1].strip()
+    assert command == shlex.join(["summarize", "batch", str(manifest), "-o", str(out), "--batch-docs", "2",
+                                  "--no-cache", "-p", str(cheap_preset), "--resume"])
+    partial = read_records(out)
+    assert 0 < len(partial) < n
+    resumed = subprocess.run([sys.executable, "-m", *shlex.split(command)], cwd=ROOT, capture_output=True, text=True, check=False, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"skipped {len(partial)} of {n}" in resumed.stderr
+    assert sorted(read_records(out)) == [f"n{i:02d}" for i in range(n)]
+
+
+def test_a_missing_model_stops_the_run_instead_of_failing_every_input(tiny_preset, tmp_path):
+    from summarize.errors import ModelNotAvailableError
+
+    broken = tmp_path / "broken.toml"
+    broken.write_text(tiny_preset.read_text().replace("/bart", "/no-such-model"))
+    pipeline = Pipeline.from_preset(str(broken), device="cpu")
+    manifest = write_manifest(tmp_path / "m.jsonl", [{"id": "b", "path": "nope.txt"}, {"id": "a", "text": SHORT_EN}])
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(ModelNotAvailableError, match="no-such-model does not exist"):
+        run_batch([str(manifest)], pipeline, BatchOptions(str(out), batch_docs=1, workers=1))
+    assert [r["error"]["type"] for r in read_records(out).values()] == ["InputError"]  # "a" is left to a resume
+
+
+def test_progress_bar_only_when_asked(tiny_pipeline, tmp_path, capsys):
+    manifest = write_manifest(tmp_path / "m.jsonl", [{"id": "a", "text": SHORT_EN}])
+    run_batch([str(manifest)], tiny_pipeline, BatchOptions(str(tmp_path / "quiet.jsonl")))
+    assert capsys.readouterr().err == ""
+    run_batch([str(manifest)], tiny_pipeline, BatchOptions(str(tmp_path / "bar.jsonl"), progress=True))
+    err = capsys.readouterr().err
+    assert "summarize: 100%" in err and "1/1" in err and "failed=0" in err
+
+
+def test_ray_engine_without_ray_is_a_clear_error(tiny_pipeline, tmp_path, monkeypatch):
+    from summarize.errors import EngineUnavailableError
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # what an installation without the extra looks like
+    manifest = write_manifest(tmp_path / "m.jsonl", [{"id": "a", "text": SHORT_EN}])
+    with pytest.raises(EngineUnavailableError) as caught:
+        run_batch([str(manifest)], tiny_pipeline, BatchOptions(str(tmp_path / "out.jsonl"), engine="ray"))
+    assert "the ray engine needs Ray Data, which is not installed" in str(caught.value)
+    assert "pip install 'summarize[ray]'" in str(caught.value)

@@ -1,0 +1,77 @@
+"""The Ray engine on a local two-CPU Ray: the same records as the local engine, the same resume."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, SHORT_EN
+
+pytest.importorskip("ray.data")
+
+from summarize import Pipeline  # noqa: E402
+from summarize.batch import BatchOptions, run_batch  # noqa: E402
+from summarize.distributed import RayOptions, init_ray  # noqa: E402
+
+GERMAN = "Der Präsident traf sich gestern mit dem Außenminister in der Hauptstadt. Es war ein langes Gespräch."
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    import ray
+
+    init_ray(RayOptions(num_cpus=2))
+    yield
+    ray.shutdown()
+
+
+def without_timings(path: Path) -> dict[str, dict]:
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    for record in records:
+        record.pop("timings", None)
+    by_id = {r["id"]: r for r in records}
+    assert len(by_id) == len(records)
+    return by_id
+
+
+def test_ray_engine_writes_the_local_engines_records_and_resumes(local_ray, tiny_preset, tmp_path):
+    pipeline = Pipeline.from_preset(str(tiny_preset), device="cpu", sentences=1)
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text("".join(json.dumps(e) + "\n" for e in [
+        {"id": "de", "text": GERMAN}, {"id": "gone", "path": "gone.txt"}, {"id": "copy", "text": SHORT_EN}]))
+    inputs = [str(EXAMPLES / "manifest.jsonl"), str(extra)]
+    local_out, ray_out = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
+    # one document per model call in both engines: the same batches, so the same numbers. (Across
+    # documents, padding to another batch's length can flip a random-weight model's near-tied
+    # tokens, and engine warnings are counted per batch.)
+    local = run_batch(inputs, pipeline, BatchOptions(str(local_out), batch_docs=1, use_cache=False))
+    distributed = run_batch(inputs, pipeline, BatchOptions(str(ray_out), engine="ray", batch_docs=1, use_cache=False,
+                                                           ray=RayOptions(workers=2)))
+    assert (distributed.done, distributed.failed) == (local.done, local.failed) == (7, 2)
+    expected = without_timings(local_out)
+    assert without_timings(ray_out) == expected
+
+    # a crash lost the last two records: a resumed Ray run redoes only those, batched together
+    lines = ray_out.read_text(encoding="utf-8").splitlines(keepends=True)
+    ray_out.write_text("".join(lines[:-2]), encoding="utf-8")
+    resumed = run_batch(inputs, pipeline, BatchOptions(str(ray_out), engine="ray", resume=True, batch_docs=4,
+                                                       use_cache=False, ray=RayOptions(workers=1)))
+    assert (resumed.skipped, resumed.done + resumed.failed) == (7, 2)
+    after = without_timings(ray_out)
+    assert sorted(after) == sorted(expected)
+    stable = ("source", "source_lang", "title", "text", "content_hash", "engines", "error")
+    assert all({k: r.get(k) for k in stable} == {k: expected[i].get(k) for k in stable} for i, r in after.items())
+
+
+def test_a_missing_model_in_the_actors_stops_the_run(local_ray, tiny_preset, tmp_path):
+    from summarize.errors import ModelNotAvailableError
+
+    broken = tmp_path / "broken.toml"
+    broken.write_text(tiny_preset.read_text().replace("/bart", "/no-such-model"))
+    pipeline = Pipeline.from_preset(str(broken), device="cpu")
+    manifest = tmp_path / "m.jsonl"
+    manifest.write_text(json.dumps({"id": "a", "text": SHORT_EN}) + "\n")
+    with pytest.raises(ModelNotAvailableError, match="no-such-model does not exist"):
+        run_batch([str(manifest)], pipeline, BatchOptions(str(tmp_path / "out.jsonl"), engine="ray", use_cache=False,
+                                                          ray=RayOptions(workers=1)))

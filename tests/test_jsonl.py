@@ -1,0 +1,113 @@
+"""The batch output file: torn lines, compaction, modes and the one-writer lock (no models)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+from summarize.document import Result, Source
+from summarize.errors import BatchError, LanguageError
+from summarize.jsonl import Journal, to_record
+
+
+def ok(i: str) -> dict:
+    return {"id": i, "source": f"{i}.txt", "summaries": {"en": "E.", "es": "S."}}
+
+
+def failed(i: str) -> dict:
+    return {"id": i, "source": f"{i}.txt", "error": {"type": "InputError", "message": "gone", "hint": None}}
+
+
+def lines(path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_records_are_appended_one_line_each(tmp_path):
+    out = tmp_path / "sub" / "out.jsonl"
+    with Journal(out, mode="new") as journal:
+        journal.append(ok("a"))
+        journal.append(failed("b"))
+        assert out.read_text().count("\n") == 2  # on disk before close: nothing buffered
+    assert lines(out) == [ok("a"), failed("b")]
+    assert Journal(out).statuses == {"a": "ok", "b": "failed"}
+
+
+@pytest.mark.parametrize("tail", [b'{"id": "c", "sour', b"\x00\x00\x00\x00", b'{"id": "c"}garbage\n'])
+def test_torn_last_line_is_cut(tmp_path, tail):
+    out = tmp_path / "out.jsonl"
+    out.write_bytes((json.dumps(ok("a")) + "\n" + json.dumps(ok("b")) + "\n").encode() + tail)
+    with Journal(out) as journal:
+        assert journal.repaired == 1
+        assert journal.statuses == {"a": "ok", "b": "ok"}
+        journal.append(ok("c"))
+    assert [r["id"] for r in lines(out)] == ["a", "b", "c"]
+
+
+def test_whole_last_record_without_newline_is_kept(tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text(json.dumps(ok("a")) + "\n" + json.dumps(ok("b")))
+    with Journal(out) as journal:
+        journal.append(ok("c"))
+    assert [r["id"] for r in lines(out)] == ["a", "b", "c"]
+
+
+def test_damage_before_the_last_line_is_left_to_a_person(tmp_path):
+    out = tmp_path / "out.jsonl"
+    original = json.dumps(ok("a")) + "\nnot json\n" + json.dumps(ok("b")) + "\n"
+    out.write_text(original)
+    with pytest.raises(BatchError, match=r"out.jsonl, line 2 is not a valid record"):
+        Journal(out)
+    assert out.read_text() == original
+    Journal(out, mode="overwrite").close()  # the lock was released: the file can be reopened
+
+
+def test_new_mode_refuses_a_file_with_records(tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text(json.dumps(ok("a")) + "\n")
+    with pytest.raises(BatchError) as caught:
+        Journal(out, mode="new")
+    assert str(caught.value) == (f"{out} already exists and is not empty\n"
+                                 "Pass --resume to continue that run, or --overwrite to start again.")
+    with Journal(out, mode="overwrite") as journal:
+        assert journal.statuses == {}
+    assert out.read_text() == ""
+
+
+def test_drop_and_duplicate_ids_rewrite_the_file_atomically(tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text("".join(json.dumps(r) + "\n" for r in [failed("a"), ok("b"), failed("c"), ok("a")]))
+    with Journal(out) as journal:  # "a" twice: only a hand-made file does that; the last record wins
+        assert journal.statuses == {"a": "ok", "b": "ok", "c": "failed"}
+        assert [r["id"] for r in lines(out)] == ["b", "c", "a"]
+        journal.drop(["c", "not-there"])
+        assert journal.statuses == {"a": "ok", "b": "ok"}
+    assert [r["id"] for r in lines(out)] == ["b", "a"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "out.jsonl.lock"]
+
+
+def test_a_second_writer_is_refused_while_the_first_holds_the_file(tmp_path):
+    out = tmp_path / "out.jsonl"
+    with Journal(out):
+        with pytest.raises(BatchError) as caught:
+            Journal(out)
+        assert str(caught.value).startswith(f"{out} is being written by another run (lock {out}.lock is held)")
+        other = subprocess.run(
+            [sys.executable, "-c", f"from summarize.jsonl import Journal; Journal({str(out)!r})"],
+            capture_output=True, text=True, check=False, cwd=ROOT)
+        assert other.returncode != 0 and "is being written by another run" in other.stderr
+    Journal(out).close()  # free again once the first writer is done
+
+
+def test_records_of_results_and_errors():
+    source = Source("x.txt", "file", id="x")
+    result = Result(source="x.txt", source_lang="es", title=None, text="T", summaries={"en": "E", "es": "S"},
+                    content_hash="abc")
+    record = to_record(source, result)
+    assert record["id"] == "x" and record["content_hash"] == "abc" and record["summaries"]["es"] == "S"
+    error = LanguageError("x.txt: detected language German", hint="Pass --source-lang.")
+    assert to_record(source, error) == {"id": "x", "source": "x.txt", "error": {
+        "type": "LanguageError", "message": "x.txt: detected language German", "hint": "Pass --source-lang."}}
