@@ -137,6 +137,12 @@ def _settings(engine: Any) -> dict[str, Any]:
     return {k: v for k, v in dataclasses.asdict(config).items() if k not in _UNKEYED_SETTINGS}
 
 
+def _engine_key(role: str, engine: Any, described: dict[str, str]) -> str:
+    """What identifies an engine's outputs: its name, model (fingerprinted) and settings."""
+    return json.dumps([role, described.get("engine", ""), _model_fingerprint(described.get("model", "")),
+                       _settings(engine)], sort_keys=True, default=str)
+
+
 def _key(namespace: str, text: str) -> str:
     return hashlib.sha256(f"{namespace}\x00{text}".encode()).hexdigest()
 
@@ -178,10 +184,8 @@ class CachedTranslator(Translator):
 
     def _namespace(self, direction: str) -> str:
         if direction not in self._namespaces:
-            described = self.inner.describe(direction)
-            self._namespaces[direction] = json.dumps(
-                ["translate", described.get("engine", ""), _model_fingerprint(described.get("model", "")),
-                 direction, _settings(self.inner)], sort_keys=True, default=str)
+            engine = _engine_key("translate", self.inner, self.inner.describe(direction))
+            self._namespaces[direction] = json.dumps([engine, direction])
         return self._namespaces[direction]
 
     def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
@@ -212,10 +216,7 @@ class CachedSummarizer(Summarizer):
 
     def _namespace(self, lang: str, length: LengthSpec) -> str:
         if self._base is None:
-            described = self.inner.describe()
-            self._base = json.dumps(["summarize", described.get("engine", ""),
-                                     _model_fingerprint(described.get("model", "")), _settings(self.inner)],
-                                    sort_keys=True, default=str)
+            self._base = _engine_key("summarize", self.inner, self.inner.describe())
         return json.dumps([self._base, lang, length.sentences, length.words])
 
     def summarize(

@@ -65,7 +65,7 @@ def import_ray() -> Any:
     """
     try:
         import ray
-        import ray.data  # noqa: F401 - the data extra is what the batch engine needs
+        import ray.data  # the data extra is what the batch engine needs
     except ImportError as exc:
         raise EngineUnavailableError(f"the ray engine needs Ray Data, which is not installed ({exc})",
                                      hint=RAY_HINT) from None

@@ -20,7 +20,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from .document import Result, Source
 from .errors import BatchError, SummarizeError
@@ -96,7 +96,7 @@ class Journal:
             self._lock.release()
             raise
 
-    def __enter__(self) -> Journal:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

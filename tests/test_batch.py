@@ -167,45 +167,30 @@ def _start(args: list[str], **kwargs) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, **kwargs)
 
 
-def _wait_for_records(process: subprocess.Popen, out: Path, timeout: float = 240.0) -> int:
+def _wait_for_records(process: subprocess.Popen, out: Path, *, after: int = 0, timeout: float = 240.0) -> None:
+    """Wait until the output has more than ``after`` lines."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if out.exists() and out.read_bytes().count(b"\n") >= 1:
-            return out.read_bytes().count(b"\n")
+        if out.exists() and out.read_bytes().count(b"\n") > after:
+            return
         assert process.poll() is None, process.communicate()
         time.sleep(0.02)
     process.kill()
     raise AssertionError("no record was written in time")
 
 
-def test_killed_run_is_completed_exactly_once_by_resume(cheap_preset, tmp_path):
-    n = 12
-    manifest = write_manifest(tmp_path / "m.jsonl", many_texts(n))
-    out = tmp_path / "out.jsonl"
-    args = ["batch", str(manifest), "-o", str(out), "-p", str(cheap_preset), "--batch-docs", "2", "--no-cache", "-q"]
-    process = _start(args)
-    written = _wait_for_records(process, out)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert written < n, "the run finished before it could be killed"
-    with out.open("ab") as f:  # what a write cut short by the kill leaves behind
-        f.write(b'{"id": "n23", "source": "n23", "source_la')
-    resumed = subprocess.run([sys.executable, "-m", "summarize", *args, "--resume"], cwd=ROOT, capture_output=True,
-                             text=True, check=False, timeout=300)
-    assert resumed.returncode == 0, resumed.stderr
-    records = read_records(out)
-    assert sorted(records) == [f"n{i:02d}" for i in range(n)]
-    assert all("summaries" in r for r in records.values())
+def _line_count(out: Path) -> int:
+    return out.read_bytes().count(b"\n") if out.exists() else 0
 
 
-def test_ctrl_c_finishes_in_flight_records_and_says_how_to_resume(cheap_preset, tmp_path):
-    n = 12
+def test_ctrl_c_then_a_kill_then_resume_gives_every_input_exactly_once(cheap_preset, tmp_path):
+    n = 16
     manifest = write_manifest(tmp_path / "m.jsonl", many_texts(n))
     out = tmp_path / "out.jsonl"
     process = _start(["batch", str(manifest), "-o", str(out), "-p", str(cheap_preset), "--batch-docs", "2",
                       "--no-cache"])
     _wait_for_records(process, out)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGINT)  # Ctrl-C: the group in the models finishes, then a resume hint
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
     assert "stopping after the articles in progress" in stderr
@@ -213,12 +198,24 @@ def test_ctrl_c_finishes_in_flight_records_and_says_how_to_resume(cheap_preset, 
     command = stderr.strip().splitlines()[-1].strip()
     assert command == shlex.join(["summarize", "batch", str(manifest), "-o", str(out), "--batch-docs", "2",
                                   "--no-cache", "-p", str(cheap_preset), "--resume"])
-    partial = read_records(out)
-    assert 0 < len(partial) < n
-    resumed = subprocess.run([sys.executable, "-m", *shlex.split(command)], cwd=ROOT, capture_output=True, text=True, check=False, timeout=300)
-    assert resumed.returncode == 0, resumed.stderr
-    assert f"skipped {len(partial)} of {n}" in resumed.stderr
-    assert sorted(read_records(out)) == [f"n{i:02d}" for i in range(n)]
+    interrupted = len(read_records(out))
+    assert 0 < interrupted < n
+
+    resumed = _start([*shlex.split(command)[1:], "-q"])  # the printed command, killed as soon as it writes
+    _wait_for_records(resumed, out, after=interrupted)
+    resumed.send_signal(signal.SIGKILL)
+    resumed.wait()
+    assert _line_count(out) < n, "the run finished before it could be killed"
+    with out.open("ab") as f:  # what a write cut short by the kill leaves behind
+        f.write(b'{"id": "n15", "source": "n15", "source_la')
+
+    final = subprocess.run([sys.executable, "-m", *shlex.split(command)], cwd=ROOT, capture_output=True, text=True,
+                           check=False, timeout=300)
+    assert final.returncode == 0, final.stderr
+    assert "repaired " in final.stderr and "skipped " in final.stderr
+    records = read_records(out)
+    assert sorted(records) == [f"n{i:02d}" for i in range(n)]
+    assert all("summaries" in r for r in records.values())
 
 
 def test_a_missing_model_stops_the_run_instead_of_failing_every_input(tiny_preset, tmp_path):

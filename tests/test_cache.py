@@ -11,7 +11,7 @@ from conftest import SHORT_EN, SHORT_ES
 from summarize import Pipeline, Source
 from summarize.backends.base import LengthSpec, Summarizer, Translator
 from summarize.cache import CachedSummarizer, CachedTranslator, TextCache, default_cache_dir
-from summarize.config import SummarizeConfig, TranslateConfig
+from summarize.config import TranslateConfig
 
 
 class FakeTranslator(Translator):

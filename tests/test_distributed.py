@@ -10,9 +10,9 @@ from conftest import EXAMPLES, SHORT_EN
 
 pytest.importorskip("ray.data")
 
-from summarize import Pipeline  # noqa: E402
-from summarize.batch import BatchOptions, run_batch  # noqa: E402
-from summarize.distributed import RayOptions, init_ray  # noqa: E402
+from summarize import Pipeline
+from summarize.batch import BatchOptions, run_batch
+from summarize.distributed import RayOptions, init_ray
 
 GERMAN = "Der Präsident traf sich gestern mit dem Außenminister in der Hauptstadt. Es war ein langes Gespräch."
 
