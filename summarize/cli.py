@@ -63,14 +63,15 @@ def _build_pipeline(preset: str, *, allow_private: bool, max_bytes: int | None, 
     from .fetch import FetchSettings
     from .pipeline import Pipeline
 
-    if not quiet:
-        click.echo("summarize: loading models", err=True)
     _quiet_libraries()
     settings = FetchSettings(allow_private=allow_private, **({"max_bytes": max_bytes} if max_bytes else {}))
     pipeline = Pipeline.from_preset(preset, **overrides)
     pipeline.fetch_settings = settings
     if not quiet:
-        click.echo(f"summarize: pipeline {pipeline.config.name!r} on device {pipeline.config.runtime.device}", err=True)
+        for note in pipeline.notes:
+            click.echo(f"summarize: {note}", err=True)
+        click.echo(f"summarize: pipeline {pipeline.config.name!r} on device {pipeline.config.runtime.device}; "
+                   "loading models", err=True)
     return pipeline
 
 

@@ -110,13 +110,25 @@ class RuntimeConfig:
 
 @dataclass(frozen=True)
 class PipelineConfig:
-    """A whole pipeline: what a preset file describes."""
+    """A whole pipeline: what a preset file describes.
+
+    Attributes:
+        name: the preset's name (defaults to the file's stem).
+        description: one line for ``summarize models list`` and the README.
+        translate: the ``[translate]`` table.
+        summarize: the ``[summarize]`` table.
+        runtime: the ``[runtime]`` table.
+        fallback: a preset to use instead when this one's models are neither cached nor
+            downloadable (the ``auto`` preset falls back to ``offline``).
+        source: the file the configuration was read from (set by :func:`load_config`).
+    """
 
     name: str = DEFAULT_PRESET
     description: str = ""
     translate: TranslateConfig = field(default_factory=TranslateConfig)
     summarize: SummarizeConfig = field(default_factory=SummarizeConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
+    fallback: str | None = None
     source: str | None = None
 
     def with_overrides(
@@ -211,14 +223,14 @@ def config_from_dict(data: Mapping[str, Any], *, where: str = "<dict>") -> Pipel
             if not isinstance(value, Mapping):
                 raise ConfigError(f"[{key}] in {where} must be a table")
             top[key] = _section(_SECTIONS[key], value, f"[{key}]", where)
-        elif key in ("name", "description"):
+        elif key in ("name", "description", "fallback"):
             if not isinstance(value, str):
                 raise ConfigError(f"key {key!r} in {where} must be a string")
             top[key] = value
         else:
             raise ConfigError(
                 f"unknown key {key!r} in {where}",
-                hint=f"Allowed top-level keys: name, description, {', '.join(_SECTIONS)}.",
+                hint=f"Allowed top-level keys: name, description, fallback, {', '.join(_SECTIONS)}.",
             )
     config = PipelineConfig(**top)
     _validate(config, where=where)

@@ -12,7 +12,9 @@ from .backends._hf import OFFLINE_HINT, is_local
 from .config import PipelineConfig, list_presets, load_config
 from .errors import ModelNotAvailableError
 
-__all__ = ["ModelInfo", "is_cached", "preset_models", "pull"]
+__all__ = ["ModelInfo", "choose_available", "is_available", "is_cached", "preset_models", "pull"]
+
+PROBE_TIMEOUT = 5.0
 
 LICENCES = {
     "Helsinki-NLP/opus-mt-es-en": "Apache-2.0",
@@ -54,6 +56,44 @@ def is_cached(model: str) -> bool:
     from huggingface_hub import try_to_load_from_cache
 
     return isinstance(try_to_load_from_cache(model, "config.json"), str)
+
+
+def is_available(model: str) -> bool:
+    """True when the model is cached, or the hub answers for it (fetching its small config file).
+
+    Only called for presets that name a fallback; with ``HF_HUB_OFFLINE=1`` nothing is asked.
+    """
+    if is_cached(model):
+        return True
+    if is_local(model):
+        return False
+    from huggingface_hub import constants, hf_hub_download
+
+    if constants.HF_HUB_OFFLINE:
+        return False
+    try:
+        hf_hub_download(model, "config.json", etag_timeout=PROBE_TIMEOUT)
+    except Exception:  # any hub or network failure means: not downloadable now
+        return False
+    return True
+
+
+def choose_available(config: PipelineConfig) -> tuple[PipelineConfig, str | None]:
+    """Return the configuration to use and, when it fell back, a one-line reason.
+
+    A configuration without ``fallback`` is returned as is: an explicit neural preset fails
+    with a clear error at load time instead of silently changing engines.
+    """
+    if not config.fallback:
+        return config, None
+    missing = [model for _, model in preset_models(config) if not is_available(model)]
+    if not missing:
+        return config, None
+    chosen = load_config(config.fallback)
+    reason = (f"using the '{chosen.name}' pipeline ({chosen.description.rstrip('.')}) because "
+              f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not cached and cannot be downloaded; "
+              "run 'summarize models pull' to get the neural models")
+    return chosen, reason
 
 
 def list_models(presets: list[str] | None = None) -> list[ModelInfo]:

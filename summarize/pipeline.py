@@ -77,6 +77,8 @@ class Pipeline:
         self.fetch_settings = fetch_settings or FetchSettings()
         self.transport = transport
         self.langid = LanguageIdentifier()
+        self.requested = self.config.name
+        self.notes: list[str] = []
         self._translator: Translator | None = None
         self._summarizer: Summarizer | None = None
 
@@ -90,10 +92,21 @@ class Pipeline:
                 (``device``, ``dtype``, ``threads``, ``batch_size``, ``sentences``, ``words``,
                 ``strategy``, ``glossary``).
 
+        A preset with a ``fallback`` (``auto``) becomes its fallback when its models are neither
+        cached nor downloadable; :attr:`notes` then says so, and every result records it.
+
         Raises:
             ConfigError: for an unknown preset, a bad file or a bad override.
         """
-        return cls(load_config(preset).with_overrides(**overrides))
+        from .models import choose_available
+
+        requested = load_config(preset)
+        chosen, reason = choose_available(requested)
+        pipeline = cls(chosen.with_overrides(**overrides))
+        pipeline.requested = requested.name
+        if reason:
+            pipeline.notes.append(reason)
+        return pipeline
 
     @property
     def translator(self) -> Translator:
@@ -191,7 +204,8 @@ class Pipeline:
             if isinstance(document, SummarizeError):
                 slots[i] = document
                 continue
-            item = _Work(source, document, timings={"load": round(seconds, 4)})
+            item = _Work(source, document, timings={"load": round(seconds, 4)}, warnings=list(self.notes))
+            item.engines["pipeline"] = {"requested": self.requested, "used": self.config.name}
             try:
                 self._detect(item)
             except SummarizeError as exc:
