@@ -18,7 +18,7 @@ def test_public_names_are_pinned():
         "BatchError", "ConfigError", "DeviceError", "Document", "EmptyDocumentError", "EngineUnavailableError",
         "FetchError", "InputError", "LanguageError", "ModelError", "ModelLoadError", "ModelNotAvailableError",
         "Pipeline", "PipelineConfig", "Result", "RuntimeConfig", "Source", "SummarizeConfig", "SummarizeError",
-        "TranslateConfig", "Translation", "__version__", "list_presets", "load_config", "summarize",
+        "TranslateConfig", "Translation", "UnsupportedInputError", "__version__", "list_presets", "load_config", "summarize",
     ]
     for name in summarize.__all__:
         assert hasattr(summarize, name)
