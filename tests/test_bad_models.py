@@ -35,7 +35,7 @@ def test_corrupt_model_directory(tmp_path, tiny_preset):
     (broken / "model.safetensors").write_bytes(b"not a safetensors file")
     result = CliRunner().invoke(cli, ["-", "-p", str(preset), "-q"], input=SHORT_ES)
     assert result.exit_code == 5
-    assert result.stderr.startswith(f"Error: cannot load model")
+    assert result.stderr.startswith("Error: cannot load model")
     assert "corrupt" in result.stderr
 
 
