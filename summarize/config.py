@@ -31,7 +31,7 @@ __all__ = [
 
 DEFAULT_PRESET = "default"
 TRANSLATE_ENGINES = ("marian",)
-SUMMARIZE_ENGINES = ("seq2seq", "instruct")
+SUMMARIZE_ENGINES = ("seq2seq", "instruct", "extractive")
 STRATEGIES = ("pivot", "source")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 DTYPES = ("auto", "float32", "bfloat16", "float16")
@@ -72,7 +72,8 @@ class SummarizeConfig:
     """How summaries are made.
 
     Attributes:
-        engine: the summarization engine (``seq2seq`` or ``instruct``).
+        engine: the summarization engine: ``seq2seq``, ``instruct``, or ``extractive`` (whole
+            sentences of the article, no model).
         model: model id or local directory (unused by ``extractive``).
         strategy: ``pivot`` (summarize in English, translate to Spanish) or ``source``
             (summarize in the article's language, translate the summary).
