@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarize.backends.base import LengthSpec  # noqa: E402
-from summarize.backends.extractive import ExtractiveSummarizer, article_sentences  # noqa: E402
-from summarize.evaluate import rouge_scores  # noqa: E402
+from summarize.backends.base import LengthSpec
+from summarize.backends.extractive import ExtractiveSummarizer, article_sentences
+from summarize.evaluate import rouge_scores
 
 SUMY_LANGUAGES = {"es": "spanish", "en": "english"}
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")

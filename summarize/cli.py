@@ -169,6 +169,39 @@ def models_pull(preset: str) -> None:
     click.echo(f"downloaded {len(fetched)} model(s) for {preset}" + (": " + ", ".join(fetched) if fetched else ""))
 
 
+@cli.group("eval")
+def eval_group() -> None:
+    """Measure quality on your own data (needs the eval extra: pip install 'summarize[eval]')."""
+
+
+@eval_group.command("summarize")
+@click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSONL file, one article a line with fields 'text' and 'summary' (the reference).")
+@click.option("-p", "--pipeline", "preset", default="default", show_default=True, envvar="SUMMARIZE_PIPELINE",
+              help="Preset name or path to a pipeline .toml file; only its summarizer is used.")
+@click.option("--sentences", type=click.IntRange(min=1), help="Summary length in sentences (default: the preset's).")
+@click.option("--words", type=click.IntRange(min=1), help="Summary length in words (wins over --sentences).")
+@click.option("--lang", type=LANG_CHOICE, help="The articles' language (default: detected per article).")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N articles.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_user_errors
+def eval_summarize(data: str, preset: str, sentences: int | None, words: int | None, lang: str | None,
+                   limit: int | None, fmt: str) -> None:
+    """Score the pipeline's summarizer against reference summaries with ROUGE-1/2/L F1 (x100)."""
+    from .evaluate import evaluate_summaries
+
+    result = evaluate_summaries(data, preset=preset, sentences=sentences, words=words, lang=lang, limit=limit)
+    for note in result.notes:
+        click.echo(f"summarize: {note}", err=True)
+    scores = {"rouge1": round(result.rouge1, 2), "rouge2": round(result.rouge2, 2), "rougeL": round(result.rougeL, 2)}
+    if fmt == "json":
+        click.echo(json.dumps({**result.to_dict(), **scores}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"articles: {result.count}")
+    for label, key in (("ROUGE-1", "rouge1"), ("ROUGE-2", "rouge2"), ("ROUGE-L", "rougeL")):
+        click.echo(f"{label}: {scores[key]:.2f}")
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="summarize")

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import unicodedata
@@ -31,8 +32,8 @@ __all__ = [
     "SummaryEvaluation",
     "SummaryExample",
     "UnicodeTokenizer",
-    "evaluate_summarizer",
     "evaluate_summaries",
+    "evaluate_summarizer",
     "read_summary_data",
     "rouge_scores",
     "translation_scores",
@@ -135,21 +136,33 @@ class SummaryExample:
 
 @dataclass(frozen=True)
 class SummaryEvaluation:
-    """ROUGE F1 (0-100) of a summarizer on a data set, and how it was run."""
+    """ROUGE F1 (0-100) of a summarizer on a data set, and how it was run.
+
+    Attributes:
+        count: articles scored.
+        rouge1: mean ROUGE-1 F1.
+        rouge2: mean ROUGE-2 F1.
+        rougeL: mean ROUGE-L F1.
+        engine: the summarizer's ``describe()``.
+        length: ``{"sentences": ..., "words": ...}`` as asked of the engine.
+        languages: articles per language.
+        pipeline: the preset used (after any fallback).
+        notes: what the pipeline said about its choice of preset.
+    """
 
     count: int
     rouge1: float
     rouge2: float
-    rougeL: float  # noqa: N815 - the metric's own name
+    rougeL: float
     engine: dict[str, str] = field(default_factory=dict)
     length: dict[str, int | None] = field(default_factory=dict)
     languages: dict[str, int] = field(default_factory=dict)
+    pipeline: str = ""
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dictionary."""
-        from dataclasses import asdict
-
-        return asdict(self)
+        return dataclasses.asdict(self)
 
 
 def read_summary_data(path: str | Path, *, limit: int | None = None) -> list[SummaryExample]:
@@ -275,4 +288,5 @@ def evaluate_summaries(
 
     pipeline = Pipeline.from_preset(preset, sentences=sentences, words=words)
     examples = read_summary_data(data, limit=limit)
-    return evaluate_summarizer(pipeline.summarizer, examples, pipeline.length, lang=lang, langid=pipeline.langid)
+    evaluation = evaluate_summarizer(pipeline.summarizer, examples, pipeline.length, lang=lang, langid=pipeline.langid)
+    return dataclasses.replace(evaluation, pipeline=pipeline.config.name, notes=list(pipeline.notes))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __all__ = ["STOPWORDS"]
 
-_ENGLISH = """
+_ENGLISH_TEXT = """
 a about above after again against all also although am an and another any are around as at be
 because been before being below between both but by can could did do does doing done down during
 each either even ever every few for from further had has have having he her here hers herself him
@@ -18,10 +18,10 @@ me might more most much must my myself neither no nor not now of off often on on
 our ours ourselves out over own per rather same says said say she should since so some still such
 than that the their theirs them themselves then there these they this those though through thus to
 too told under until up upon us very was we were what when where whether which while who whom whose
-why will with within without would yet you your yours yourself yourselves also mr mrs ms s t
-""".split()
+why will with within without would yet you your yours yourself yourselves mr mrs ms
+"""
 
-_SPANISH = """
+_SPANISH_TEXT = """
 a al algo algunas algunos ante antes aquel aquella aquellas aquellos aquí así aun aunque bajo bien
 cada casi como con contra cual cuales cualquier cuando cuanto de del desde donde dos durante e el él
 ella ellas ello ellos en entre era eran es esa esas ese eso esos esta está estaba estaban estado
@@ -30,6 +30,6 @@ la las le les lo los más me mi mientras mismo mis mucho muy nada ni no nos noso
 otro otros para pero poco por porque puede pueden que qué quien quienes se según ser será si sí
 sido siempre sin sino sobre son su sus también tan tanto te tiene tienen todo todos tras tu tus un
 una unas uno unos usted y ya yo dijo dice afirmó aseguró explicó señaló añadió según
-""".split()
+"""
 
-STOPWORDS: dict[str, frozenset[str]] = {"en": frozenset(_ENGLISH), "es": frozenset(_SPANISH)}
+STOPWORDS: dict[str, frozenset[str]] = {"en": frozenset(_ENGLISH_TEXT.split()), "es": frozenset(_SPANISH_TEXT.split())}

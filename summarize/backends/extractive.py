@@ -189,28 +189,27 @@ def select_sentences(
     Returns:
         The picked indices in document order.
     """
+    import numpy as np
+
     settings = settings or ExtractiveSettings()
     n = len(scores)
-    copy_of = list(duplicates) if duplicates is not None else list(range(n))
-    candidates = set(range(n))
+    copy_of = np.asarray(duplicates if duplicates is not None else range(n))
+    words = np.asarray(word_counts)
+    available = np.ones(n, dtype=bool)
+    overlap = np.zeros(n)  # each sentence's highest similarity to a picked one
     chosen: list[int] = []
-    used = 0
-    while candidates and (length.words or len(chosen) < length.sentences):
-        best = max(candidates, key=lambda j: (_marginal(j, scores, similarity, chosen, settings), -j))
-        candidates.discard(best)
-        if chosen and length.words and used + word_counts[best] > length.words:
-            continue  # too long for what is left of the budget; a shorter one may still fit
+    while length.words or len(chosen) < length.sentences:
+        if chosen and length.words:
+            # the budget only shrinks, so a sentence too long now never fits later
+            available &= words <= length.words - int(words[chosen].sum())
+        if not available.any():
+            break
+        marginal = np.where(available, scores - settings.redundancy * overlap, -np.inf)
+        best = int(np.argmax(marginal))  # ties go to the earlier sentence
         chosen.append(best)
-        used += word_counts[best]
-        candidates -= {j for j in candidates if copy_of[j] == copy_of[best]
-                       or similarity[best, j] >= settings.duplicate_similarity}
+        overlap = np.maximum(overlap, similarity[best])
+        available &= (copy_of != copy_of[best]) & (similarity[best] < settings.duplicate_similarity)
     return sorted(chosen)
-
-
-def _marginal(j: int, scores: np.ndarray, similarity: np.ndarray, chosen: list[int],
-              settings: ExtractiveSettings) -> float:
-    overlap = max((float(similarity[j, c]) for c in chosen), default=0.0)
-    return float(scores[j]) - settings.redundancy * overlap
 
 
 def extract_summary(text: str, lang: str, length: LengthSpec, settings: ExtractiveSettings | None = None) -> str:
