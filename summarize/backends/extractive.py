@@ -42,8 +42,10 @@ __all__ = [
     "article_sentences",
     "count_words",
     "extract_summary",
+    "pagerank",
     "score_sentences",
     "select_sentences",
+    "tfidf_vectors",
 ]
 
 _TOKEN = re.compile(r"\w+")
