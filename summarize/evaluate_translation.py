@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, InputError
@@ -16,7 +17,14 @@ from .errors import ConfigError, InputError
 if TYPE_CHECKING:
     from .pipeline import Pipeline
 
-__all__ = ["DIRECTIONS", "TranslationReport", "TranslationScores", "evaluate_translation", "translation_scores"]
+__all__ = [
+    "DIRECTIONS",
+    "TranslationReport",
+    "TranslationScores",
+    "evaluate_translation",
+    "read_lines",
+    "translation_scores",
+]
 
 DIRECTIONS = ("es-en", "en-es")
 
@@ -43,6 +51,24 @@ class TranslationReport:
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-ready data."""
         return asdict(self)
+
+
+def read_lines(path: str | Path, limit: int | None = None) -> list[str]:
+    """Read a one-sentence-a-line UTF-8 file (its final newline does not make an extra line).
+
+    Raises:
+        InputError: when the file cannot be read.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file", source=str(path)) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}", source=str(path), hint="Give a UTF-8 text file.") from exc
+    lines = text.replace("\r\n", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines[:limit] if limit else lines
 
 
 def translation_scores(hyps: Sequence[str], refs: Sequence[str]) -> TranslationScores:

@@ -265,10 +265,13 @@ def _name_end(run: list[_Token], ctx: _Context) -> int:
 
 
 def _describes(run: list[_Token], i: int, ctx: _Context) -> bool:
-    """A name-like word after an ordinary one is part of a description ("Crocodile River")."""
+    """A name-like word after an ordinary one describes ("Crocodile River", "Parque Nacional"),
+    unless it is a first name with a surname after it ("State Marco Rubio")."""
     if i == 0 or ctx.kind(run[i].text) not in (AMBIGUOUS, KNOWN) or run[i].text in ctx.learned:
         return False
-    before = run[i - 1]
+    before, reading = run[i - 1], ctx.readings.get(run[i].text)
+    if reading is not None and reading.person and i + 1 < len(run) and run[i + 1].capitalized:
+        return False
     return not before.capitalized or ctx.kind(before.text) == COMMON
 
 
@@ -356,7 +359,7 @@ def find_spans(
         lang: the source language (``es`` or ``en``).
         tgt: the target language; quotes already in it are kept.
         lexicon: how the engine reads words; without one every capitalized word counts as
-            ambiguous, so every name-like run inside a sentence is protected.
+            ambiguous, so runs of two or more inside a sentence are protected.
         detect: returns a text's language (``es``/``en``) or ``None``; without it quotes are not
             examined.
 
