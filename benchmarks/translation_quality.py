@@ -19,8 +19,9 @@ this project's engine with name protection on and no glossary, given the same li
 The second table counts, for each example article, the names from the fact sheet's list "Names a
 good translation and summary must keep intact" that occur in the article, and how many of them are
 still in its translation (a name written two ways, "Lake Coatepeque / lago de Coatepeque", counts
-in either form). The engine's column uses the pipeline's document translator, as ``summarize
-translate`` does. ``--limit N`` scores only the first N lines of each set, for a quick look.
+in either form). The engine's columns use the pipeline's document translator, as ``summarize
+translate`` does, without and with ``examples/glossary.tsv``. ``--limit N`` scores only the first
+N lines of each set, for a quick look.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ sys.path.insert(0, str(ROOT))
 from summarize.backends.apertium import MODES, ApertiumTranslator  # noqa: E402
 from summarize.config import RuntimeConfig, TranslateConfig  # noqa: E402
 from summarize.evaluate_translation import translation_scores  # noqa: E402
-from summarize.extract import load_document  # noqa: E402
 from summarize.document import Source  # noqa: E402
+from summarize.extract import load_document  # noqa: E402
+from summarize.glossary import Glossary  # noqa: E402
 from summarize.langid import LanguageIdentifier  # noqa: E402
 from summarize.translate import DocumentTranslator  # noqa: E402
 
@@ -48,6 +50,7 @@ SETS = {
     "FLORES-200 devtest": {"en": "flores200/eng_Latn.devtest", "es": "flores200/spa_Latn.devtest"},
     "NTREX-128": {"en": "ntrex/newstest2019-src.eng.txt", "es": "ntrex/newstest2019-ref.spa.txt"},
 }
+GLOSSARY = ROOT / "examples" / "glossary.tsv"
 EXAMPLES = {"es": ROOT / "examples" / "oferta-carcel-cecot.es.txt", "en": ROOT / "examples" / "rubio-bukele-prison-offer.en.txt"}
 NAMES_HEADING = "## Names a good translation and summary must keep intact"
 
@@ -96,10 +99,12 @@ def present(name: tuple[str, ...], text: str) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(v)}(?!\w)", text) for v in name)
 
 
-def name_survival(facts: Path) -> list[tuple[str, str, int, int, int]]:
+def name_survival(facts: Path) -> list[tuple[str, str, int, int, int, int]]:
     names = fact_names(facts)
     engine = ApertiumTranslator(TranslateConfig(engine="apertium"), RuntimeConfig())
-    document_translator = DocumentTranslator(engine, LanguageIdentifier())
+    langid = LanguageIdentifier()
+    document_translator = DocumentTranslator(engine, langid)
+    with_glossary = DocumentTranslator(engine, langid, glossary=Glossary.load(GLOSSARY))
     rows = []
     for src, path in EXAMPLES.items():
         tgt = "en" if src == "es" else "es"
@@ -109,8 +114,9 @@ def name_survival(facts: Path) -> list[tuple[str, str, int, int, int]]:
         wanted = [n for n in names if present(n, source_text)]
         raw = "\n".join(raw_apertium(units, f"{src}-{tgt}"))
         ours = "\n".join(document_translator.translate([units], src, tgt)[0])
-        rows.append((path.name, f"{src}-{tgt}", len(wanted),
-                     sum(present(n, raw) for n in wanted), sum(present(n, ours) for n in wanted)))
+        glossed = "\n".join(with_glossary.translate([units], src, tgt)[0])
+        rows.append((path.name, f"{src}-{tgt}", len(wanted), sum(present(n, raw) for n in wanted),
+                     sum(present(n, ours) for n in wanted), sum(present(n, glossed) for n in wanted)))
     return rows
 
 
@@ -126,13 +132,14 @@ def main() -> None:
     print("| set | direction | system | BLEU | chrF | seconds |")
     print("|---|---|---|---:|---:|---:|")
     for name, direction, system, bleu, chrf, seconds in score_sets(args.data_dir, args.limit):
-        print(f"| {name} | {direction} | {system} | {bleu:.1f} | {chrf:.1f} | {seconds:.1f} |")
+        print(f"| {name} | {direction} | {system} | {bleu:.2f} | {chrf:.2f} | {seconds:.1f} |")
     if args.facts.is_file():
         print()
-        print("| example | direction | fact-sheet names in it | kept by raw Apertium | kept by summarize apertium |")
-        print("|---|---|---:|---:|---:|")
-        for example, direction, total, raw, ours in name_survival(args.facts):
-            print(f"| {example} | {direction} | {total} | {raw} ({raw / total:.0%}) | {ours} ({ours / total:.0%}) |")
+        print("| example | direction | fact-sheet names in it | kept by raw Apertium | kept by summarize apertium"
+              " | ... with examples/glossary.tsv |")
+        print("|---|---|---:|---:|---:|---:|")
+        for example, direction, total, *kept in name_survival(args.facts):
+            print(f"| {example} | {direction} | {total} | " + " | ".join(f"{k} ({k / total:.0%})" for k in kept) + " |")
 
 
 if __name__ == "__main__":

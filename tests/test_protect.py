@@ -8,20 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from summarize.protect import (
-    AMBIGUOUS,
-    COMMON,
-    KNOWN,
-    UNKNOWN,
-    Masked,
-    Protector,
-    Reading,
-    Span,
-    find_spans,
-    localize_numbers,
-    mask,
-    restore,
-)
+from summarize.names import AMBIGUOUS, COMMON, KNOWN, UNKNOWN, Protector, Reading, find_spans
+from summarize.protect import Masked, Span, localize_numbers, mask, restore
 
 
 class DictLexicon:

@@ -6,7 +6,7 @@ It is GPL software, so it runs as a separate program, never linked.
 Many segments go through one ``apertium`` process: they are joined with blank lines, which
 Apertium copies and treats as sentence ends, and the output is split on blank lines again; when
 the count does not match, the batch is halved until it does. Names, acronyms, URLs and foreign
-quotes are protected (:mod:`summarize.protect`) with *carriers*: place names Apertium knows as
+quotes are protected (:mod:`summarize.names`) with *carriers*: place names Apertium knows as
 proper nouns and copies unchanged in both directions (``Madrid``, ``Toledo``, ...). A carrier
 keeps the grammar around it intact (``Madrid dijo`` -> "Madrid said"), where an unknown token
 would not (``XPH0X dijo`` -> "XPH0X Said"). Which capitalized words are names is decided with
@@ -25,18 +25,8 @@ from pathlib import Path
 from ..config import RuntimeConfig, TranslateConfig
 from ..errors import EngineUnavailableError
 from ..langid import LanguageIdentifier
-from ..protect import (
-    AMBIGUOUS,
-    COMMON,
-    KNOWN,
-    UNKNOWN,
-    Masked,
-    Protector,
-    Reading,
-    Span,
-    localize_numbers,
-    restore,
-)
+from ..names import AMBIGUOUS, COMMON, KNOWN, UNKNOWN, Protector, Reading
+from ..protect import Masked, Span, localize_numbers, restore
 from .base import Translator
 
 __all__ = ["CARRIERS", "MODES", "PERSON_CARRIERS", "ApertiumLexicon", "ApertiumTranslator"]
@@ -102,7 +92,7 @@ class ApertiumLexicon:
         self.timeout = timeout
 
     def classify(self, items: Sequence[str], lang: str) -> dict[str, Reading]:
-        """Read words and multi-word runs (see :class:`summarize.protect.Lexicon`)."""
+        """Read words and multi-word runs (see :class:`summarize.names.Lexicon`)."""
         if lang not in self.dictionaries or not items:
             return {}
         analyser, bilingual = self.dictionaries[lang]
