@@ -58,7 +58,8 @@ class TranslateConfig:
         batch_size: sentences per model call.
         num_beams: beam width; ``None`` keeps the model's own generation setting.
         max_length_ratio: output tokens allowed per input token, the guard against repetition loops.
-        glossary: TSV file of fixed renderings (source term, target term).
+        glossary: TSV file of fixed renderings, a Spanish term and its English rendering a line,
+            honoured by every engine in both directions (see :mod:`summarize.glossary`).
     """
 
     engine: str = "marian"

@@ -63,7 +63,10 @@ _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _HANDLE = r"(?<![\w@])[@#]\w+"
 _VERBATIM = re.compile(f"{_URL}|{_EMAIL}|{_HANDLE}")
 _QUOTES = re.compile(r'"([^"]+)"|“([^”]+)”|«([^»]+)»')
-_TOKEN = re.compile(r"\w+(?:-\w+)*")
+# words joined by hyphens or apostrophes ("MS-13", "O'Hagan", "L'Oreal"): Apertium reads a word after
+# an apostrophe as a contraction ("'M..." -> "I'm"), so the name must travel whole
+_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*")
+_POSSESSIVE = re.compile(r"['’]s$")
 _OPENS_SENTENCE = re.compile(r"[.!?:;\n\"“«¿¡—]")
 
 
@@ -119,7 +122,8 @@ def _tokens(text: str) -> list[_Token]:
     last = 0
     for m in _TOKEN.finditer(text):
         initial = not tokens or bool(_OPENS_SENTENCE.search(text, last, m.start()))
-        tokens.append(_Token(m.start(), m.end(), m.group(), initial))
+        word = _POSSESSIVE.sub("", m.group())  # "Rubio's" is "Rubio" and a possessive the engine handles
+        tokens.append(_Token(m.start(), m.start() + len(word), word, initial))
         last = m.end()
     return tokens
 

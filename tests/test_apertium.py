@@ -183,6 +183,18 @@ def test_a_failing_apertium_reports_its_error(tmp_path):
         engine.translate(["Hola."], "es", "en")
 
 
+def test_a_placeholder_the_engine_alters_falls_back_to_a_plain_translation(tmp_path):
+    # the stand-in glues a letter to every carrier it sees, as Apertium's compound rules sometimes do
+    body = "import re\nsys.stdout.write(re.sub(r'(Madrid|Toledo|Orlando)', r'\\1x', text))\n"
+    engine = ApertiumTranslator(CONFIG, RuntimeConfig(), binary=fake_apertium(tmp_path, body))
+    warnings: list[str] = []
+    out = engine.translate(["Ayer habló con Marco Rubio.", "Sin nombres aquí."], "es", "en", warnings=warnings)
+    assert out == ["Ayer habló con Marco Rubio.", "Sin nombres aquí."]
+    assert engine.calls == 2  # the batch, then the one sentence again without masks
+    assert warnings == ["Apertium altered 1 protected name(s); those sentences were translated without name "
+                        "protection"]
+
+
 def test_a_segment_that_breaks_the_layout_is_isolated(tmp_path):
     # the stand-in upper-cases, and splits a segment holding SPLIT with a blank line
     body = "sys.stdout.write(text.upper().replace('SPLIT', 'SP\\n\\nLIT'))\n"

@@ -37,7 +37,8 @@ class DictLexicon:
             "Coatepeque": Reading(UNKNOWN), "Ellsworth": Reading(UNKNOWN),
             "Mountains": Reading(COMMON, plural=True), "Princeton": Reading(UNKNOWN), "University": Reading(COMMON),
             "Tren": Reading(UNKNOWN), "Aragua": Reading(UNKNOWN), "Elon": Reading(UNKNOWN), "Musk": Reading(COMMON),
-            "The": Reading(COMMON), "On": Reading(COMMON),
+            "The": Reading(COMMON), "On": Reading(COMMON), "Inspector": Reading(COMMON),
+            "Brian": Reading(KNOWN, "Brian", person=True), "O'Hagan": Reading(UNKNOWN),
         },
     }
 
@@ -87,6 +88,7 @@ def test_spanish_spans(text, expected):
         ("The Ellsworth Mountains are high.", ["Ellsworth"]),  # a plural noun is no surname
         ("Members of Tren de Aragua were held.", ["Tren de Aragua"]),  # "de" joins a Spanish name in English
         ("On Monday the State spoke.", []),
+        ("Inspector Brian O'Hagan met Rubio's team.", ["Brian O'Hagan", "Rubio"]),  # no possessive
     ],
 )
 def test_english_spans(text, expected):
