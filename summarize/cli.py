@@ -49,6 +49,8 @@ def _pipeline_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--batch-size", type=click.IntRange(min=1), envvar="SUMMARIZE_BATCH_SIZE",
                      help="Sentences (translation) or texts (summaries) per model call."),
         click.option("--threads", type=click.IntRange(min=1), envvar="SUMMARIZE_THREADS", help="CPU threads for models."),
+        click.option("--glossary", envvar="SUMMARIZE_GLOSSARY", metavar="FILE",
+                     help="Fixed renderings: a TSV file, Spanish term<TAB>English term, used in both directions."),
         click.option("--allow-private", is_flag=True, help="Allow fetching URLs on local or private networks."),
         click.option("--max-bytes", type=click.IntRange(min=1), help="Largest page to download, in bytes."),
         click.option("-f", "--format", "fmt", type=FORMAT_CHOICE, default="text", show_default=True),
@@ -200,6 +202,37 @@ def eval_summarize(data: str, preset: str, sentences: int | None, words: int | N
     click.echo(f"articles: {result.count}")
     for label, key in (("ROUGE-1", "rouge1"), ("ROUGE-2", "rouge2"), ("ROUGE-L", "rougeL")):
         click.echo(f"{label}: {scores[key]:.2f}")
+
+
+@eval_group.command("translate")
+@click.option("--src", "src_path", required=True, type=click.Path(dir_okay=False), help="Source sentences, one a line.")
+@click.option("--ref", "ref_path", required=True, type=click.Path(dir_okay=False),
+              help="Reference translations, line-aligned with --src.")
+@click.option("--direction", required=True, type=click.Choice(["es-en", "en-es"]))
+@click.option("-p", "--pipeline", "preset", default="default", show_default=True, envvar="SUMMARIZE_PIPELINE",
+              help="Preset name or path to a pipeline .toml file.")
+@click.option("--glossary", envvar="SUMMARIZE_GLOSSARY", metavar="FILE", help="Glossary TSV to apply.")
+@click.option("--device", envvar="SUMMARIZE_DEVICE", help="auto, cpu, cuda, cuda:N or mps.")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N lines.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
+@_user_errors
+def eval_translate(src_path: str, ref_path: str, direction: str, preset: str, limit: int | None, fmt: str,
+                   quiet: bool, **overrides: Any) -> None:
+    """Translate --src with a pipeline and print BLEU and chrF against --ref (sacrebleu)."""
+    from .evaluate_translation import evaluate_translation, read_lines
+
+    src_lines, ref_lines = read_lines(src_path, limit), read_lines(ref_path, limit)
+    pipeline = _build_pipeline(preset, allow_private=False, max_bytes=None, quiet=quiet, **overrides)
+    report = evaluate_translation(pipeline, src_lines, ref_lines, direction)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    engine = report.engine.get("engine", "")
+    model = report.engine.get("model", "")
+    click.echo(f"{report.direction}, {report.sentences} sentences, {engine}" + (f" ({model})" if model else ""))
+    click.echo(f"BLEU {report.bleu:.2f}")
+    click.echo(f"chrF {report.chrf:.2f}")
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 DEFAULT_PRESET = "default"
-TRANSLATE_ENGINES = ("marian",)
+TRANSLATE_ENGINES = ("marian", "apertium")
 SUMMARIZE_ENGINES = ("seq2seq", "instruct", "extractive")
 STRATEGIES = ("pivot", "source")
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -51,12 +51,15 @@ class TranslateConfig:
     """How articles and summaries are translated.
 
     Attributes:
-        engine: the translation engine (``marian``).
-        models: model id or local directory per direction (``"es-en"``, ``"en-es"``).
+        engine: the translation engine: ``marian`` (neural, transformers) or ``apertium``
+            (rule-based, the system package ``apertium-eng-spa``, no model download).
+        models: model id or local directory per direction (``"es-en"``, ``"en-es"``); not used
+            by ``apertium``.
         batch_size: sentences per model call.
         num_beams: beam width; ``None`` keeps the model's own generation setting.
         max_length_ratio: output tokens allowed per input token, the guard against repetition loops.
-        glossary: TSV file of fixed renderings (source term, target term).
+        glossary: TSV file of fixed renderings, a Spanish term and its English rendering a line,
+            honoured by every engine in both directions (see :mod:`summarize.glossary`).
     """
 
     engine: str = "marian"

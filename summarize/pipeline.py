@@ -21,6 +21,7 @@ from .document import Document, Result, Source, Translation, content_hash
 from .errors import LanguageError, SummarizeError
 from .extract import load_document
 from .fetch import FetchSettings
+from .glossary import Glossary
 from .langid import SUPPORTED_LANGUAGES, LanguageIdentifier, other_language
 from .segment import split_sentences
 from .translate import DocumentTranslator
@@ -64,6 +65,9 @@ class Pipeline:
         config: the pipeline configuration (see :func:`summarize.config.load_config`).
         fetch_settings: limits for fetching URLs.
         transport: an httpx transport used for URLs instead of the network (tests).
+
+    Raises:
+        ConfigError: when the configured glossary file is missing or malformed.
     """
 
     def __init__(
@@ -79,6 +83,8 @@ class Pipeline:
         self.langid = LanguageIdentifier()
         self.requested = self.config.name
         self.notes: list[str] = []
+        glossary = self.config.translate.glossary
+        self.glossary: Glossary | None = Glossary.load(glossary) if glossary else None
         self._translator: Translator | None = None
         self._summarizer: Summarizer | None = None
 
@@ -234,7 +240,7 @@ class Pipeline:
         item.timings["detect"] = round(time.perf_counter() - start, 4)
 
     def _translate_documents(self, items: list[_Work], target: str | None) -> None:
-        translator = DocumentTranslator(self.translator, self.langid)
+        translator = DocumentTranslator(self.translator, self.langid, glossary=self.glossary)
         for src in SUPPORTED_LANGUAGES:
             tgt = target or other_language(src)
             group = [w for w in items if w.lang == src]
@@ -288,7 +294,8 @@ class Pipeline:
             w.engines["summarize"] = self.summarizer.describe()
         other = other_language(lang)
         start = time.perf_counter()
-        translated = DocumentTranslator(self.translator).translate([[w.summaries[lang]] for w in group], lang, other)
+        translator = DocumentTranslator(self.translator, glossary=self.glossary)
+        translated = translator.translate([[w.summaries[lang]] for w in group], lang, other)
         per_doc = (time.perf_counter() - start) / len(group)
         for w, out in zip(group, translated, strict=True):
             w.summaries[other] = out[0]
