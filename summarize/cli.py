@@ -14,6 +14,7 @@ import click
 from click_default_group import DefaultGroup
 
 from . import __version__
+from .config import DEFAULT_PRESET
 from .errors import SummarizeError
 
 FORMAT_CHOICE = click.Choice(["text", "markdown", "json"])
@@ -41,7 +42,7 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _pipeline_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option("-p", "--pipeline", "preset", default="default", show_default=True, envvar="SUMMARIZE_PIPELINE",
+        click.option("-p", "--pipeline", "preset", default=DEFAULT_PRESET, show_default=True, envvar="SUMMARIZE_PIPELINE",
                      help="Preset name or path to a pipeline .toml file."),
         click.option("--source-lang", type=LANG_CHOICE, help="Skip language detection: the article is in this language."),
         click.option("--device", envvar="SUMMARIZE_DEVICE", help="auto, cpu, cuda, cuda:N or mps."),
@@ -161,7 +162,7 @@ def models_list(fmt: str) -> None:
 
 
 @models.command("pull")
-@click.argument("preset", default="default")
+@click.argument("preset", default=DEFAULT_PRESET)
 @_user_errors
 def models_pull(preset: str) -> None:
     """Download PRESET's models into the Hugging Face cache."""
@@ -179,7 +180,7 @@ def eval_group() -> None:
 @eval_group.command("summarize")
 @click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False),
               help="JSONL file, one article a line with fields 'text' and 'summary' (the reference).")
-@click.option("-p", "--pipeline", "preset", default="default", show_default=True, envvar="SUMMARIZE_PIPELINE",
+@click.option("-p", "--pipeline", "preset", default=DEFAULT_PRESET, show_default=True, envvar="SUMMARIZE_PIPELINE",
               help="Preset name or path to a pipeline .toml file; only its summarizer is used.")
 @click.option("--sentences", type=click.IntRange(min=1), help="Summary length in sentences (default: the preset's).")
 @click.option("--words", type=click.IntRange(min=1), help="Summary length in words (wins over --sentences).")
@@ -209,7 +210,7 @@ def eval_summarize(data: str, preset: str, sentences: int | None, words: int | N
 @click.option("--ref", "ref_path", required=True, type=click.Path(dir_okay=False),
               help="Reference translations, line-aligned with --src.")
 @click.option("--direction", required=True, type=click.Choice(["es-en", "en-es"]))
-@click.option("-p", "--pipeline", "preset", default="default", show_default=True, envvar="SUMMARIZE_PIPELINE",
+@click.option("-p", "--pipeline", "preset", default=DEFAULT_PRESET, show_default=True, envvar="SUMMARIZE_PIPELINE",
               help="Preset name or path to a pipeline .toml file.")
 @click.option("--glossary", envvar="SUMMARIZE_GLOSSARY", metavar="FILE", help="Glossary TSV to apply.")
 @click.option("--device", envvar="SUMMARIZE_DEVICE", help="auto, cpu, cuda, cuda:N or mps.")

@@ -29,7 +29,7 @@ __all__ = [
     "load_config",
 ]
 
-DEFAULT_PRESET = "default"
+DEFAULT_PRESET = "auto"
 TRANSLATE_ENGINES = ("marian", "apertium")
 SUMMARIZE_ENGINES = ("seq2seq", "instruct", "extractive")
 STRATEGIES = ("pivot", "source")
@@ -127,7 +127,7 @@ class PipelineConfig:
         source: the file the configuration was read from (set by :func:`load_config`).
     """
 
-    name: str = DEFAULT_PRESET
+    name: str = "default"
     description: str = ""
     translate: TranslateConfig = field(default_factory=TranslateConfig)
     summarize: SummarizeConfig = field(default_factory=SummarizeConfig)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .config import DEFAULT_PRESET
 from .errors import EngineUnavailableError, InputError, LanguageError
 
 if TYPE_CHECKING:
@@ -261,7 +262,7 @@ def _languages(examples: Sequence[SummaryExample], lang: str | None, langid: Lan
 def evaluate_summaries(
     data: str | Path,
     *,
-    preset: str = "default",
+    preset: str = DEFAULT_PRESET,
     sentences: int | None = None,
     words: int | None = None,
     lang: str | None = None,

@@ -59,23 +59,27 @@ def is_cached(model: str) -> bool:
 
 
 def is_available(model: str) -> bool:
-    """True when the model is cached, or the hub answers for it (fetching its small config file).
+    """True when the model is cached, or the hub answers for its config file right now.
 
-    Only called for presets that name a fallback; with ``HF_HUB_OFFLINE=1`` nothing is asked.
+    One quick request without retries (huggingface_hub's own downloader retries for about half a
+    minute when there is no network). Only presets that name a fallback ask; with
+    ``HF_HUB_OFFLINE=1`` nothing is asked.
     """
     if is_cached(model):
         return True
     if is_local(model):
         return False
-    from huggingface_hub import constants, hf_hub_download
+    import httpx
+    from huggingface_hub import constants
 
     if constants.HF_HUB_OFFLINE:
         return False
+    url = f"{constants.ENDPOINT}/{model}/resolve/main/config.json"
     try:
-        hf_hub_download(model, "config.json", etag_timeout=PROBE_TIMEOUT)
-    except Exception:  # any hub or network failure means: not downloadable now
+        response = httpx.head(url, timeout=PROBE_TIMEOUT, follow_redirects=True)
+    except httpx.HTTPError:
         return False
-    return True
+    return response.status_code < 400
 
 
 def choose_available(config: PipelineConfig) -> tuple[PipelineConfig, str | None]:
@@ -86,12 +90,16 @@ def choose_available(config: PipelineConfig) -> tuple[PipelineConfig, str | None
     """
     if not config.fallback:
         return config, None
-    missing = [model for _, model in preset_models(config) if not is_available(model)]
+    missing: list[str] = []
+    for _, model in preset_models(config):
+        if not is_available(model):
+            missing.append(model)
+            break  # one missing model is enough to fall back; don't probe the rest
     if not missing:
         return config, None
     chosen = load_config(config.fallback)
     reason = (f"using the '{chosen.name}' pipeline ({chosen.description.rstrip('.')}) because "
-              f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not cached and cannot be downloaded; "
+              f"{missing[0]} is not cached and cannot be downloaded; "
               "run 'summarize models pull' to get the neural models")
     return chosen, reason
 
@@ -100,7 +108,10 @@ def list_models(presets: list[str] | None = None) -> list[ModelInfo]:
     """Describe the models of the given presets (default: all shipped ones)."""
     infos: list[ModelInfo] = []
     for name in presets or list_presets():
-        for role, model in preset_models(load_config(name)):
+        pairs = preset_models(load_config(name))
+        if not pairs:
+            infos.append(ModelInfo(name, "(none)", "no model downloads", True, "-"))
+        for role, model in pairs:
             licence = LICENCES.get(model, "local" if is_local(model) else "see the model card")
             infos.append(ModelInfo(name, role, model, is_cached(model), licence))
     return infos

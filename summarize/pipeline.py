@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .backends import LengthSpec, Summarizer, Translator, make_summarizer, make_translator
-from .config import PipelineConfig, load_config
+from .config import DEFAULT_PRESET, PipelineConfig, load_config
 from .document import Document, Result, Source, Translation, content_hash
 from .errors import LanguageError, SummarizeError
 from .extract import load_document
@@ -89,11 +89,11 @@ class Pipeline:
         self._summarizer: Summarizer | None = None
 
     @classmethod
-    def from_preset(cls, preset: str = "default", **overrides: Any) -> Pipeline:
+    def from_preset(cls, preset: str = DEFAULT_PRESET, **overrides: Any) -> Pipeline:
         """Build a pipeline from a shipped preset name or a TOML path.
 
         Args:
-            preset: ``default``, ``instruct``, ... or a path to a ``.toml`` file.
+            preset: ``auto`` (the default), ``default``, ``offline``, ... or a path to a ``.toml`` file.
             **overrides: settings accepted by :meth:`PipelineConfig.with_overrides`
                 (``device``, ``dtype``, ``threads``, ``batch_size``, ``sentences``, ``words``,
                 ``strategy``, ``glossary``).
@@ -349,7 +349,7 @@ def _raise_first(outputs: list[Result | SummarizeError]) -> list[Result]:
     return outputs  # type: ignore[return-value]
 
 
-def summarize(source: str | Source, *, preset: str = "default", **overrides: Any) -> Result:
+def summarize(source: str | Source, *, preset: str = DEFAULT_PRESET, **overrides: Any) -> Result:
     """Translate and summarize one article with a fresh pipeline (convenience for scripts).
 
     Args:
