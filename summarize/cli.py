@@ -86,14 +86,16 @@ def _quiet_libraries() -> None:
     hf_logging.disable_progress_bar()
 
 
-def _emit(results: list[Any], fmt: str, *, quiet: bool, with_translation: bool = False) -> None:
+def _emit(results: list[Any], fmt: str, *, quiet: bool, with_translation: bool = False,
+          already_said: list[str] | None = None) -> None:
     from .render import render
 
     click.echo(render(results, fmt, with_translation=with_translation))
     if not quiet:
         for result in results:
             for warning in result.warnings:
-                click.echo(f"warning: {result.source}: {warning}", err=True)
+                if warning not in (already_said or []):
+                    click.echo(f"warning: {result.source}: {warning}", err=True)
 
 
 @click.group(cls=DefaultGroup, default="run", default_if_no_args=False)
@@ -120,7 +122,7 @@ def run(source: str, preset: str, source_lang: str | None, fmt: str, quiet: bool
     """Summarize SOURCE in English and Spanish and translate it."""
     pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, **overrides)
     results = pipeline.run([source], source_lang=source_lang)
-    _emit(results, fmt, quiet=quiet, with_translation=with_translation)
+    _emit(results, fmt, quiet=quiet, with_translation=with_translation, already_said=pipeline.notes)
 
 
 @cli.command()
@@ -133,7 +135,7 @@ def translate(source: str, target: str | None, preset: str, source_lang: str | N
     """Translate SOURCE into the other language (or --to)."""
     pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, **overrides)
     results = pipeline.translate([source], to=target, source_lang=source_lang)
-    _emit(results, fmt, quiet=quiet)
+    _emit(results, fmt, quiet=quiet, already_said=pipeline.notes)
 
 
 @cli.group()
