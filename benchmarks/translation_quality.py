@@ -36,14 +36,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarize.backends.apertium import MODES, ApertiumTranslator  # noqa: E402
-from summarize.config import RuntimeConfig, TranslateConfig  # noqa: E402
-from summarize.evaluate_translation import translation_scores  # noqa: E402
-from summarize.document import Source  # noqa: E402
-from summarize.extract import load_document  # noqa: E402
-from summarize.glossary import Glossary  # noqa: E402
-from summarize.langid import LanguageIdentifier  # noqa: E402
-from summarize.translate import DocumentTranslator  # noqa: E402
+from summarize.backends.apertium import MODES, ApertiumTranslator
+from summarize.config import RuntimeConfig, TranslateConfig
+from summarize.document import Source
+from summarize.evaluate_translation import translation_scores
+from summarize.extract import load_document
+from summarize.glossary import Glossary
+from summarize.langid import LanguageIdentifier
+from summarize.translate import DocumentTranslator
 
 SETS = {
     # name: {language: file}

@@ -59,7 +59,8 @@ class TranslateConfig:
         num_beams: beam width; ``None`` keeps the model's own generation setting.
         max_length_ratio: output tokens allowed per input token, the guard against repetition loops.
         glossary: TSV file of fixed renderings, a Spanish term and its English rendering a line,
-            honoured by every engine in both directions (see :mod:`summarize.glossary`).
+            honoured by every engine in both directions (see :mod:`summarize.glossary`); a
+            relative path is read from the current directory.
     """
 
     engine: str = "marian"

@@ -10,7 +10,16 @@ is written exactly as the file spells it, capitals included.
 How the terms reach the output is :class:`summarize.translate.DocumentTranslator`'s job: it masks
 every match with a placeholder the engine copies (see :meth:`Translator.placeholders`), and where
 an engine alters a placeholder (neural models may), it translates the sentence in pieces around
-the terms instead, so the rendering is always there.
+the terms instead.
+
+What is guaranteed, with any engine: every match in a sentence that gets translated comes out
+as its rendering, written exactly as in the file. What is not: that the words around it agree
+with it (articles, gender), that a term inflected differently from the file matches, and terms
+in sentences left untranslated because they are already in the target language. Apertium keeps
+the placeholders (its tests check it), so its sentences are translated whole; whether a real
+opus-mt model keeps them could not be checked here (the random-weight test models never do, which
+exercises the piecewise route), so with neural engines expect some sentences to take that route
+and read less fluently around the terms.
 """
 
 from __future__ import annotations

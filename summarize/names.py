@@ -134,10 +134,9 @@ def _runs(text: str, tokens: list[_Token], lang: str) -> list[list[_Token]]:
     current: list[_Token] = []
     for i, tok in enumerate(tokens):
         joined = bool(current) and text[current[-1].end : tok.start] == " "
-        if tok.capitalized and (not current or joined):
-            current.append(tok)
-        elif (current and joined and tok.text in _CONNECTORS[lang] and i + 1 < len(tokens)
-              and tokens[i + 1].capitalized and text[tok.end : tokens[i + 1].start] == " "):
+        connects = (joined and tok.text in _CONNECTORS[lang] and i + 1 < len(tokens)
+                    and tokens[i + 1].capitalized and text[tok.end : tokens[i + 1].start] == " ")
+        if (tok.capitalized and (not current or joined)) or connects:
             current.append(tok)
         else:
             if current:

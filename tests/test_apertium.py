@@ -106,8 +106,8 @@ def test_english_names_acronyms_and_numbers_survive(engine):
 
 @needs_apertium
 def test_a_quote_in_the_target_language_is_kept(engine):
-    [out] = engine.translate(['"We are offering the United States the chance to outsource part of its prison '
-                              'system", escribió Bukele.'], "es", "en")
+    quote = '"We are offering the United States the chance to outsource part of its prison system"'
+    [out] = engine.translate([f"{quote}, escribió Bukele."], "es", "en")
     assert out == '"We are offering the United States the chance to outsource part of its prison system", wrote Bukele.'
 
 
@@ -191,8 +191,8 @@ def test_a_placeholder_the_engine_alters_falls_back_to_a_plain_translation(tmp_p
     out = engine.translate(["Ayer habló con Marco Rubio.", "Sin nombres aquí."], "es", "en", warnings=warnings)
     assert out == ["Ayer habló con Marco Rubio.", "Sin nombres aquí."]
     assert engine.calls == 2  # the batch, then the one sentence again without masks
-    assert warnings == ["Apertium altered 1 protected name(s); those sentences were translated without name "
-                        "protection"]
+    assert warnings == [("Apertium altered 1 protected name(s); those sentences were translated without name "
+                         "protection")]
 
 
 def test_a_segment_that_breaks_the_layout_is_isolated(tmp_path):

@@ -122,8 +122,8 @@ def test_when_placeholders_are_lost_the_sentence_is_translated_around_the_terms(
     assert first == "EL Terrorism Confinement Center ES UNA mega-prison CONTRA LAS gangs."
     assert second == "EL Secretary of State HABLÓ DEL migration agreement."
     assert engine.batches[1] == ["El", "es una", "contra las", "habló del"]  # one more call, for all pieces
-    assert warnings == ["2 sentence(s) were translated in pieces around glossary terms, because the engine "
-                        "did not keep the term placeholders"]
+    assert warnings == [("2 sentence(s) were translated in pieces around glossary terms, because the engine "
+                         "did not keep the term placeholders")]
 
 
 @needs_apertium

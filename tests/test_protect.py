@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 import pytest
 from hypothesis import given
@@ -15,7 +16,7 @@ from summarize.protect import Masked, Span, localize_numbers, mask, restore
 class DictLexicon:
     """How a rule-based engine would read these words (a small copy of Apertium's answers)."""
 
-    READINGS = {
+    READINGS: ClassVar[dict[str, dict[str, Reading]]] = {
         "es": {
             "Marco": Reading(AMBIGUOUS, "Marco", person=True), "Rubio": Reading(COMMON),
             "Salvador": Reading(AMBIGUOUS, "Salvador", person=True), "El": Reading(COMMON),

@@ -49,8 +49,11 @@ PERSON_CARRIERS = ("Orlando", "Kevin", "Brian", "Oscar", "Hugo", "Victor", "Mari
                    "Bruno", "Felipe", "Simon", "Adrian", "Martin", "Ivan", "Omar", "Walter", "Edgar")
 _AFTER_TITLE = re.compile(r"\b([A-Z][a-z]+) $")
 # capitalized at a sentence start, these are not titles: a name after them takes a place carrier
-_NOT_TITLES = frozenset("""el la los las lo un una unos unas y en de del con por para según desde tras ante sobre
-entre hacia hasta sin the a an in on at by for and but of to from with as after before when while if""".split())
+_NOT_TITLES = frozenset({
+    "el", "la", "los", "las", "lo", "un", "una", "unos", "unas", "y", "en", "de", "del", "con", "por", "para", "según",
+    "desde", "tras", "ante", "sobre", "entre", "hacia", "hasta", "sin", "the", "a", "an", "in", "on", "at", "by",
+    "for", "and", "but", "of", "to", "from", "with", "as", "after", "before", "when", "while", "if",
+})
 _LU = re.compile(r"\^(.*?)(?<!\\)\$")
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"[ \t]{2,}")
