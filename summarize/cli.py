@@ -79,11 +79,20 @@ def _build_pipeline(preset: str, *, allow_private: bool, max_bytes: int | None, 
 
 
 def _quiet_libraries() -> None:
-    """Keep transformers' progress bars and advice off stderr; our own messages say what happens."""
-    from transformers.utils import logging as hf_logging
+    """Keep transformers' progress bars and advice off stderr; our own messages say what happens.
 
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
+    Environment variables do it without importing transformers (an offline run never needs it).
+    """
+    import os
+    import sys
+
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
 
 
 def _emit(results: list[Any], fmt: str, *, quiet: bool, with_translation: bool = False,
