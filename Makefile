@@ -9,8 +9,12 @@ TORCH_SPEC ?= torch==2.13.0
 
 setup: $(STAMP)
 
-# torch first, from the CPU build (a bare `torch` requirement would pull a multi-GB CUDA build)
+# Apertium (a system package) for the offline engines; then torch first, from the CPU build
+# (a bare `torch` requirement would pull a multi-GB CUDA build)
 $(STAMP): pyproject.toml
+	@command -v apertium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		apt-get update -qq && apt-get install -y -qq apertium-eng-spa; } || \
+		echo "note: install the system package apertium-eng-spa for the offline translator"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"

@@ -54,6 +54,7 @@ __all__ = [
     "SummarizeError",
     "TranslateConfig",
     "Translation",
+    "UnsupportedInputError",
     "__version__",
     "list_presets",
     "load_config",

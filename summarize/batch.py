@@ -16,7 +16,6 @@ stays consistent).
 
 from __future__ import annotations
 
-import dataclasses
 import signal
 import sys
 import threading
@@ -30,7 +29,7 @@ from .distributed import RayOptions
 from .errors import ConfigError
 from .jsonl import FAILED, Journal, record_status, to_record
 from .manifest import expand_inputs
-from .stream import DEFAULT_BATCH_DOCS, DEFAULT_PER_HOST, DEFAULT_WORKERS, process_stream
+from .stream import DEFAULT_BATCH_DOCS, DEFAULT_PER_HOST, DEFAULT_WORKERS, as_source, process_stream
 
 if TYPE_CHECKING:
     from .document import Source
@@ -210,7 +209,7 @@ def _plan(sources: list[Source], journal: Journal, options: BatchOptions, summar
         journal.drop(i for i in ids if journal.statuses.get(str(i)) == FAILED)
     todo = [s for s in sources if s.id not in journal.statuses]
     if options.source_lang:
-        todo = [s if s.lang else dataclasses.replace(s, lang=options.source_lang) for s in todo]
+        todo = [as_source(s, options.source_lang) for s in todo]
     summary.skipped = len(sources) - len(todo)
     summary.kept_failures = sum(1 for i in ids if journal.statuses.get(str(i)) == FAILED)
     summary.repaired = journal.repaired
@@ -222,9 +221,9 @@ def _records(todo: list[Source], pipeline: Pipeline, options: BatchOptions,
     if options.engine == "ray":
         from .distributed import ray_records
 
-        yield from ray_records(todo, pipeline.config, pipeline.fetch_settings, batch_docs=options.batch_docs,
-                               options=options.ray, cache_dir=options.cache_dir, use_cache=options.use_cache,
-                               workers=options.workers, per_host=options.per_host, stop=stop)
+        yield from ray_records(todo, pipeline, batch_docs=options.batch_docs, options=options.ray,
+                               cache_dir=options.cache_dir, use_cache=options.use_cache, workers=options.workers,
+                               per_host=options.per_host, stop=stop)
         return
     for source, outcome in process_stream(pipeline, todo, batch_docs=options.batch_docs, workers=options.workers,
                                           per_host=options.per_host, stop=stop):

@@ -14,6 +14,7 @@ import click
 from click_default_group import DefaultGroup
 
 from . import __version__
+from .config import DEFAULT_PRESET
 from .errors import SummarizeError
 
 FORMAT_CHOICE = click.Choice(["text", "markdown", "json"])
@@ -43,7 +44,7 @@ def _pipeline_options(func: Callable[..., Any] | None = None, *, formats: bool =
     if func is None:  # used as @_pipeline_options(formats=False)
         return functools.partial(_pipeline_options, formats=formats)
     options = [
-        click.option("-p", "--pipeline", "preset", default="default", show_default=True, envvar="SUMMARIZE_PIPELINE",
+        click.option("-p", "--pipeline", "preset", default=DEFAULT_PRESET, show_default=True, envvar="SUMMARIZE_PIPELINE",
                      help="Preset name or path to a pipeline .toml file."),
         click.option("--source-lang", type=LANG_CHOICE, help="Skip language detection: the article is in this language."),
         click.option("--device", envvar="SUMMARIZE_DEVICE", help="auto, cpu, cuda, cuda:N or mps."),
@@ -51,6 +52,8 @@ def _pipeline_options(func: Callable[..., Any] | None = None, *, formats: bool =
         click.option("--batch-size", type=click.IntRange(min=1), envvar="SUMMARIZE_BATCH_SIZE",
                      help="Sentences (translation) or texts (summaries) per model call."),
         click.option("--threads", type=click.IntRange(min=1), envvar="SUMMARIZE_THREADS", help="CPU threads for models."),
+        click.option("--glossary", envvar="SUMMARIZE_GLOSSARY", metavar="FILE",
+                     help="Fixed renderings: a TSV file, Spanish term<TAB>English term, used in both directions."),
         click.option("--allow-private", is_flag=True, help="Allow fetching URLs on local or private networks."),
         click.option("--max-bytes", type=click.IntRange(min=1), help="Largest page to download, in bytes."),
         click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr."),
@@ -66,33 +69,45 @@ def _build_pipeline(preset: str, *, allow_private: bool, max_bytes: int | None, 
     from .fetch import FetchSettings
     from .pipeline import Pipeline
 
-    if not quiet:
-        click.echo("summarize: loading models", err=True)
     _quiet_libraries()
     settings = FetchSettings(allow_private=allow_private, **({"max_bytes": max_bytes} if max_bytes else {}))
     pipeline = Pipeline.from_preset(preset, **overrides)
     pipeline.fetch_settings = settings
     if not quiet:
-        click.echo(f"summarize: pipeline {pipeline.config.name!r} on device {pipeline.config.runtime.device}", err=True)
+        for note in pipeline.notes:
+            click.echo(f"summarize: {note}", err=True)
+        click.echo(f"summarize: pipeline {pipeline.config.name!r} on device {pipeline.config.runtime.device}; "
+                   "loading models", err=True)
     return pipeline
 
 
 def _quiet_libraries() -> None:
-    """Keep transformers' progress bars and advice off stderr; our own messages say what happens."""
-    from transformers.utils import logging as hf_logging
+    """Keep transformers' progress bars and advice off stderr; our own messages say what happens.
 
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
+    Environment variables do it without importing transformers (an offline run never needs it).
+    """
+    import os
+    import sys
+
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
 
 
-def _emit(results: list[Any], fmt: str, *, quiet: bool, with_translation: bool = False) -> None:
+def _emit(results: list[Any], fmt: str, *, quiet: bool, with_translation: bool = False,
+          already_said: list[str] | None = None) -> None:
     from .render import render
 
     click.echo(render(results, fmt, with_translation=with_translation))
     if not quiet:
         for result in results:
             for warning in result.warnings:
-                click.echo(f"warning: {result.source}: {warning}", err=True)
+                if warning not in (already_said or []):
+                    click.echo(f"warning: {result.source}: {warning}", err=True)
 
 
 @click.group(cls=DefaultGroup, default="run", default_if_no_args=False)
@@ -128,7 +143,7 @@ def run(source: str, preset: str, source_lang: str | None, fmt: str, quiet: bool
     """Summarize SOURCE in English and Spanish and translate it."""
     pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, **overrides)
     results = pipeline.run([source], source_lang=source_lang)
-    _emit(results, fmt, quiet=quiet, with_translation=with_translation)
+    _emit(results, fmt, quiet=quiet, with_translation=with_translation, already_said=pipeline.notes)
 
 
 @cli.command()
@@ -141,7 +156,7 @@ def translate(source: str, target: str | None, preset: str, source_lang: str | N
     """Translate SOURCE into the other language (or --to)."""
     pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, **overrides)
     results = pipeline.translate([source], to=target, source_lang=source_lang)
-    _emit(results, fmt, quiet=quiet)
+    _emit(results, fmt, quiet=quiet, already_said=pipeline.notes)
 
 
 @cli.group()
@@ -170,7 +185,7 @@ def models_list(fmt: str) -> None:
 
 
 @models.command("pull")
-@click.argument("preset", default="default")
+@click.argument("preset", default=DEFAULT_PRESET)
 @_user_errors
 def models_pull(preset: str) -> None:
     """Download PRESET's models into the Hugging Face cache."""
@@ -225,7 +240,7 @@ def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool
         use_cache=not no_cache, cache_dir=cache_dir, source_lang=source_lang,
     )
     options.validate()
-    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=True, **overrides)
+    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, **overrides)
     if not no_cache:
         pipeline.cache = TextCache(cache_dir)
     summary = run_batch(inputs, pipeline, options, log=None if quiet else lambda m: click.echo(m, err=True))
@@ -257,6 +272,70 @@ def _resume_command(ctx: click.Context) -> str:
         elif value is not False:
             words.extend([param.opts[0]] if value is True else [param.opts[0], str(value)])
     return shlex.join([*words, "--resume"])
+
+
+@cli.group("eval")
+def eval_group() -> None:
+    """Measure quality on your own data (needs the eval extra: pip install 'summarize[eval]')."""
+
+
+@eval_group.command("summarize")
+@click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSONL file, one article a line with fields 'text' and 'summary' (the reference).")
+@click.option("-p", "--pipeline", "preset", default=DEFAULT_PRESET, show_default=True, envvar="SUMMARIZE_PIPELINE",
+              help="Preset name or path to a pipeline .toml file; only its summarizer is used.")
+@click.option("--sentences", type=click.IntRange(min=1), help="Summary length in sentences (default: the preset's).")
+@click.option("--words", type=click.IntRange(min=1), help="Summary length in words (wins over --sentences).")
+@click.option("--lang", type=LANG_CHOICE, help="The articles' language (default: detected per article).")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N articles.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_user_errors
+def eval_summarize(data: str, preset: str, sentences: int | None, words: int | None, lang: str | None,
+                   limit: int | None, fmt: str) -> None:
+    """Score the pipeline's summarizer against reference summaries with ROUGE-1/2/L F1 (x100)."""
+    from .evaluate import evaluate_summaries
+
+    result = evaluate_summaries(data, preset=preset, sentences=sentences, words=words, lang=lang, limit=limit)
+    for note in result.notes:
+        click.echo(f"summarize: {note}", err=True)
+    scores = {"rouge1": round(result.rouge1, 2), "rouge2": round(result.rouge2, 2), "rougeL": round(result.rougeL, 2)}
+    if fmt == "json":
+        click.echo(json.dumps({**result.to_dict(), **scores}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"articles: {result.count}")
+    for label, key in (("ROUGE-1", "rouge1"), ("ROUGE-2", "rouge2"), ("ROUGE-L", "rougeL")):
+        click.echo(f"{label}: {scores[key]:.2f}")
+
+
+@eval_group.command("translate")
+@click.option("--src", "src_path", required=True, type=click.Path(dir_okay=False), help="Source sentences, one a line.")
+@click.option("--ref", "ref_path", required=True, type=click.Path(dir_okay=False),
+              help="Reference translations, line-aligned with --src.")
+@click.option("--direction", required=True, type=click.Choice(["es-en", "en-es"]))
+@click.option("-p", "--pipeline", "preset", default=DEFAULT_PRESET, show_default=True, envvar="SUMMARIZE_PIPELINE",
+              help="Preset name or path to a pipeline .toml file.")
+@click.option("--glossary", envvar="SUMMARIZE_GLOSSARY", metavar="FILE", help="Glossary TSV to apply.")
+@click.option("--device", envvar="SUMMARIZE_DEVICE", help="auto, cpu, cuda, cuda:N or mps.")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N lines.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
+@_user_errors
+def eval_translate(src_path: str, ref_path: str, direction: str, preset: str, limit: int | None, fmt: str,
+                   quiet: bool, **overrides: Any) -> None:
+    """Translate --src with a pipeline and print BLEU and chrF against --ref (sacrebleu)."""
+    from .evaluate_translation import evaluate_translation, read_lines
+
+    src_lines, ref_lines = read_lines(src_path, limit), read_lines(ref_path, limit)
+    pipeline = _build_pipeline(preset, allow_private=False, max_bytes=None, quiet=quiet, **overrides)
+    report = evaluate_translation(pipeline, src_lines, ref_lines, direction)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    engine = report.engine.get("engine", "")
+    model = report.engine.get("model", "")
+    click.echo(f"{report.direction}, {report.sentences} sentences, {engine}" + (f" ({model})" if model else ""))
+    click.echo(f"BLEU {report.bleu:.2f}")
+    click.echo(f"chrF {report.chrf:.2f}")
 
 
 def main() -> None:

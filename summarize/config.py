@@ -29,9 +29,9 @@ __all__ = [
     "load_config",
 ]
 
-DEFAULT_PRESET = "default"
-TRANSLATE_ENGINES = ("marian",)
-SUMMARIZE_ENGINES = ("seq2seq", "instruct")
+DEFAULT_PRESET = "auto"
+TRANSLATE_ENGINES = ("marian", "apertium")
+SUMMARIZE_ENGINES = ("seq2seq", "instruct", "extractive")
 STRATEGIES = ("pivot", "source")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 DTYPES = ("auto", "float32", "bfloat16", "float16")
@@ -51,12 +51,16 @@ class TranslateConfig:
     """How articles and summaries are translated.
 
     Attributes:
-        engine: the translation engine (``marian``).
-        models: model id or local directory per direction (``"es-en"``, ``"en-es"``).
+        engine: the translation engine: ``marian`` (neural, transformers) or ``apertium``
+            (rule-based, the system package ``apertium-eng-spa``, no model download).
+        models: model id or local directory per direction (``"es-en"``, ``"en-es"``); not used
+            by ``apertium``.
         batch_size: sentences per model call.
         num_beams: beam width; ``None`` keeps the model's own generation setting.
         max_length_ratio: output tokens allowed per input token, the guard against repetition loops.
-        glossary: TSV file of fixed renderings (source term, target term).
+        glossary: TSV file of fixed renderings, a Spanish term and its English rendering a line,
+            honoured by every engine in both directions (see :mod:`summarize.glossary`); a
+            relative path is read from the current directory.
     """
 
     engine: str = "marian"
@@ -72,7 +76,8 @@ class SummarizeConfig:
     """How summaries are made.
 
     Attributes:
-        engine: the summarization engine (``seq2seq`` or ``instruct``).
+        engine: the summarization engine: ``seq2seq``, ``instruct``, or ``extractive`` (whole
+            sentences of the article, no model).
         model: model id or local directory (unused by ``extractive``).
         strategy: ``pivot`` (summarize in English, translate to Spanish) or ``source``
             (summarize in the article's language, translate the summary).
@@ -110,13 +115,25 @@ class RuntimeConfig:
 
 @dataclass(frozen=True)
 class PipelineConfig:
-    """A whole pipeline: what a preset file describes."""
+    """A whole pipeline: what a preset file describes.
 
-    name: str = DEFAULT_PRESET
+    Attributes:
+        name: the preset's name (defaults to the file's stem).
+        description: one line for ``summarize models list`` and the README.
+        translate: the ``[translate]`` table.
+        summarize: the ``[summarize]`` table.
+        runtime: the ``[runtime]`` table.
+        fallback: a preset to use instead when this one's models are neither cached nor
+            downloadable (the ``auto`` preset falls back to ``offline``).
+        source: the file the configuration was read from (set by :func:`load_config`).
+    """
+
+    name: str = "default"
     description: str = ""
     translate: TranslateConfig = field(default_factory=TranslateConfig)
     summarize: SummarizeConfig = field(default_factory=SummarizeConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
+    fallback: str | None = None
     source: str | None = None
 
     def with_overrides(
@@ -211,14 +228,14 @@ def config_from_dict(data: Mapping[str, Any], *, where: str = "<dict>") -> Pipel
             if not isinstance(value, Mapping):
                 raise ConfigError(f"[{key}] in {where} must be a table")
             top[key] = _section(_SECTIONS[key], value, f"[{key}]", where)
-        elif key in ("name", "description"):
+        elif key in ("name", "description", "fallback"):
             if not isinstance(value, str):
                 raise ConfigError(f"key {key!r} in {where} must be a string")
             top[key] = value
         else:
             raise ConfigError(
                 f"unknown key {key!r} in {where}",
-                hint=f"Allowed top-level keys: name, description, {', '.join(_SECTIONS)}.",
+                hint=f"Allowed top-level keys: name, description, fallback, {', '.join(_SECTIONS)}.",
             )
     config = PipelineConfig(**top)
     _validate(config, where=where)

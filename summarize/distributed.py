@@ -30,6 +30,7 @@ from .stream import DEFAULT_PER_HOST, DEFAULT_WORKERS, process_stream
 if TYPE_CHECKING:
     from .config import PipelineConfig
     from .fetch import FetchSettings
+    from .pipeline import Pipeline
 
 __all__ = ["PipelineActor", "RayOptions", "import_ray", "init_ray", "ray_records"]
 
@@ -104,22 +105,30 @@ class PipelineActor:
     """A Ray Data actor: one pipeline per actor, called on batches of inputs.
 
     Args:
-        config: the pipeline configuration.
+        config: the pipeline configuration (the one the driver's preset resolved to).
         fetch_settings: limits for URLs.
         cache_dir: the text cache's folder (``None``: the default one on the actor's machine).
         use_cache: whether to cache at all.
         workers: reader threads in the actor.
         per_host: concurrent requests per host from the actor.
+        requested: the preset the user asked for, and ``notes`` what the driver said about the
+            choice (a fallback), so that records match the local engine's.
+        notes: see ``requested``.
     """
 
     def __init__(self, config: PipelineConfig, fetch_settings: FetchSettings, cache_dir: str | None,
-                 use_cache: bool, workers: int = DEFAULT_WORKERS, per_host: int = DEFAULT_PER_HOST) -> None:
+                 use_cache: bool, workers: int = DEFAULT_WORKERS, per_host: int = DEFAULT_PER_HOST,
+                 requested: str | None = None, notes: Sequence[str] = ()) -> None:
         from .cache import TextCache
         from .pipeline import Pipeline
 
-        _quiet_transformers()
+        # transformers reads these when (and only if) an engine imports it
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         self.pipeline = Pipeline(config, fetch_settings=fetch_settings,
                                  cache=TextCache(cache_dir) if use_cache else None)
+        self.pipeline.requested = requested or config.name
+        self.pipeline.notes = list(notes)
         self.workers = workers
         self.per_host = per_host
 
@@ -143,8 +152,7 @@ class PipelineActor:
 
 def ray_records(
     todo: Sequence[Source],
-    config: PipelineConfig,
-    fetch_settings: FetchSettings,
+    pipeline: Pipeline,
     *,
     batch_docs: int,
     options: RayOptions,
@@ -156,6 +164,9 @@ def ray_records(
 ) -> Iterator[dict[str, Any]]:
     """Run the inputs through an actor pool and yield their records as they come back.
 
+    The actors rebuild ``pipeline`` from its configuration, fetch settings and preset notes; its
+    loaded models (if any) stay in the driver.
+
     Raises:
         EngineUnavailableError: Ray is not installed.
         SummarizeError: a run-level failure reported by an actor (re-raised with its class).
@@ -165,14 +176,16 @@ def ray_records(
     ray = import_ray()
     started_here = init_ray(options)
     try:
+        config = pipeline.config
         if config.runtime.threads is None:
             config = config.with_overrides(threads=max(1, int(options.cpus_per_worker)))
         dataset = ray.data.from_items(
             [{"id": s.id, "value": s.value, "kind": s.kind, "lang": s.lang or ""} for s in todo])
         mapped = dataset.map_batches(
             PipelineActor,
-            fn_constructor_kwargs={"config": config, "fetch_settings": fetch_settings, "cache_dir": cache_dir,
-                                   "use_cache": use_cache, "workers": workers, "per_host": per_host},
+            fn_constructor_kwargs={"config": config, "fetch_settings": pipeline.fetch_settings, "cache_dir": cache_dir,
+                                   "use_cache": use_cache, "workers": workers, "per_host": per_host,
+                                   "requested": pipeline.requested, "notes": list(pipeline.notes)},
             batch_size=batch_docs, batch_format="numpy", concurrency=options.workers or _default_workers(ray, options),
             num_cpus=options.cpus_per_worker, num_gpus=options.gpus_per_worker or None,
         )
@@ -204,10 +217,3 @@ def _rebuild_error(data: dict[str, Any]) -> SummarizeError:
         return cls(message, hint=hint)  # type: ignore[no-any-return]
     except TypeError:  # a subclass with a required extra argument
         return SummarizeError(f"{data.get('type')}: {message}", hint=hint)
-
-
-def _quiet_transformers() -> None:
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()

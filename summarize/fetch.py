@@ -31,6 +31,7 @@ MAX_RETRY_AFTER = 30.0
 USER_AGENT = f"summarize/{__version__} (bilingual news summarizer; +https://pypi.org/project/summarize)"
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+BOMB_RATIO = 50  # decoded bytes per byte on the wire beyond which a body over the cap is a bomb
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,13 @@ def _read_response(response: httpx.Response, url: str, settings: FetchSettings, 
     for chunk in response.iter_bytes():
         body.extend(chunk)
         if len(body) > settings.max_bytes:
+            wire = response.num_bytes_downloaded
+            if wire and len(body) > BOMB_RATIO * wire:
+                raise FetchError(
+                    f"{url}: {wire} compressed bytes expand past the {settings.max_bytes}-byte cap "
+                    "(a decompression bomb?)",
+                    source=url,
+                )
             raise FetchError(
                 f"{url}: body exceeds the {settings.max_bytes}-byte cap",
                 source=url,

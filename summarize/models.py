@@ -12,7 +12,9 @@ from .backends._hf import OFFLINE_HINT, is_local
 from .config import PipelineConfig, list_presets, load_config
 from .errors import ModelNotAvailableError
 
-__all__ = ["ModelInfo", "is_cached", "preset_models", "pull"]
+__all__ = ["ModelInfo", "choose_available", "is_available", "is_cached", "preset_models", "pull"]
+
+PROBE_TIMEOUT = 5.0
 
 LICENCES = {
     "Helsinki-NLP/opus-mt-es-en": "Apache-2.0",
@@ -56,11 +58,60 @@ def is_cached(model: str) -> bool:
     return isinstance(try_to_load_from_cache(model, "config.json"), str)
 
 
+def is_available(model: str) -> bool:
+    """True when the model is cached, or the hub answers for its config file right now.
+
+    One quick request without retries (huggingface_hub's own downloader retries for about half a
+    minute when there is no network). Only presets that name a fallback ask; with
+    ``HF_HUB_OFFLINE=1`` nothing is asked.
+    """
+    if is_cached(model):
+        return True
+    if is_local(model):
+        return False
+    import httpx
+    from huggingface_hub import constants
+
+    if constants.HF_HUB_OFFLINE:
+        return False
+    url = f"{constants.ENDPOINT}/{model}/resolve/main/config.json"
+    try:
+        response = httpx.head(url, timeout=PROBE_TIMEOUT, follow_redirects=True)
+    except httpx.HTTPError:
+        return False
+    return response.status_code < 400
+
+
+def choose_available(config: PipelineConfig) -> tuple[PipelineConfig, str | None]:
+    """Return the configuration to use and, when it fell back, a one-line reason.
+
+    A configuration without ``fallback`` is returned as is: an explicit neural preset fails
+    with a clear error at load time instead of silently changing engines.
+    """
+    if not config.fallback:
+        return config, None
+    missing: list[str] = []
+    for _, model in preset_models(config):
+        if not is_available(model):
+            missing.append(model)
+            break  # one missing model is enough to fall back; don't probe the rest
+    if not missing:
+        return config, None
+    chosen = load_config(config.fallback)
+    reason = (f"using the '{chosen.name}' pipeline ({chosen.description.rstrip('.')}) because "
+              f"{missing[0]} is not cached and cannot be downloaded; "
+              "run 'summarize models pull' to get the neural models")
+    return chosen, reason
+
+
 def list_models(presets: list[str] | None = None) -> list[ModelInfo]:
     """Describe the models of the given presets (default: all shipped ones)."""
     infos: list[ModelInfo] = []
     for name in presets or list_presets():
-        for role, model in preset_models(load_config(name)):
+        pairs = preset_models(load_config(name))
+        if not pairs:
+            infos.append(ModelInfo(name, "(none)", "no model downloads", True, "-"))
+        for role, model in pairs:
             licence = LICENCES.get(model, "local" if is_local(model) else "see the model card")
             infos.append(ModelInfo(name, role, model, is_cached(model), licence))
     return infos

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .backends import LengthSpec, Summarizer, Translator, make_summarizer, make_translator
-from .config import PipelineConfig, load_config
+from .config import DEFAULT_PRESET, PipelineConfig, load_config
 from .document import Document, Result, Source, Translation, content_hash
 from .errors import LanguageError, SummarizeError
 from .fetch import FetchSettings
+from .glossary import Glossary
 from .langid import SUPPORTED_LANGUAGES, LanguageIdentifier, other_language
 from .segment import split_sentences
-from .stream import DEFAULT_BATCH_DOCS, DEFAULT_PER_HOST, DEFAULT_WORKERS, load_one, process_stream
+from .stream import DEFAULT_BATCH_DOCS, DEFAULT_PER_HOST, DEFAULT_WORKERS, as_source, load_one, process_stream
 from .translate import DocumentTranslator
 
 if TYPE_CHECKING:
@@ -68,6 +69,9 @@ class Pipeline:
         transport: an httpx transport used for URLs instead of the network (tests).
         cache: where translations and summaries are kept across runs (see :mod:`summarize.cache`);
             ``None`` caches nothing.
+
+    Raises:
+        ConfigError: when the configured glossary file is missing or malformed.
     """
 
     def __init__(
@@ -83,23 +87,38 @@ class Pipeline:
         self.transport = transport
         self.cache = cache
         self.langid = LanguageIdentifier()
+        self.requested = self.config.name
+        self.notes: list[str] = []
+        glossary = self.config.translate.glossary
+        self.glossary: Glossary | None = Glossary.load(glossary) if glossary else None
         self._translator: Translator | None = None
         self._summarizer: Summarizer | None = None
 
     @classmethod
-    def from_preset(cls, preset: str = "default", **overrides: Any) -> Pipeline:
+    def from_preset(cls, preset: str = DEFAULT_PRESET, **overrides: Any) -> Pipeline:
         """Build a pipeline from a shipped preset name or a TOML path.
 
         Args:
-            preset: ``default``, ``instruct``, ... or a path to a ``.toml`` file.
+            preset: ``auto`` (the default), ``default``, ``offline``, ... or a path to a ``.toml`` file.
             **overrides: settings accepted by :meth:`PipelineConfig.with_overrides`
                 (``device``, ``dtype``, ``threads``, ``batch_size``, ``sentences``, ``words``,
                 ``strategy``, ``glossary``).
 
+        A preset with a ``fallback`` (``auto``) becomes its fallback when its models are neither
+        cached nor downloadable; :attr:`notes` then says so, and every result records it.
+
         Raises:
             ConfigError: for an unknown preset, a bad file or a bad override.
         """
-        return cls(load_config(preset).with_overrides(**overrides))
+        from .models import choose_available
+
+        requested = load_config(preset)
+        chosen, reason = choose_available(requested)
+        pipeline = cls(chosen.with_overrides(**overrides))
+        pipeline.requested = requested.name
+        if reason:
+            pipeline.notes.append(reason)
+        return pipeline
 
     @property
     def translator(self) -> Translator:
@@ -178,27 +197,18 @@ class Pipeline:
     ) -> Iterator[Result | SummarizeError]:
         """Translate and summarize many articles, yielding each outcome as soon as it is ready.
 
-        Sources are read on ``workers`` threads (at most ``per_host`` requests to one host at a
-        time) while the models work through groups of ``batch_docs`` documents, batching across
-        them; identical texts are processed once. Outcomes come in completion order, not input
-        order.
-
-        Args:
-            sources: as for :meth:`run`; any iterable, consumed lazily.
-            batch_docs: documents per model group.
-            workers: reader threads.
-            per_host: concurrent requests to one host.
-            source_lang: as for :meth:`run`.
+        Sources are read on ``workers`` threads (``per_host`` requests per host at most) while the
+        models work through groups of ``batch_docs`` documents, batching across them; identical
+        texts are processed once. ``sources`` and ``source_lang`` are as for :meth:`run`.
 
         Yields:
-            A :class:`Result` (its ``id`` and ``source`` name the input), or the
-            :class:`SummarizeError` for an input that failed, with that input's :class:`Source`
-            in its ``input`` attribute.
+            In completion order, a :class:`Result` (``id`` and ``source`` name the input) or the
+            input's :class:`SummarizeError`, with the input's :class:`Source` as ``error.input``.
 
         Raises:
             SummarizeError: a failure that stops every input alike (a model missing, a device).
         """
-        parsed = (_as_source(s, source_lang) for s in sources)
+        parsed = (as_source(s, source_lang) for s in sources)
         for source, outcome in process_stream(self, parsed, batch_docs=batch_docs, workers=workers,
                                               per_host=per_host):
             if isinstance(outcome, SummarizeError):
@@ -208,7 +218,7 @@ class Pipeline:
     def load_sources(self, sources: Iterable[str | Source], *, source_lang: str | None = None
                      ) -> list[tuple[Source, Document | SummarizeError, float]]:
         """Read every source (URLs concurrently), keeping failures as error objects."""
-        parsed = [_as_source(s, source_lang) for s in sources]
+        parsed = [as_source(s, source_lang) for s in sources]
         urls = sum(1 for s in parsed if s.kind == "url")
         if urls > 1:
             with ThreadPoolExecutor(max_workers=min(MAX_FETCH_WORKERS, urls)) as pool:
@@ -233,7 +243,8 @@ class Pipeline:
             if isinstance(document, SummarizeError):
                 slots[i] = document
                 continue
-            item = _Work(source, document, timings={"load": round(seconds, 4)})
+            item = _Work(source, document, timings={"load": round(seconds, 4)}, warnings=list(self.notes))
+            item.engines["pipeline"] = {"requested": self.requested, "used": self.config.name}
             try:
                 self._detect(item)
             except SummarizeError as exc:
@@ -262,7 +273,7 @@ class Pipeline:
         item.timings["detect"] = round(time.perf_counter() - start, 4)
 
     def _translate_documents(self, items: list[_Work], target: str | None) -> None:
-        translator = DocumentTranslator(self.translator, self.langid)
+        translator = DocumentTranslator(self.translator, self.langid, glossary=self.glossary)
         for src in SUPPORTED_LANGUAGES:
             tgt = target or other_language(src)
             group = [w for w in items if w.lang == src]
@@ -316,7 +327,8 @@ class Pipeline:
             w.engines["summarize"] = self.summarizer.describe()
         other = other_language(lang)
         start = time.perf_counter()
-        translated = DocumentTranslator(self.translator).translate([[w.summaries[lang]] for w in group], lang, other)
+        translator = DocumentTranslator(self.translator, glossary=self.glossary)
+        translated = translator.translate([[w.summaries[lang]] for w in group], lang, other)
         per_doc = (time.perf_counter() - start) / len(group)
         for w, out in zip(group, translated, strict=True):
             w.summaries[other] = out[0]
@@ -348,13 +360,6 @@ class Pipeline:
         )
 
 
-def _as_source(value: str | Source, source_lang: str | None) -> Source:
-    source = value if isinstance(value, Source) else Source.parse(value)
-    if source_lang and not source.lang:
-        source = Source(source.value, source.kind, source.id, source_lang)
-    return source
-
-
 def _body(document: Document) -> str:
     return "\n".join(document.paragraphs)
 
@@ -377,7 +382,7 @@ def _raise_first(outputs: list[Result | SummarizeError]) -> list[Result]:
     return outputs  # type: ignore[return-value]
 
 
-def summarize(source: str | Source, *, preset: str = "default", **overrides: Any) -> Result:
+def summarize(source: str | Source, *, preset: str = DEFAULT_PRESET, **overrides: Any) -> Result:
     """Translate and summarize one article with a fresh pipeline (convenience for scripts).
 
     Args:

@@ -34,6 +34,7 @@ __all__ = [
     "HostLimiter",
     "Loaded",
     "Outcome",
+    "as_source",
     "load_one",
     "process_stream",
 ]
@@ -70,6 +71,14 @@ class HostLimiter:
             slot = self._slots.setdefault(host, threading.BoundedSemaphore(self.per_host))
         with slot:
             yield
+
+
+def as_source(value: str | Source, source_lang: str | None = None) -> Source:
+    """A :class:`Source` for a command-line style string (or the source itself), with a default language."""
+    source = value if isinstance(value, Source) else Source.parse(value)
+    if source_lang and not source.lang:
+        source = dataclasses.replace(source, lang=source_lang)
+    return source
 
 
 def load_one(pipeline: Pipeline, source: Source, limiter: HostLimiter | None = None) -> Loaded:

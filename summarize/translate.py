@@ -2,16 +2,22 @@
 
 Paragraphs are split into sentences, sentences already in the target language pass through,
 identical sentences are translated once, batches are formed by the engine, and paragraphs are
-rebuilt with their original spacing.
+rebuilt with their original spacing. A :class:`~summarize.glossary.Glossary` is applied here, the
+same way for every engine: its terms are masked with placeholders the engine copies and put back
+in their fixed rendering; a sentence whose placeholders the engine altered is translated in
+pieces around the terms instead, so every rendering reaches the output exactly as written.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .backends.base import Translator
+from .glossary import Glossary
 from .langid import LanguageIdentifier
+from .protect import Masked, Span, mask, restore
 from .segment import split_sentences
 
 __all__ = ["DocumentTranslator"]
@@ -30,11 +36,14 @@ class DocumentTranslator:
     Args:
         translator: the engine.
         langid: detects sentences already in the target language (``None`` turns that off).
+        glossary: fixed renderings of terms (``None`` for none).
     """
 
-    def __init__(self, translator: Translator, langid: LanguageIdentifier | None = None) -> None:
+    def __init__(self, translator: Translator, langid: LanguageIdentifier | None = None,
+                 glossary: Glossary | None = None) -> None:
         self.translator = translator
         self.langid = langid
+        self.glossary = glossary
 
     def translate(
         self,
@@ -59,12 +68,55 @@ class DocumentTranslator:
         for paragraphs in documents:
             layout.append([self._pieces(p, src, tgt) for p in paragraphs])
         unique = list(dict.fromkeys(pc.text for doc in layout for par in doc for pc in par if pc.translate))
-        translated = dict(zip(unique, self.translator.translate(unique, src, tgt, warnings=warnings), strict=True))
+        translated = dict(zip(unique, self._translate(unique, src, tgt, warnings), strict=True))
         return [
             ["".join((translated[pc.text] if pc.translate else pc.text) + pc.trailing for pc in par).strip()
              for par in doc]
             for doc in layout
         ]
+
+    def _translate(self, texts: list[str], src: str, tgt: str, warnings: list[str] | None) -> list[str]:
+        if self.glossary is None or not texts:
+            return self.translator.translate(texts, src, tgt, warnings=warnings)
+        masked: list[Masked] = []
+        for text in texts:
+            spans = self.glossary.find(text, src, tgt)
+            marks = self.translator.placeholders(text, spans) if spans else []
+            # an engine short of placeholders sends the sentence straight to the piecewise path
+            masked.append(mask(text, spans, marks) if len(marks) == len(spans) else Masked("", text, tuple(spans)))
+        todo = [i for i, m in enumerate(masked) if m.text or not m.spans]
+        outputs = self.translator.translate([masked[i].text for i in todo], src, tgt, warnings=warnings)
+        results: list[str | None] = [None] * len(texts)
+        for i, out in zip(todo, outputs, strict=True):
+            results[i] = restore(out, masked[i]) if masked[i].spans else out
+        broken = [i for i, r in enumerate(results) if r is None]
+        if broken:
+            for i, out in zip(broken, self._piecewise([masked[i] for i in broken], src, tgt, warnings), strict=True):
+                results[i] = out
+        return [r or "" for r in results]
+
+    def _piecewise(self, items: list[Masked], src: str, tgt: str, warnings: list[str] | None) -> list[str]:
+        """Translate the text between glossary terms, then join it with the terms' renderings."""
+        layouts = [_split_at(m.original, m.spans) for m in items]
+        pieces = list(dict.fromkeys(p.strip() for layout in layouts for p, span in layout
+                                    if span is None and _WORDS.search(p)))
+        done = dict(zip(pieces, self.translator.translate(pieces, src, tgt, warnings=warnings), strict=True))
+        if warnings is not None:
+            warnings.append(f"{len(items)} sentence(s) were translated in pieces around glossary terms, "
+                            "because the engine did not keep the term placeholders")
+        out: list[str] = []
+        for layout in layouts:
+            text = ""
+            for piece, span in layout:
+                if span is not None:
+                    text += span.output
+                elif piece.strip() in done:
+                    core = piece.strip()
+                    text += piece[: len(piece) - len(piece.lstrip())] + done[core] + piece[len(piece.rstrip()):]
+                else:
+                    text += piece
+            out.append(" ".join(text.split()))
+        return out
 
     def _pieces(self, paragraph: str, src: str, tgt: str) -> list[_Piece]:
         pieces: list[_Piece] = []
@@ -76,3 +128,20 @@ class DocumentTranslator:
             keep = self.langid is not None and self.langid.segment_language(core) == tgt
             pieces.append(_Piece(core.strip(), trailing, translate=not keep))
         return pieces
+
+
+_WORDS = re.compile(r"\w")
+
+
+def _split_at(text: str, spans: Sequence[Span]) -> list[tuple[str, Span | None]]:
+    """Cut text into the stretches between spans and the spans themselves."""
+    layout: list[tuple[str, Span | None]] = []
+    last = 0
+    for span in spans:
+        if span.start > last:
+            layout.append((text[last : span.start], None))
+        layout.append((span.text, span))
+        last = span.end
+    if last < len(text):
+        layout.append((text[last:], None))
+    return layout

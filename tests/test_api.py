@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -18,7 +19,7 @@ def test_public_names_are_pinned():
         "BatchError", "ConfigError", "DeviceError", "Document", "EmptyDocumentError", "EngineUnavailableError",
         "FetchError", "InputError", "LanguageError", "ModelError", "ModelLoadError", "ModelNotAvailableError",
         "Pipeline", "PipelineConfig", "Result", "RuntimeConfig", "Source", "SummarizeConfig", "SummarizeError",
-        "TranslateConfig", "Translation", "__version__", "list_presets", "load_config", "summarize",
+        "TranslateConfig", "Translation", "UnsupportedInputError", "__version__", "list_presets", "load_config", "summarize",
     ]
     for name in summarize.__all__:
         assert hasattr(summarize, name)
@@ -56,7 +57,8 @@ def test_wheel_ships_presets_and_prompts(tmp_path):
 
 
 def test_python_api_example_runs(tiny_preset):
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}  # tiny models: threads only add contention
     done = subprocess.run([sys.executable, str(ROOT / "examples" / "python_api.py"), "--pipeline", str(tiny_preset)],
-                          capture_output=True, text=True, check=False, cwd=ROOT, timeout=300)
+                          capture_output=True, text=True, check=False, cwd=ROOT, timeout=300, env=env)
     assert done.returncode == 0, done.stderr
     assert "English summary:" in done.stdout and "Resumen en español:" in done.stdout

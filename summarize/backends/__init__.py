@@ -9,8 +9,15 @@ from .base import LengthSpec, Summarizer, Translator
 
 __all__ = ["LengthSpec", "Summarizer", "Translator", "make_summarizer", "make_translator"]
 
-_TRANSLATORS = {"marian": ("marian", "MarianTranslator")}
-_SUMMARIZERS = {"seq2seq": ("seq2seq", "Seq2SeqSummarizer"), "instruct": ("instruct", "InstructSummarizer")}
+_TRANSLATORS = {
+    "marian": ("marian", "MarianTranslator"),
+    "apertium": ("apertium", "ApertiumTranslator"),
+}
+_SUMMARIZERS = {
+    "seq2seq": ("seq2seq", "Seq2SeqSummarizer"),
+    "instruct": ("instruct", "InstructSummarizer"),
+    "extractive": ("extractive", "ExtractiveSummarizer"),
+}
 
 
 def make_translator(config: TranslateConfig, runtime: RuntimeConfig) -> Translator:

@@ -109,6 +109,7 @@ def load_model(model_id: str, kind: str, device: Any, dtype: Any) -> tuple[Any, 
         ModelNotAvailableError: not cached and cannot be downloaded.
         ModelLoadError: present but corrupt or of the wrong kind.
     """
+    from safetensors import SafetensorError
     from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
     auto = AutoModelForSeq2SeqLM if kind == "seq2seq" else AutoModelForCausalLM
@@ -126,7 +127,7 @@ def load_model(model_id: str, kind: str, device: Any, dtype: Any) -> tuple[Any, 
         raise ModelNotAvailableError(
             f"model {model_id} is not in the local cache and cannot be downloaded ({_first_line(exc)})",
             model=model_id, hint=OFFLINE_HINT) from exc
-    except (ValueError, KeyError, RuntimeError) as exc:
+    except (ValueError, KeyError, RuntimeError, SafetensorError) as exc:
         raise ModelLoadError(f"cannot load model {model_id}: {_first_line(exc)}", model=model_id,
                              hint="The files are corrupt or not a model of the expected kind.") from exc
     # our engines ask for lengths in new tokens; the checkpoint's absolute lengths would clash
@@ -175,11 +176,10 @@ def generate_batched(
     if not texts:
         return []
     batches = batches_by_length(texts, batch_size)
-    outputs: list[list[str]] = []
     if decoder_only:
         tokenizer.padding_side = "left"
-    for indices in batches:
-        batch = [texts[i] for i in indices]
+
+    def run(batch: list[str]) -> list[str]:
         encoded = tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=max_input_tokens,
                             add_special_tokens=not decoder_only)
         encoded = {k: v.to(model.device) for k, v in encoded.items()}
@@ -187,5 +187,40 @@ def generate_batched(
             generated = model.generate(**encoded, **gen_kwargs(encoded["input_ids"]))
         if decoder_only:
             generated = generated[:, encoded["input_ids"].shape[1]:]
-        outputs.append([t.strip() for t in tokenizer.batch_decode(generated, skip_special_tokens=True)])
+        return [t.strip() for t in tokenizer.batch_decode(generated, skip_special_tokens=True)]
+
+    outputs = [run_halving_on_oom(run, [texts[i] for i in indices]) for indices in batches]
     return restore_order(batches, outputs, len(texts))
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """True for a device out-of-memory error (CUDA or MPS), whatever its class."""
+    import torch
+
+    return isinstance(exc, torch.cuda.OutOfMemoryError) or (
+        isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower()
+    )
+
+
+def run_halving_on_oom(run: Callable[[list[str]], list[str]], batch: list[str]) -> list[str]:
+    """Run a batch; when the device runs out of memory, retry it as two halves, down to one item.
+
+    Raises:
+        DeviceError: when even a single item does not fit.
+    """
+    import torch
+
+    try:
+        return run(batch)
+    except (RuntimeError, torch.cuda.OutOfMemoryError) as exc:
+        if not is_out_of_memory(exc):
+            raise
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        if len(batch) == 1:
+            raise DeviceError(
+                "the device ran out of memory on a single input",
+                hint="Use --device cpu, a smaller model, or free GPU memory used by other programs.",
+            ) from exc
+        middle = len(batch) // 2
+        return run_halving_on_oom(run, batch[:middle]) + run_halving_on_oom(run, batch[middle:])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["LengthSpec", "Summarizer", "Translator"]
 
@@ -52,6 +53,23 @@ class Translator(ABC):
     def describe(self, direction: str) -> dict[str, str]:
         """Return ``{"engine": ..., "model": ...}`` for results."""
         return {"engine": self.engine, "model": ""}
+
+    def placeholders(self, text: str, spans: Sequence[Any]) -> list[str]:
+        """Return one token per span that this engine copies unchanged and ``text`` lacks.
+
+        Used to carry glossary terms through translation. The default suits subword-vocabulary
+        models: short codes of capital letters and a digit. Nothing guarantees a neural model
+        copies them, so callers check each one came through (see
+        :class:`summarize.translate.DocumentTranslator`). Engines that know better override this.
+        """
+        out: list[str] = []
+        n = 0
+        while len(out) < len(spans):
+            token = f"QX{n}Z"
+            if token not in text:
+                out.append(token)
+            n += 1
+        return out
 
 
 class Summarizer(ABC):

@@ -1,0 +1,146 @@
+"""Translation quality of the Apertium engine against raw Apertium, and how many names survive.
+
+Run from the repository root (the data lives outside the repository, in ``../shared/eval``)::
+
+    python benchmarks/translation_quality.py --data-dir ../shared/eval \
+        --facts ../shared/facts/el-salvador-agreement.md
+
+Scores are corpus BLEU and chrF with sacrebleu's defaults, on
+
+* FLORES-200 devtest (``flores200/eng_Latn.devtest`` and ``spa_Latn.devtest``), both directions;
+* NTREX-128 (``ntrex/newstest2019-src.eng.txt`` and ``newstest2019-ref.spa.txt``). NTREX was
+  written in English and translated into Spanish, so for es->en the *Spanish reference* is the
+  source and the *English original* the reference.
+
+"raw Apertium" is what the reference figures in ``../shared/eval/README.md`` measure: the file's
+lines piped through ``apertium -u spa-eng`` (or ``eng-spa``) in one go. "summarize apertium" is
+this project's engine with name protection on and no glossary, given the same lines as a batch.
+
+The second table counts, for each example article, the names from the fact sheet's list "Names a
+good translation and summary must keep intact" that occur in the article, and how many of them are
+still in its translation (a name written two ways, "Lake Coatepeque / lago de Coatepeque", counts
+in either form). The engine's columns use the pipeline's document translator, as ``summarize
+translate`` does, without and with ``examples/glossary.tsv``. ``--limit N`` scores only the first
+N lines of each set, for a quick look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from summarize.backends.apertium import MODES, ApertiumTranslator
+from summarize.config import RuntimeConfig, TranslateConfig
+from summarize.document import Source
+from summarize.evaluate_translation import translation_scores
+from summarize.extract import load_document
+from summarize.glossary import Glossary
+from summarize.langid import LanguageIdentifier
+from summarize.translate import DocumentTranslator
+
+SETS = {
+    # name: {language: file}
+    "FLORES-200 devtest": {"en": "flores200/eng_Latn.devtest", "es": "flores200/spa_Latn.devtest"},
+    "NTREX-128": {"en": "ntrex/newstest2019-src.eng.txt", "es": "ntrex/newstest2019-ref.spa.txt"},
+}
+GLOSSARY = ROOT / "examples" / "glossary.tsv"
+EXAMPLES = {"es": ROOT / "examples" / "oferta-carcel-cecot.es.txt", "en": ROOT / "examples" / "rubio-bukele-prison-offer.en.txt"}
+NAMES_HEADING = "## Names a good translation and summary must keep intact"
+
+
+def raw_apertium(lines: list[str], direction: str) -> list[str]:
+    """Plain ``apertium -u MODE`` over newline-separated lines, as the reference figures were made."""
+    done = subprocess.run(["apertium", "-u", MODES[direction]], input="\n".join(lines) + "\n",
+                          capture_output=True, text=True, check=True)
+    out = done.stdout.rstrip("\n").split("\n")
+    if len(out) != len(lines):
+        raise SystemExit(f"raw Apertium returned {len(out)} lines for {len(lines)}")
+    return out
+
+
+def read_lines(path: Path, limit: int | None) -> list[str]:
+    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    return lines[:limit] if limit else lines
+
+
+def score_sets(data_dir: Path, limit: int | None) -> list[tuple[str, str, str, float, float, float]]:
+    rows = []
+    for name, files in SETS.items():
+        text = {lang: read_lines(data_dir / f, limit) for lang, f in files.items()}
+        for direction in ("es-en", "en-es"):
+            src, tgt = direction.split("-")
+            engine = ApertiumTranslator(TranslateConfig(engine="apertium"), RuntimeConfig())
+            for system, translate in (("raw Apertium", lambda lines, d=direction: raw_apertium(lines, d)),
+                                      ("summarize apertium", lambda lines, e=engine, s=src, t=tgt:
+                                       e.translate(lines, s, t))):
+                start = time.perf_counter()
+                hyps = translate(text[src])
+                seconds = time.perf_counter() - start
+                scores = translation_scores(hyps, text[tgt])
+                rows.append((name, direction, system, scores.bleu, scores.chrf, seconds))
+    return rows
+
+
+def fact_names(facts: Path) -> list[tuple[str, ...]]:
+    """The fact sheet's protected names; each item lists a name's accepted spellings."""
+    text = facts.read_text(encoding="utf-8")
+    section = text.split(NAMES_HEADING, 1)[1].split("\n## ", 1)[0]
+    return [tuple(v.strip() for v in item.split("/")) for item in re.split(r"·|\n", section) if item.strip()]
+
+
+def present(name: tuple[str, ...], text: str) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(v)}(?!\w)", text) for v in name)
+
+
+def name_survival(facts: Path) -> list[tuple[str, str, int, int, int, int]]:
+    names = fact_names(facts)
+    engine = ApertiumTranslator(TranslateConfig(engine="apertium"), RuntimeConfig())
+    langid = LanguageIdentifier()
+    document_translator = DocumentTranslator(engine, langid)
+    with_glossary = DocumentTranslator(engine, langid, glossary=Glossary.load(GLOSSARY))
+    rows = []
+    for src, path in EXAMPLES.items():
+        tgt = "en" if src == "es" else "es"
+        doc = load_document(Source.parse(str(path)))
+        units = ([doc.title] if doc.title else []) + list(doc.paragraphs)
+        source_text = "\n".join(units)
+        wanted = [n for n in names if present(n, source_text)]
+        raw = "\n".join(raw_apertium(units, f"{src}-{tgt}"))
+        ours = "\n".join(document_translator.translate([units], src, tgt)[0])
+        glossed = "\n".join(with_glossary.translate([units], src, tgt)[0])
+        rows.append((path.name, f"{src}-{tgt}", len(wanted), sum(present(n, raw) for n in wanted),
+                     sum(present(n, ours) for n in wanted), sum(present(n, glossed) for n in wanted)))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "eval",
+                        help="folder with flores200/ and ntrex/ (default: ../shared/eval)")
+    parser.add_argument("--facts", type=Path, default=ROOT.parent / "shared" / "facts" / "el-salvador-agreement.md",
+                        help="the fact sheet whose name list is checked")
+    parser.add_argument("--limit", type=int, help="score only the first N lines of each set")
+    args = parser.parse_args()
+
+    print("| set | direction | system | BLEU | chrF | seconds |")
+    print("|---|---|---|---:|---:|---:|")
+    for name, direction, system, bleu, chrf, seconds in score_sets(args.data_dir, args.limit):
+        print(f"| {name} | {direction} | {system} | {bleu:.2f} | {chrf:.2f} | {seconds:.1f} |")
+    if args.facts.is_file():
+        print()
+        print("| example | direction | fact-sheet names in it | kept by raw Apertium | kept by summarize apertium"
+              " | ... with examples/glossary.tsv |")
+        print("|---|---|---:|---:|---:|---:|")
+        for example, direction, total, *kept in name_survival(args.facts):
+            print(f"| {example} | {direction} | {total} | " + " | ".join(f"{k} ({k / total:.0%})" for k in kept) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,264 @@
+"""Extractive summaries without a model: whole sentences chosen by centrality and position.
+
+News puts its most important facts first, so the lead is a strong summary on its own; but the
+lead also opens with scene-setting, and some articles state their point further down. The method
+combines both signals:
+
+1. Every sentence becomes a TF-IDF vector (word counts damped with ``1 + log tf``, document
+   frequencies counted over the article's own sentences, function words of the language left out).
+2. Sentences are nodes of a graph weighted by cosine similarity; PageRank on it scores how central
+   each sentence is (LexRank with continuous weights).
+3. A position prior ``1 / (1 + i) ** position_decay`` multiplies the centrality, so a central
+   sentence near the top wins over an equally central one at the bottom. Quotes and questions are
+   marked down: they give a voice or ask, rarely state what happened.
+4. Sentences are picked greedily by that score minus their similarity to what is already picked
+   (maximal marginal relevance), so a summary does not say the same thing twice; near-duplicates
+   are never picked together.
+5. The picked sentences are returned whole, in document order.
+
+The constants were tuned on MLSUM-es and CNN/DailyMail samples (``benchmarks/summary_quality.py``
+reports the scores), one setting for both languages.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..config import RuntimeConfig, SummarizeConfig
+from ..segment import split_sentences
+from ._stopwords import STOPWORDS
+from .base import LengthSpec, Summarizer
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = [
+    "ExtractiveSettings",
+    "ExtractiveSummarizer",
+    "article_sentences",
+    "count_words",
+    "extract_summary",
+    "pagerank",
+    "score_sentences",
+    "select_sentences",
+    "tfidf_vectors",
+]
+
+_TOKEN = re.compile(r"\w+")
+# a sentence that opens with a quotation mark or a dialogue dash, or asks a question
+_QUOTE_START = re.compile(r"^\s*(?:``|[\"“”«‘’'—–-]|¿)")
+_QUESTION_END = re.compile(r"\?[\s\"”»’'`]*$")
+PAGERANK_TOLERANCE = 1e-9
+PAGERANK_MAX_ITERATIONS = 200
+
+
+@dataclass(frozen=True)
+class ExtractiveSettings:
+    """The method's knobs (defaults are the tuned ones).
+
+    Attributes:
+        position_decay: exponent of the position prior ``1 / (1 + i) ** position_decay``;
+            0 ignores position, larger values approach the plain lead.
+        damping: PageRank damping factor.
+        redundancy: weight of the similarity to already picked sentences (MMR); 0 turns it off.
+        quote_penalty: factor applied to quotes and questions (1 keeps them as they are).
+        duplicate_similarity: cosine similarity from which two sentences count as the same.
+    """
+
+    position_decay: float = 0.6
+    damping: float = 0.85
+    redundancy: float = 0.3
+    quote_penalty: float = 0.5
+    duplicate_similarity: float = 0.9
+
+
+def article_sentences(text: str, lang: str) -> list[str]:
+    """Split an article (paragraphs separated by newlines) into stripped, non-empty sentences."""
+    return [s.strip() for paragraph in text.split("\n") for s in split_sentences(paragraph, lang) if s.strip()]
+
+
+def count_words(text: str) -> int:
+    """Count words as whitespace-separated tokens holding a letter or digit (not ``--`` or ``,``)."""
+    return sum(1 for token in text.split() if _TOKEN.search(token))
+
+
+def _content_tokens(sentence: str, stopwords: frozenset[str]) -> list[str]:
+    words = _TOKEN.findall(unicodedata.normalize("NFC", sentence).lower())
+    return [w for w in words if len(w) > 1 and w not in stopwords]
+
+
+def tfidf_vectors(sentences: Sequence[str], lang: str) -> np.ndarray:
+    """L2-normalized TF-IDF rows, one per sentence, over the article's own vocabulary.
+
+    A sentence with no content word gets a zero row.
+    """
+    import numpy as np
+
+    stopwords = STOPWORDS.get(lang, frozenset())
+    tokens = [_content_tokens(s, stopwords) for s in sentences]
+    vocabulary: dict[str, int] = {}
+    for words in tokens:
+        for word in words:
+            vocabulary.setdefault(word, len(vocabulary))
+    counts = np.zeros((len(sentences), max(1, len(vocabulary))))
+    for row, words in enumerate(tokens):
+        for word in words:
+            counts[row, vocabulary[word]] += 1
+    n = len(sentences)
+    document_frequency = (counts > 0).sum(axis=0)
+    idf = np.log((1 + n) / (1 + document_frequency)) + 1
+    weights = np.where(counts > 0, 1 + np.log(np.maximum(counts, 1)), 0.0) * idf
+    norms = np.linalg.norm(weights, axis=1, keepdims=True)
+    return weights / np.maximum(norms, 1e-12)  # type: ignore[no-any-return]
+
+
+def pagerank(similarity: np.ndarray, damping: float) -> np.ndarray:
+    """PageRank of a weighted undirected graph given as a symmetric matrix with a zero diagonal.
+
+    A node without edges spreads its weight evenly, as in the original formulation.
+    """
+    import numpy as np
+
+    n = similarity.shape[0]
+    totals = similarity.sum(axis=1, keepdims=True)
+    transition = np.where(totals > 0, similarity / np.maximum(totals, 1e-12), 1.0 / n)
+    rank = np.full(n, 1.0 / n)
+    for _ in range(PAGERANK_MAX_ITERATIONS):
+        updated = (1 - damping) / n + damping * (transition.T @ rank)
+        converged = float(np.abs(updated - rank).sum()) < PAGERANK_TOLERANCE
+        rank = updated
+        if converged:
+            break
+    return rank  # type: ignore[no-any-return]
+
+
+def score_sentences(
+    sentences: Sequence[str], lang: str, settings: ExtractiveSettings | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Score each sentence by centrality times position prior (times the quote penalty).
+
+    Args:
+        sentences: the article's sentences, in order.
+        lang: their language (chooses the function words to ignore).
+        settings: the method's knobs; the tuned defaults when ``None``.
+
+    Returns:
+        ``(scores, similarity)``: scores in ``(0, 1]`` with the best sentence at 1, and the
+        sentence-by-sentence cosine similarity matrix (zero diagonal).
+    """
+    import numpy as np
+
+    settings = settings or ExtractiveSettings()
+    vectors = tfidf_vectors(sentences, lang)
+    similarity = vectors @ vectors.T
+    np.fill_diagonal(similarity, 0.0)
+    centrality = pagerank(similarity, settings.damping)
+    prior = 1.0 / (1.0 + np.arange(len(sentences))) ** settings.position_decay
+    penalty = np.array([settings.quote_penalty if _is_quote_or_question(s) else 1.0 for s in sentences])
+    scores = centrality / centrality.max() * prior * penalty
+    return scores / scores.max(), similarity
+
+
+def _is_quote_or_question(sentence: str) -> bool:
+    return bool(_QUOTE_START.match(sentence) or _QUESTION_END.search(sentence))
+
+
+def select_sentences(
+    scores: np.ndarray,
+    similarity: np.ndarray,
+    word_counts: Sequence[int],
+    length: LengthSpec,
+    settings: ExtractiveSettings | None = None,
+    *,
+    duplicates: Sequence[int] | None = None,
+) -> list[int]:
+    """Pick sentence indices greedily by score less redundancy, within the length.
+
+    Args:
+        scores: one score per sentence (higher is better).
+        similarity: sentence-by-sentence similarity (zero diagonal).
+        word_counts: words per sentence.
+        length: ``length.words`` (when set) is a word budget filled with whole sentences, at
+            least one; otherwise ``length.sentences`` sentences are picked.
+        settings: the method's knobs.
+        duplicates: for each sentence, the index of its first identical copy (itself if none);
+            copies are never picked together.
+
+    Returns:
+        The picked indices in document order.
+    """
+    import numpy as np
+
+    settings = settings or ExtractiveSettings()
+    n = len(scores)
+    copy_of = np.asarray(duplicates if duplicates is not None else range(n))
+    words = np.asarray(word_counts)
+    available = np.ones(n, dtype=bool)
+    overlap = np.zeros(n)  # each sentence's highest similarity to a picked one
+    chosen: list[int] = []
+    while length.words or len(chosen) < length.sentences:
+        if chosen and length.words:
+            # the budget only shrinks, so a sentence too long now never fits later
+            available &= words <= length.words - int(words[chosen].sum())
+        if not available.any():
+            break
+        marginal = np.where(available, scores - settings.redundancy * overlap, -np.inf)
+        best = int(np.argmax(marginal))  # ties go to the earlier sentence
+        chosen.append(best)
+        overlap = np.maximum(overlap, similarity[best])
+        available &= (copy_of != copy_of[best]) & (similarity[best] < settings.duplicate_similarity)
+    return sorted(chosen)
+
+
+def extract_summary(text: str, lang: str, length: LengthSpec, settings: ExtractiveSettings | None = None) -> str:
+    """Summarize one article with whole sentences of its own, in document order.
+
+    Args:
+        text: the article; paragraphs separated by newlines.
+        lang: its language (``es``, ``en``; others work without function-word lists).
+        length: sentences, or a word budget when ``length.words`` is set.
+        settings: the method's knobs; the tuned defaults when ``None``.
+
+    Returns:
+        The chosen sentences joined by single spaces (empty for an empty text).
+    """
+    sentences = article_sentences(text, lang)
+    if len(sentences) <= 1:
+        return " ".join(sentences)
+    scores, similarity = score_sentences(sentences, lang, settings)
+    first_copy: dict[str, int] = {}
+    duplicates = [first_copy.setdefault(" ".join(s.lower().split()), i) for i, s in enumerate(sentences)]
+    picked = select_sentences(scores, similarity, [count_words(s) for s in sentences], length, settings,
+                              duplicates=duplicates)
+    return " ".join(sentences[i] for i in picked)
+
+
+class ExtractiveSummarizer(Summarizer):
+    """Summaries made of the article's own sentences; no model, any hardware, Spanish and English.
+
+    Args:
+        config: the summarize section (only the length matters here; the model is ignored).
+        runtime: unused (the method runs on the CPU in milliseconds).
+        settings: the method's knobs; the tuned defaults when ``None``.
+    """
+
+    engine = "extractive"
+
+    def __init__(self, config: SummarizeConfig | None = None, runtime: RuntimeConfig | None = None,
+                 settings: ExtractiveSettings | None = None) -> None:
+        self.config = config or SummarizeConfig(engine="extractive")
+        self.runtime = runtime or RuntimeConfig()
+        self.settings = settings or ExtractiveSettings()
+
+    def summarize(
+        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
+    ) -> list[str]:
+        """Summarize each text (written in ``lang``) to ``length``; one output per input."""
+        return [extract_summary(text, lang, length, self.settings) for text in texts]
+
+    def describe(self) -> dict[str, str]:
+        return {"engine": self.engine, "model": "TF-IDF sentence graph: PageRank x lead prior, MMR (no model)"}
