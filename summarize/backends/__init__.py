@@ -9,8 +9,9 @@ from .base import LengthSpec, Summarizer, Translator
 
 __all__ = ["LengthSpec", "Summarizer", "Translator", "make_summarizer", "make_translator"]
 
-_TRANSLATORS = {"marian": ("marian", "MarianTranslator")}
-_SUMMARIZERS = {"seq2seq": ("seq2seq", "Seq2SeqSummarizer"), "instruct": ("instruct", "InstructSummarizer")}
+_TRANSLATORS = {"marian": ("marian", "MarianTranslator"), "ctranslate2": ("ctranslate2", "CTranslate2Translator")}
+_SUMMARIZERS = {"seq2seq": ("seq2seq", "Seq2SeqSummarizer"), "instruct": ("instruct", "InstructSummarizer"),
+                "ctranslate2": ("ctranslate2", "CTranslate2Summarizer")}
 
 
 def make_translator(config: TranslateConfig, runtime: RuntimeConfig) -> Translator:
