@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,15 +28,11 @@ ARTICLES = [" ".join(ENGLISH_SENTENCES[i : i + n]) for i, n in ((0, 4), (4, 2), 
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _ct2_cache(tmp_path_factory: pytest.TempPathFactory):
+def _ct2_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Conversions go to a folder of this test run, never to the user's cache."""
-    old = os.environ.get(_ct2.CACHE_ENV)
-    os.environ[_ct2.CACHE_ENV] = str(tmp_path_factory.mktemp("ct2-cache"))
-    yield
-    if old is None:
-        del os.environ[_ct2.CACHE_ENV]
-    else:
-        os.environ[_ct2.CACHE_ENV] = old
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(_ct2.CACHE_ENV, str(tmp_path_factory.mktemp("ct2-cache")))
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -145,15 +142,27 @@ def test_loading_imports_no_torch(tiny):
     assert done.returncode == 0, done.stderr
 
 
-def test_fast_preset_and_flag_wire_ctranslate2_through_the_pipeline(tiny_preset):
+def test_fast_preset_and_flag_wire_ctranslate2_through_the_pipeline(tiny_preset, monkeypatch):
+    from summarize.backends import ctranslate2 as engines
+
     assert load_config("fast").translate.engine == "ctranslate2"
     assert load_config("fast").summarize.engine == "ctranslate2"
+    assert load_config("gpu").runtime.device == "cuda"
+    loads: list[str] = []
+
+    def counted(model_id: str, runtime: RuntimeConfig) -> _ct2.CT2Model:
+        loads.append(Path(model_id).name)
+        return _ct2.load_ct2(model_id, runtime)
+
+    monkeypatch.setattr(engines, "load_ct2", counted)
     pipeline = Pipeline.from_preset(str(tiny_preset), fast=True, device="cpu", compute_type="float32", threads=1,
                                     sentences=1)
-    [result] = pipeline.run([Source.from_text(SHORT_ES)])
+    for _ in range(2):
+        [result] = pipeline.run([Source.from_text(SHORT_ES)])
     assert {result.engines[k]["engine"] for k in ("translate", "summarize", "summary_translate")} == {"ctranslate2"}
     assert result.summaries["en"] and result.summaries["es"] and result.translation.text
     assert isinstance(pipeline.summarizer, CTranslate2Summarizer)
+    assert sorted(loads) == ["bart", "marian-en-es", "marian-es-en"]  # each model loaded once a process
 
 
 def test_cli_fast_flag(tiny_preset):
