@@ -14,7 +14,7 @@ import click
 from click_default_group import DefaultGroup
 
 from . import __version__
-from .config import DEFAULT_PRESET
+from .config import COMPUTE_TYPES, DEFAULT_PRESET
 from .errors import SummarizeError
 
 FORMAT_CHOICE = click.Choice(["text", "markdown", "json"])
@@ -51,9 +51,14 @@ def _pipeline_options(func: Callable[..., Any] | None = None, *, formats: bool =
         click.option("--dtype", type=click.Choice(["auto", "float32", "bfloat16", "float16"]), envvar="SUMMARIZE_DTYPE"),
         click.option("--batch-size", type=click.IntRange(min=1), envvar="SUMMARIZE_BATCH_SIZE",
                      help="Sentences (translation) or texts (summaries) per model call."),
-        click.option("--threads", type=click.IntRange(min=1), envvar="SUMMARIZE_THREADS", help="CPU threads for models."),
+        click.option("--threads", type=click.IntRange(min=1), envvar="SUMMARIZE_THREADS",
+                     help="CPU threads for models (default: the physical cores)."),
         click.option("--glossary", envvar="SUMMARIZE_GLOSSARY", metavar="FILE",
                      help="Fixed renderings: a TSV file, Spanish term<TAB>English term, used in both directions."),
+        click.option("--fast", is_flag=True, envvar="SUMMARIZE_FAST",
+                     help="Run the preset's models on CTranslate2 (converted once and cached; needs summarize[fast])."),
+        click.option("--compute-type", type=click.Choice(list(COMPUTE_TYPES)), envvar="SUMMARIZE_COMPUTE_TYPE",
+                     help="CTranslate2 precision (default auto: int8 on CPU, int8_float16 on GPU)."),
         click.option("--allow-private", is_flag=True, help="Allow fetching URLs on local or private networks."),
         click.option("--max-bytes", type=click.IntRange(min=1), help="Largest page to download, in bytes."),
         click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr."),

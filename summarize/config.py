@@ -30,11 +30,15 @@ __all__ = [
 ]
 
 DEFAULT_PRESET = "auto"
-TRANSLATE_ENGINES = ("marian", "apertium")
-SUMMARIZE_ENGINES = ("seq2seq", "instruct", "extractive")
+TRANSLATE_ENGINES = ("marian", "apertium", "ctranslate2")
+SUMMARIZE_ENGINES = ("seq2seq", "instruct", "extractive", "ctranslate2")
 STRATEGIES = ("pivot", "source")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 DTYPES = ("auto", "float32", "bfloat16", "float16")
+COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float32", "float16",
+                 "bfloat16")
+# what --fast (PipelineConfig.fast) swaps in: every engine that has a CTranslate2 counterpart
+FAST_ENGINES: Mapping[str, str] = {"marian": "ctranslate2", "seq2seq": "ctranslate2"}
 
 DEFAULT_TRANSLATION_MODELS: Mapping[str, str] = {
     "es-en": "Helsinki-NLP/opus-mt-es-en",
@@ -51,11 +55,14 @@ class TranslateConfig:
     """How articles and summaries are translated.
 
     Attributes:
-        engine: the translation engine: ``marian`` (neural, transformers) or ``apertium``
+        engine: the translation engine: ``marian`` (neural, transformers), ``ctranslate2`` (the
+            same models, converted once to CTranslate2 and cached; int8 on CPU) or ``apertium``
             (rule-based, the system package ``apertium-eng-spa``, no model download).
         models: model id or local directory per direction (``"es-en"``, ``"en-es"``); not used
             by ``apertium``.
         batch_size: sentences per model call.
+        batch_tokens: ``ctranslate2`` only: batch by source tokens instead, this many (padded) a
+            call; ``None`` batches by ``batch_size``.
         num_beams: beam width; ``None`` keeps the model's own generation setting.
         max_length_ratio: output tokens allowed per input token, the guard against repetition loops.
         glossary: TSV file of fixed renderings, a Spanish term and its English rendering a line,
@@ -66,6 +73,7 @@ class TranslateConfig:
     engine: str = "marian"
     models: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TRANSLATION_MODELS))
     batch_size: int = DEFAULT_TRANSLATE_BATCH
+    batch_tokens: int | None = None
     num_beams: int | None = None
     max_length_ratio: float = 2.0
     glossary: str | None = None
@@ -76,14 +84,17 @@ class SummarizeConfig:
     """How summaries are made.
 
     Attributes:
-        engine: the summarization engine: ``seq2seq``, ``instruct``, or ``extractive`` (whole
-            sentences of the article, no model).
+        engine: the summarization engine: ``seq2seq`` (transformers encoder-decoder),
+            ``ctranslate2`` (the same checkpoints, converted once to CTranslate2 and cached),
+            ``instruct``, or ``extractive`` (whole sentences of the article, no model).
         model: model id or local directory (unused by ``extractive``).
         strategy: ``pivot`` (summarize in English, translate to Spanish) or ``source``
             (summarize in the article's language, translate the summary).
         sentences: summary length in sentences.
         words: summary length in words; when set, it wins over ``sentences``.
         batch_size: texts per model call.
+        batch_tokens: ``ctranslate2`` only: batch by input tokens instead, this many (padded) a
+            call; ``None`` batches by ``batch_size``.
         num_beams: beam width; ``None`` keeps the model's own generation setting.
         prompts: folder of prompt templates (instruct engine); ``None`` uses the shipped ones.
     """
@@ -94,6 +105,7 @@ class SummarizeConfig:
     sentences: int = DEFAULT_SUMMARY_SENTENCES
     words: int | None = None
     batch_size: int = DEFAULT_SUMMARIZE_BATCH
+    batch_tokens: int | None = None
     num_beams: int | None = None
     prompts: str | None = None
 
@@ -106,11 +118,15 @@ class RuntimeConfig:
         device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
         dtype: ``auto`` (bf16/fp16 on GPU, fp32 on CPU), ``float32``, ``bfloat16``, ``float16``.
         threads: CPU threads for model work; ``None`` uses the physical cores.
+        compute_type: ``ctranslate2`` engines only: ``auto`` (int8 on CPU, int8_float16 on GPU) or
+            a CTranslate2 compute type (``int8``, ``float32``, ``bfloat16``, ...); the model is
+            converted once per compute type.
     """
 
     device: str = "auto"
     dtype: str = "auto"
     threads: int | None = None
+    compute_type: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -147,16 +163,34 @@ class PipelineConfig:
         words: int | None = None,
         strategy: str | None = None,
         glossary: str | None = None,
+        compute_type: str | None = None,
+        fast: bool = False,
     ) -> PipelineConfig:
-        """Return a copy with the given (non-``None``) settings replaced and validated."""
-        runtime = _replace(self.runtime, device=device, dtype=dtype, threads=threads)
-        translate = _replace(self.translate, batch_size=batch_size, glossary=glossary)
+        """Return a copy with the given (non-``None``) settings replaced and validated.
+
+        ``fast=True`` also swaps in the CTranslate2 engines (see :meth:`fast`).
+        """
+        base = self.fast() if fast else self
+        runtime = _replace(base.runtime, device=device, dtype=dtype, threads=threads, compute_type=compute_type)
+        translate = _replace(base.translate, batch_size=batch_size, glossary=glossary)
         summarize = _replace(
-            self.summarize, batch_size=batch_size, sentences=sentences, words=words, strategy=strategy
+            base.summarize, batch_size=batch_size, sentences=sentences, words=words, strategy=strategy
         )
-        config = dataclasses.replace(self, runtime=runtime, translate=translate, summarize=summarize)
+        config = dataclasses.replace(base, runtime=runtime, translate=translate, summarize=summarize)
         _validate(config, where="the command-line options")
         return config
+
+    def fast(self) -> PipelineConfig:
+        """Return a copy that runs the same models on CTranslate2 where an engine allows it.
+
+        ``marian`` translation and ``seq2seq`` summaries switch to ``ctranslate2``; other engines
+        (``instruct``, rule-based ones) stay as they are.
+        """
+        translate = dataclasses.replace(
+            self.translate, engine=FAST_ENGINES.get(self.translate.engine, self.translate.engine))
+        summarize = dataclasses.replace(
+            self.summarize, engine=FAST_ENGINES.get(self.summarize.engine, self.summarize.engine))
+        return dataclasses.replace(self, translate=translate, summarize=summarize)
 
 
 def _replace(obj: Any, **changes: Any) -> Any:
@@ -283,6 +317,7 @@ def _validate(config: PipelineConfig, *, where: str) -> None:
     _choice("engine", s.engine, SUMMARIZE_ENGINES, "[summarize]", where)
     _choice("strategy", s.strategy, STRATEGIES, "[summarize]", where)
     _choice("dtype", r.dtype, DTYPES, "[runtime]", where)
+    _choice("compute_type", r.compute_type, COMPUTE_TYPES, "[runtime]", where)
     if not _valid_device(r.device):
         raise ConfigError(
             f"device {r.device!r} in {where} is not valid",
@@ -291,6 +326,8 @@ def _validate(config: PipelineConfig, *, where: str) -> None:
     for name, value in (
         ("batch_size", t.batch_size),
         ("batch_size", s.batch_size),
+        ("batch_tokens", t.batch_tokens),
+        ("batch_tokens", s.batch_tokens),
         ("sentences", s.sentences),
         ("words", s.words),
         ("threads", r.threads),

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 __all__ = [
     "batches_by_length",
+    "batches_by_tokens",
     "chunk_sentences",
     "restore_order",
     "split_long",
@@ -119,11 +120,37 @@ def batches_by_length(
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
 
 
+def batches_by_tokens(lengths: Sequence[int], max_tokens: int) -> list[list[int]]:
+    """Group indices into batches of at most ``max_tokens`` padded tokens (longest first).
+
+    A batch costs its size times its longest member, so many short inputs share a call and long
+    ones go a few at a time; an input longer than ``max_tokens`` gets a batch of its own.
+
+    Args:
+        lengths: the token count of each input.
+        max_tokens: the budget of one batch, padding included.
+
+    Returns:
+        Index batches for :func:`restore_order`; items in a batch are sorted longest first.
+    """
+    if max_tokens < 1:
+        raise ValueError("max_tokens must be at least 1")
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
+    batches: list[list[int]] = []
+    for i in order:
+        # sorted longest first, so a batch's first item sets its padded width
+        if batches and (len(batches[-1]) + 1) * max(1, lengths[batches[-1][0]]) <= max_tokens:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
+
+
 def restore_order(batches: Iterable[Sequence[int]], outputs: Iterable[Sequence[T]], n: int) -> list[T]:
     """Put batched outputs back in input order.
 
     Args:
-        batches: the index batches from :func:`batches_by_length`.
+        batches: the index batches from :func:`batches_by_length` or :func:`batches_by_tokens`.
         outputs: one output sequence per batch, aligned with its indices.
         n: the number of inputs.
     """

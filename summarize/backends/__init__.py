@@ -12,11 +12,13 @@ __all__ = ["LengthSpec", "Summarizer", "Translator", "make_summarizer", "make_tr
 _TRANSLATORS = {
     "marian": ("marian", "MarianTranslator"),
     "apertium": ("apertium", "ApertiumTranslator"),
+    "ctranslate2": ("ctranslate2", "CTranslate2Translator"),
 }
 _SUMMARIZERS = {
     "seq2seq": ("seq2seq", "Seq2SeqSummarizer"),
     "instruct": ("instruct", "InstructSummarizer"),
     "extractive": ("extractive", "ExtractiveSummarizer"),
+    "ctranslate2": ("ctranslate2", "CTranslate2Summarizer"),
 }
 
 

@@ -70,7 +70,7 @@ class MarianTranslator(Translator):
         if not texts:
             return []
         tokenizer, model = self._get(f"{src}-{tgt}")
-        window = _hf.model_window(tokenizer, model) - WINDOW_MARGIN
+        window = self._window(tokenizer, model) - WINDOW_MARGIN
 
         def n_tokens(text: str) -> int:
             return len(tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"])
@@ -82,11 +82,11 @@ class MarianTranslator(Translator):
             pieces.extend(parts)
             owners.extend([i] * len(parts))
         outputs = self._generate(pieces, tokenizer, model, window)
-        retry = [i for i, (p, o) in enumerate(zip(pieces, outputs, strict=True)) if looks_repetitive(p, o)]
+        retry = [i for i, (p, o) in enumerate(zip(pieces, outputs, strict=True)) if self._needs_retry(p, o)]
         if retry:
             fixed = self._generate([pieces[i] for i in retry], tokenizer, model, window, guard=True)
             for i, out in zip(retry, fixed, strict=True):
-                outputs[i] = cut_loop(out) if looks_repetitive(pieces[i], out) else out
+                outputs[i] = cut_loop(out) if self._needs_retry(pieces[i], out) else out
             if warnings is not None:
                 warnings.append(f"{len(retry)} segment(s) fell into a repetition loop and were retranslated with a repetition guard")
         joined: list[list[str]] = [[] for _ in texts]
@@ -94,12 +94,24 @@ class MarianTranslator(Translator):
             joined[owner].append(out)
         return [" ".join(parts) for parts in joined]
 
-    def _generate(self, texts: list[str], tokenizer: Any, model: Any, window: int, *, guard: bool = False) -> list[str]:
-        ratio = self.config.max_length_ratio
+    def _window(self, tokenizer: Any, model: Any) -> int:
+        """The longest input, in tokens, that the loaded model takes."""
+        return _hf.model_window(tokenizer, model)
 
+    def _lengths(self, longest: int, window: int) -> tuple[int, int]:
+        """``(min_new_tokens, max_new_tokens)`` for a batch whose longest input has ``longest`` tokens."""
+        return 0, min(window, int(longest * self.config.max_length_ratio) + EXTRA_OUTPUT_TOKENS)
+
+    def _needs_retry(self, source: str, output: str) -> bool:
+        """True when an output should be made again with the repetition guard."""
+        return looks_repetitive(source, output)
+
+    def _generate(self, texts: list[str], tokenizer: Any, model: Any, window: int, *, guard: bool = False) -> list[str]:
         def gen_kwargs(input_ids: Any) -> dict[str, Any]:
-            longest = int(input_ids.shape[1])
-            kwargs: dict[str, Any] = {"max_new_tokens": min(window, int(longest * ratio) + EXTRA_OUTPUT_TOKENS)}
+            min_new, max_new = self._lengths(int(input_ids.shape[1]), window)
+            kwargs: dict[str, Any] = {"max_new_tokens": max_new}
+            if min_new:
+                kwargs["min_new_tokens"] = min_new
             if self.config.num_beams:
                 kwargs["num_beams"] = self.config.num_beams
             if guard:

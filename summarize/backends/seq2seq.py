@@ -71,6 +71,10 @@ class NeuralSummarizer(Summarizer):
             device, dtype = _hf.resolve_device(self.runtime)
             self._tokenizer, self._model = _hf.load_model(self.config.model, self.kind, device, dtype)
 
+    def length_budget(self, length: LengthSpec) -> tuple[int, int]:
+        """``(min_new_tokens, max_new_tokens)`` of one summary of the given length."""
+        return token_budget(length)
+
     def count_tokens(self, text: str) -> int:
         """Tokens the text takes in the model's input."""
         self.load()
@@ -142,7 +146,7 @@ class Seq2SeqSummarizer(NeuralSummarizer):
     def generate(self, texts: Sequence[str], lang: str, length: LengthSpec) -> list[str]:
         if not texts:
             return []
-        min_new, max_new = token_budget(length)
+        min_new, max_new = self.length_budget(length)
 
         def gen_kwargs(_: Any) -> dict[str, Any]:
             kwargs: dict[str, Any] = {"max_new_tokens": max_new, "min_new_tokens": min_new}

@@ -1,0 +1,1 @@
+"""Speed and quality benchmarks (run as scripts; see README.md here)."""
