@@ -5,6 +5,8 @@ Guarantees, whatever moment a process is killed at (SIGKILL or power loss includ
 * each record is one ``write()`` of a whole line to a file opened for appending, so a reader
   never sees two records interleaved, and records written are never rewritten in place;
 * a torn last line (no newline, or not JSON) is cut off when the file is next opened;
+* a write that fails (disk full, quota, I/O error) is cut back to the last whole line at once and
+  stops the run with a :class:`BatchError`, so ``--resume`` completes the file once there is room;
 * the file never holds two records for one id: retrying failed inputs first rewrites the file
   without their records, to a temporary file that atomically replaces the original;
 * one writer at a time: an OS lock (``flock``/``LockFileEx``) on ``OUT.jsonl.lock``, released by
