@@ -35,6 +35,9 @@ FAILED = "failed"
 MODES = ("new", "resume", "overwrite")
 LOCK_SUFFIX = ".lock"
 TMP_SUFFIX = ".tmp"
+# Characters JSON leaves raw that str.splitlines() and some JSONL readers take for line ends: escaped,
+# so that every reader sees one record a line (JSON already escapes \n, \r and the other controls).
+LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def to_record(source: Source, outcome: Result | SummarizeError) -> dict[str, Any]:
@@ -207,7 +210,7 @@ class Journal:
         Raises:
             BatchError: the disk is full or the file cannot be written.
         """
-        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        line = (json.dumps(record, ensure_ascii=False).translate(LINE_BREAKS) + "\n").encode("utf-8")
         start = None
         try:
             if self._fd is None:

@@ -145,3 +145,12 @@ def test_any_truncation_leaves_whole_records_and_a_file_that_takes_appends(recor
 def _line_ends(data: bytes) -> list[int]:
     """Offsets just after each newline."""
     return [i + 1 for i, byte in enumerate(data) if byte == ord("\n")]
+
+
+def test_unicode_line_separators_are_escaped_so_every_reader_sees_one_record_a_line(tmp_path):
+    out = tmp_path / "out.jsonl"
+    record = {"id": "a", "summaries": {"en": "one\x85two\u2028three\u2029four ñ"}}
+    with Journal(out) as journal:
+        journal.append(record)
+    assert out.read_text().splitlines() == ['{"id": "a", "summaries": {"en": "one\\u0085two\\u2028three\\u2029four ñ"}}']
+    assert lines(out) == [record]
