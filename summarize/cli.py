@@ -200,6 +200,21 @@ def models_pull(preset: str) -> None:
     click.echo(f"downloaded {len(fetched)} model(s) for {preset}" + (": " + ", ".join(fetched) if fetched else ""))
 
 
+def _interrupt_exits_130(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Ctrl-C before the batch run takes it over (imports, loading models): exit 130 with a resume hint."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KeyboardInterrupt:
+            ctx = click.get_current_context()
+            click.echo(f"summarize: interrupted; {ctx.params['output']} holds every record finished so far. "
+                       f"Resume with:\n  {_resume_command(ctx)}", err=True)
+            ctx.exit(130)
+
+    return wrapper
+
+
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="JSONL file: one record per input.")
@@ -221,6 +236,7 @@ def models_pull(preset: str) -> None:
 @_pipeline_options(formats=False)
 @_summary_options
 @_user_errors
+@_interrupt_exits_130
 def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool, overwrite: bool, batch_docs: int,
           fetch_workers: int, per_host: int, engine: str, address: str | None, workers: int | None,
           gpus_per_worker: float, cpus_per_worker: float, cache_dir: str | None, no_cache: bool, preset: str,

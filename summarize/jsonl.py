@@ -5,6 +5,8 @@ Guarantees, whatever moment a process is killed at (SIGKILL or power loss includ
 * each record is one ``write()`` of a whole line to a file opened for appending, so a reader
   never sees two records interleaved, and records written are never rewritten in place;
 * a torn last line (no newline, or not JSON) is cut off when the file is next opened;
+* a write that fails (disk full, quota, I/O error) is cut back to the last whole line at once and
+  stops the run with a :class:`BatchError`, so ``--resume`` completes the file once there is room;
 * the file never holds two records for one id: retrying failed inputs first rewrites the file
   without their records, to a temporary file that atomically replaces the original;
 * one writer at a time: an OS lock (``flock``/``LockFileEx``) on ``OUT.jsonl.lock``, released by
@@ -16,6 +18,7 @@ which a resumed run redoes.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -32,6 +35,9 @@ FAILED = "failed"
 MODES = ("new", "resume", "overwrite")
 LOCK_SUFFIX = ".lock"
 TMP_SUFFIX = ".tmp"
+# Characters JSON leaves raw that str.splitlines() and some JSONL readers take for line ends: escaped,
+# so that every reader sees one record a line (JSON already escapes \n, \r and the other controls).
+LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def to_record(source: Source, outcome: Result | SummarizeError) -> dict[str, Any]:
@@ -90,6 +96,7 @@ class Journal:
         except OSError as exc:
             raise BatchError(f"cannot lock {self.path}{LOCK_SUFFIX}: {exc.strerror or exc}") from None
         self._fd: int | None = None
+        self._failed = False  # a write failed: the run is stopping, don't sync again
         try:
             self._open(mode)
         except BaseException:
@@ -196,40 +203,77 @@ class Journal:
     def append(self, record: dict[str, Any]) -> None:
         """Write one record as one line, straight to the OS (no user-space buffer to lose).
 
+        A write that fails (disk full, quota, I/O error) is undone: the file is cut back to its last
+        whole line, so that ``--resume`` completes it; if even that fails, the resume's repair of a
+        torn last line does it.
+
         Raises:
             BatchError: the disk is full or the file cannot be written.
         """
-        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        line = (json.dumps(record, ensure_ascii=False).translate(LINE_BREAKS) + "\n").encode("utf-8")
+        start = None
         try:
             if self._fd is None:
                 created = not self.path.exists()
                 self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
                 if created:
                     _fsync_dir(self.path.parent)
+            start = os.lseek(self._fd, 0, os.SEEK_END)  # we hold the lock: nobody else appends
             view = memoryview(line)
             while view:
                 written = os.write(self._fd, view)
                 view = view[written:]
         except OSError as exc:
-            raise BatchError(f"cannot write {self.path}: {exc.strerror or exc}",
-                             hint="Free some disk space or choose another output with -o, then resume.") from None
+            self._failed = True
+            if start is not None:
+                self._cut(start)
+            raise self._write_error("write", exc) from None
         self.statuses[str(record["id"])] = record_status(record)
 
-    def sync(self) -> None:
-        """Make the records written so far survive a power cut."""
-        if self._fd is not None:
-            os.fsync(self._fd)
+    def _cut(self, size: int) -> None:
+        """Drop the part of a line a failed write left (best effort: a resume cuts it too)."""
+        assert self._fd is not None
+        try:
+            os.ftruncate(self._fd, size)
+        except OSError:
+            pass
 
-    def close(self) -> None:
-        """Sync, close and release the lock; safe to call twice."""
+    def _write_error(self, verb: str, exc: OSError) -> BatchError:
+        code = errno.errorcode.get(exc.errno or 0)
+        reason = f"{exc.strerror or exc}" + (f" ({code})" if code else "")
+        return BatchError(
+            f"cannot {verb} {self.path}: {reason}; stopped with {self.done} whole record(s) in it",
+            hint="Free some disk space (or fix the disk or quota), then rerun the same command with --resume.",
+        )
+
+    def sync(self) -> None:
+        """Make the records written so far survive a power cut.
+
+        Raises:
+            BatchError: the OS could not flush them (disk full, I/O error).
+        """
         if self._fd is not None:
             try:
                 os.fsync(self._fd)
-            finally:
+            except OSError as exc:
+                self._failed = True
+                raise self._write_error("sync", exc) from None
+
+    def close(self) -> None:
+        """Sync, close and release the lock; safe to call twice.
+
+        Raises:
+            BatchError: the final sync failed (after a failed write, that is not raised again).
+        """
+        try:
+            if self._fd is not None and not self._failed:
+                self.sync()
+        finally:
+            if self._fd is not None:
                 os.close(self._fd)
                 self._fd = None
-        if self._lock.is_locked:
-            self._lock.release()
+            if self._lock.is_locked:
+                self._lock.release()
 
 
 def _last_line_start(f: Any, end: int) -> int:

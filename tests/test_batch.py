@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from batch_helpers import line_count, many_texts, read_records, start_summarize, wait_for_records, write_manifest
 from click.testing import CliRunner
 from conftest import ROOT, SHORT_EN, SHORT_ES
 
@@ -36,24 +35,6 @@ def cheap_preset(tiny_preset, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("cheap") / "cheap.toml"
     path.write_text(text)
     return path
-
-
-def write_manifest(path: Path, entries: list[dict]) -> Path:
-    path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), encoding="utf-8")
-    return path
-
-
-def read_records(path: Path) -> dict[str, dict]:
-    """Records by id; fails if any line is corrupt or any id appears twice."""
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    by_id = {r["id"]: r for r in records}
-    assert len(by_id) == len(records), "an id appears twice"
-    return by_id
-
-
-def many_texts(n: int) -> list[dict]:
-    """Distinct short articles, alternating Spanish and English."""
-    return [{"id": f"n{i:02d}", "text": (SHORT_ES if i % 2 else SHORT_EN) + f" {i * 7 + 3}."} for i in range(n)]
 
 
 def test_every_input_kind_with_error_records_beside_successes(tiny_pipeline, tmp_path):
@@ -161,35 +142,13 @@ def test_cli_exit_codes_messages_and_lock(cheap_preset, tmp_path):
     assert list(read_records(out)) == ["a", "de"]
 
 
-def _start(args: list[str], **kwargs) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, "-m", "summarize", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **kwargs)
-
-
-def _wait_for_records(process: subprocess.Popen, out: Path, *, after: int = 0, timeout: float = 240.0) -> None:
-    """Wait until the output has more than ``after`` lines."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if out.exists() and out.read_bytes().count(b"\n") > after:
-            return
-        assert process.poll() is None, process.communicate()
-        time.sleep(0.02)
-    process.kill()
-    raise AssertionError("no record was written in time")
-
-
-def _line_count(out: Path) -> int:
-    return out.read_bytes().count(b"\n") if out.exists() else 0
-
-
 def test_ctrl_c_then_a_kill_then_resume_gives_every_input_exactly_once(cheap_preset, tmp_path):
     n = 16
     manifest = write_manifest(tmp_path / "m.jsonl", many_texts(n))
     out = tmp_path / "out.jsonl"
-    process = _start(["batch", str(manifest), "-o", str(out), "-p", str(cheap_preset), "--batch-docs", "2",
+    process = start_summarize(["batch", str(manifest), "-o", str(out), "-p", str(cheap_preset), "--batch-docs", "2",
                       "--no-cache"])
-    _wait_for_records(process, out)
+    wait_for_records(process, out)
     process.send_signal(signal.SIGINT)  # Ctrl-C: the group in the models finishes, then a resume hint
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
@@ -201,11 +160,11 @@ def test_ctrl_c_then_a_kill_then_resume_gives_every_input_exactly_once(cheap_pre
     interrupted = len(read_records(out))
     assert 0 < interrupted < n
 
-    resumed = _start([*shlex.split(command)[1:], "-q"])  # the printed command, killed as soon as it writes
-    _wait_for_records(resumed, out, after=interrupted)
+    resumed = start_summarize([*shlex.split(command)[1:], "-q"])  # the printed command, killed as soon as it writes
+    wait_for_records(resumed, out, after=interrupted)
     resumed.send_signal(signal.SIGKILL)
     resumed.wait()
-    assert _line_count(out) < n, "the run finished before it could be killed"
+    assert line_count(out) < n, "the run finished before it could be killed"
     with out.open("ab") as f:  # what a write cut short by the kill leaves behind
         f.write(b'{"id": "n15", "source": "n15", "source_la')
 

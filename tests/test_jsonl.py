@@ -1,13 +1,17 @@
-"""The batch output file: torn lines, compaction, modes and the one-writer lock (no models)."""
+"""The batch output file: torn lines (any truncation), compaction, modes and the one-writer lock (no models)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summarize.document import Result, Source
 from summarize.errors import BatchError, LanguageError
@@ -111,3 +115,42 @@ def test_records_of_results_and_errors():
     error = LanguageError("x.txt: detected language German", hint="Pass --source-lang.")
     assert to_record(source, error) == {"id": "x", "source": "x.txt", "error": {
         "type": "LanguageError", "message": "x.txt: detected language German", "hint": "Pass --source-lang."}}
+
+
+RECORDS = st.lists(st.fixed_dictionaries({"summaries": st.dictionaries(st.sampled_from(["en", "es"]), st.text())}),
+                   min_size=1, max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(RECORDS, st.data())
+def test_any_truncation_leaves_whole_records_and_a_file_that_takes_appends(records, data):
+    records = [{"id": f"r{i}", **r} for i, r in enumerate(records)]
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "out.jsonl"
+        with Journal(out, mode="new") as journal:
+            for record in records:
+                journal.append(record)
+        written = out.read_bytes()
+        cut = data.draw(st.integers(min_value=0, max_value=len(written)), label="cut")
+        with out.open("r+b") as f:
+            f.truncate(cut)
+        # a record survives when all its JSON survived (only its newline may be lost)
+        kept = sum(1 for end in _line_ends(written) if end - 1 <= cut)
+        with Journal(out) as journal:
+            assert list(journal.statuses) == [r["id"] for r in records[:kept]]
+            journal.append({"id": "new", "summaries": {}})
+        assert lines(out) == [*records[:kept], {"id": "new", "summaries": {}}]
+
+
+def _line_ends(data: bytes) -> list[int]:
+    """Offsets just after each newline."""
+    return [i + 1 for i, byte in enumerate(data) if byte == ord("\n")]
+
+
+def test_unicode_line_separators_are_escaped_so_every_reader_sees_one_record_a_line(tmp_path):
+    out = tmp_path / "out.jsonl"
+    record = {"id": "a", "summaries": {"en": "one\x85two\u2028three\u2029four ñ"}}
+    with Journal(out) as journal:
+        journal.append(record)
+    assert out.read_text().splitlines() == ['{"id": "a", "summaries": {"en": "one\\u0085two\\u2028three\\u2029four ñ"}}']
+    assert lines(out) == [record]

@@ -1,0 +1,53 @@
+"""Helpers shared by the batch tests: manifests, strict record reading, batch subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import ROOT, SHORT_EN, SHORT_ES
+
+
+def write_manifest(path: Path, entries: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), encoding="utf-8")
+    return path
+
+
+def read_records(path: Path) -> dict[str, dict]:
+    """Records by id; fails if any line is corrupt or any id appears twice."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    by_id = {r["id"]: r for r in records}
+    assert len(by_id) == len(records), "an id appears twice"
+    return by_id
+
+
+def many_texts(n: int) -> list[dict]:
+    """Distinct short articles, alternating Spanish and English."""
+    return [{"id": f"n{i:02d}", "text": (SHORT_ES if i % 2 else SHORT_EN) + f" {i * 7 + 3}."} for i in range(n)]
+
+
+def start_summarize(args: list[str], **kwargs) -> subprocess.Popen:
+    """``python -m summarize ARGS`` from the repository root, with pipes for its output."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **kwargs.pop("env", {})}
+    return subprocess.Popen([sys.executable, "-m", "summarize", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def wait_for_records(process: subprocess.Popen, out: Path, *, after: int = 0, timeout: float = 240.0) -> None:
+    """Wait until the output has more than ``after`` lines."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if out.exists() and out.read_bytes().count(b"\n") > after:
+            return
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.02)
+    process.kill()
+    raise AssertionError("no record was written in time")
+
+
+def line_count(out: Path) -> int:
+    return out.read_bytes().count(b"\n") if out.exists() else 0

@@ -1,0 +1,164 @@
+"""Batch runs under faults: a full disk, Ctrl-C and SIGKILL at random moments; each is resumed to completion.
+
+They use the ``offline`` preset (Apertium and extractive summaries, no models), so they are cheap.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import random
+import shutil
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from batch_helpers import many_texts, read_records, start_summarize, write_manifest
+from click.testing import CliRunner
+
+from summarize import cli as cli_module
+from summarize import jsonl
+from summarize.cli import cli
+
+pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="the offline preset needs Apertium")
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path / "cache"))
+
+
+class FailingDisk:
+    """Stands in for :mod:`os` in :mod:`summarize.jsonl`: ``write`` fails after ``good`` writes.
+
+    Args:
+        good: writes that succeed.
+        error: the errno of the failure.
+        half_first: the first failing write writes half its bytes and reports it; the next one raises.
+        cut_fails: ``ftruncate`` fails too (the disk is really broken).
+    """
+
+    def __init__(self, good: int, error: int, *, half_first: bool, cut_fails: bool) -> None:
+        self.good, self.error, self.half_first, self.cut_fails = good, error, half_first, cut_fails
+
+    def __getattr__(self, name: str):
+        return getattr(os, name)
+
+    def write(self, fd: int, data) -> int:
+        if self.good > 0:
+            self.good -= 1
+            return os.write(fd, data)
+        if self.half_first:
+            self.half_first = False
+            return os.write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(self.error, os.strerror(self.error))
+
+    def ftruncate(self, fd: int, size: int) -> None:
+        if self.cut_fails:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        os.ftruncate(fd, size)
+
+
+@pytest.mark.parametrize(("error", "half_first", "cut_fails"), [
+    (errno.ENOSPC, False, False),  # the write fails whole
+    (errno.ENOSPC, True, False),  # half a line reaches the disk, then the disk is full: it is cut back
+    (errno.EDQUOT, True, True),  # and the cut fails too: the resume's repair of a torn line does it
+])
+def test_a_full_disk_stops_the_run_with_a_resumable_file(tmp_path, monkeypatch, error, half_first, cut_fails):
+    n, good = 5, 2
+    manifest = write_manifest(tmp_path / "m.jsonl", many_texts(n))
+    out = tmp_path / "out.jsonl"
+    args = ["batch", str(manifest), "-o", str(out), "-p", "offline", "--batch-docs", "2", "--no-cache", "-q"]
+    runner = CliRunner()
+    with monkeypatch.context() as patch:
+        patch.setattr(jsonl, "os", FailingDisk(good, error, half_first=half_first, cut_fails=cut_fails))
+        full = runner.invoke(cli, args)
+    assert full.exit_code == 7, full.output
+    reason = f"{os.strerror(error)} ({errno.errorcode[error]})"
+    assert full.stderr == (f"Error: cannot write {out}: {reason}; stopped with {good} whole record(s) in it\n"
+                           "Free some disk space (or fix the disk or quota), then rerun the same command with "
+                           "--resume.\n")
+    data = out.read_bytes()
+    if cut_fails:
+        assert data.count(b"\n") == good and not data.endswith(b"\n")  # a torn half line
+    else:
+        assert data.count(b"\n") == good and data.endswith(b"\n")  # nothing but whole lines
+    assert (tmp_path / "out.jsonl.lock").exists() and not list(tmp_path.glob("*.tmp"))
+
+    resumed = runner.invoke(cli, [*args, "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    records = read_records(out)  # every line parses, no id twice
+    assert sorted(records) == [f"n{i:02d}" for i in range(n)]
+    assert all("summaries" in r for r in records.values())
+
+
+def test_a_failed_sync_is_a_batch_error_too(tmp_path, monkeypatch):
+    out = tmp_path / "out.jsonl"
+    journal = jsonl.Journal(out, mode="new")
+    journal.append({"id": "a", "summaries": {}})
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(jsonl.BatchError, match=rf"^cannot sync {out}: Input/output error \(EIO\); stopped with 1 "):
+        journal.sync()
+    journal.close()  # no second error once one was reported; the lock is released
+    monkeypatch.undo()
+    with jsonl.Journal(out) as again:
+        assert again.statuses == {"a": "ok"}
+
+
+def test_ctrl_c_while_models_load_exits_130_with_the_resume_command(tmp_path, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_module, "_build_pipeline", interrupted)
+    manifest = write_manifest(tmp_path / "m.jsonl", many_texts(1))
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(cli, ["batch", str(manifest), "-o", str(out), "-p", "offline"])
+    assert result.exit_code == 130
+    assert result.stderr == (f"summarize: interrupted; {out} holds every record finished so far. Resume with:\n"
+                             f"  summarize batch {manifest} -o {out} -p offline --resume\n")
+
+
+def _whole_lines(out: Path) -> list[dict]:
+    """The records of the output's complete lines (a kill may leave a torn last line to repair)."""
+    data = out.read_bytes() if out.exists() else b""
+    return [json.loads(line) for line in data[: data.rfind(b"\n") + 1].splitlines()]
+
+
+def test_sigkill_and_ctrl_c_at_random_moments_then_resume_gives_every_input_exactly_once(tmp_path):
+    n = 12
+    manifest = write_manifest(tmp_path / "m.jsonl", many_texts(n))
+    out = tmp_path / "out.jsonl"
+    args = ["batch", str(manifest), "-o", str(out), "-p", "offline", "--batch-docs", "2", "--no-cache", "--resume"]
+    rng = random.Random(6)
+    killed_with_work_left = 0
+    for round_ in range(4):
+        before = len(_whole_lines(out))
+        process = start_summarize(args)
+        if round_ == 2:  # Ctrl-C, once the run has its handler: the group in flight ends, then exit 130
+            while len(_whole_lines(out)) == before and process.poll() is None:
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0.0, 1.0))
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=60)
+            assert process.returncode == 130 or len(_whole_lines(out)) == n, stderr
+        else:  # SIGKILL anywhere: starting up, loading, translating, writing
+            time.sleep(rng.uniform(0.3, 3.0))
+            process.kill()
+            process.communicate(timeout=60)
+            killed_with_work_left += process.returncode == -signal.SIGKILL and len(_whole_lines(out)) < n
+        records = _whole_lines(out)
+        assert len({r["id"] for r in records}) == len(records), "an id appears twice"
+    assert killed_with_work_left >= 2, "the kills came too late to test anything"
+
+    final = start_summarize(args)
+    _, stderr = final.communicate(timeout=120)
+    assert final.returncode == 0, stderr
+    records = read_records(out)
+    assert sorted(records) == [f"n{i:02d}" for i in range(n)]
+    assert all("summaries" in r for r in records.values())
