@@ -111,9 +111,9 @@ class PipelineActor:
         use_cache: whether to cache at all.
         workers: reader threads in the actor.
         per_host: concurrent requests per host from the actor.
-        requested: the preset the user asked for, and ``notes`` what the driver said about the
-            choice (a fallback), so that records match the local engine's.
-        notes: see ``requested``.
+        requested: the preset the user asked for (the driver pipeline's ``requested``).
+        notes: what the driver said about choosing the preset (a fallback). Both go into every
+            record, as they do with the local engine.
     """
 
     def __init__(self, config: PipelineConfig, fetch_settings: FetchSettings, cache_dir: str | None,
