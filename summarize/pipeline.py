@@ -88,7 +88,7 @@ class Pipeline:
             preset: ``default``, ``instruct``, ... or a path to a ``.toml`` file.
             **overrides: settings accepted by :meth:`PipelineConfig.with_overrides`
                 (``device``, ``dtype``, ``threads``, ``batch_size``, ``sentences``, ``words``,
-                ``strategy``, ``glossary``).
+                ``strategy``, ``glossary``, ``compute_type``, ``fast``).
 
         Raises:
             ConfigError: for an unknown preset, a bad file or a bad override.
