@@ -181,9 +181,10 @@ def peak_rss_mb() -> float:
     the process it was forked from, so it is only the fallback.
     """
     try:
-        for line in open("/proc/self/status", encoding="ascii"):
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -193,7 +194,8 @@ def run_worker(spec: dict[str, Any], texts: Sequence[str]) -> dict[str, Any]:
     """Load the engine, warm it up on one input, then time it on ``texts``.
 
     Returns:
-        Seconds to load and to run, items, output tokens, and this process's peak RSS in MiB.
+        Seconds to load and to run (wall clock, and CPU time of all this process's threads), items,
+        output tokens, and this process's peak RSS in MiB.
     """
     started = time.perf_counter()
     threads = spec["runtime"].get("threads")
@@ -206,14 +208,15 @@ def run_worker(spec: dict[str, Any], texts: Sequence[str]) -> dict[str, Any]:
     engine.load()
     loaded = time.perf_counter()
     engine.run(texts[:1], WARMUP_TOKENS)
-    begin = time.perf_counter()
+    begin, begin_cpu = time.perf_counter(), time.process_time()
     outputs = engine.run(texts, spec["new_tokens"])
-    seconds = time.perf_counter() - begin
+    seconds, cpu_seconds = time.perf_counter() - begin, time.process_time() - begin_cpu
     return {
         "items": len(texts),
         "outputs": len(outputs),
         "tokens": len(texts) * spec["new_tokens"],
         "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu_seconds, 3),
         "import_s": round(imported - started, 3),
         "load_s": round(loaded - started, 3),
         "peak_rss_mb": peak_rss_mb(),

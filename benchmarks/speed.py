@@ -27,9 +27,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._inputs import ROOT, build_models, default_cache, default_eval_dir, load_inputs  # noqa: E402
-from benchmarks._plan import plan  # noqa: E402
-from benchmarks._report import print_report  # noqa: E402
+from benchmarks._inputs import ROOT, build_models, default_cache, default_eval_dir, load_inputs
+from benchmarks._plan import plan
+from benchmarks._report import print_report
 
 RESULT_MARK = "RESULT "
 

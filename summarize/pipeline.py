@@ -102,7 +102,7 @@ class Pipeline:
             preset: ``auto`` (the default), ``default``, ``offline``, ... or a path to a ``.toml`` file.
             **overrides: settings accepted by :meth:`PipelineConfig.with_overrides`
                 (``device``, ``dtype``, ``threads``, ``batch_size``, ``sentences``, ``words``,
-                ``strategy``, ``glossary``).
+                ``strategy``, ``glossary``, ``compute_type``, ``fast``).
 
         A preset with a ``fallback`` (``auto``) becomes its fallback when its models are neither
         cached nor downloadable; :attr:`notes` then says so, and every result records it.

@@ -87,3 +87,15 @@ def test_report_computes_ratios_and_targets(capsys):
     assert "peak RSS (4) / (2) transformers fp32: 0.38 (target <= 0.5: met)" in out
     assert "torch imported: no" in out
     assert report["tasks"]["translate"]["rows"][2]["result"]["seconds"] == 0.5
+
+
+def test_bfloat16_on_cpu_runs_end_to_end(tiny_preset):
+    """The PyTorch bf16 candidate is the existing dtype option; it must work on CPU, not only on GPUs."""
+    import torch
+
+    from summarize import Pipeline, Source
+
+    pipeline = Pipeline.from_preset(str(tiny_preset), device="cpu", dtype="bfloat16", threads=1, sentences=1)
+    [result] = pipeline.run([Source.from_text(" ".join(TEXTS))], source_lang="es")
+    assert result.summaries["en"] and result.translation.text
+    assert pipeline.summarizer._model.dtype == torch.bfloat16

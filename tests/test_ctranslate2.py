@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Iterator
@@ -79,9 +80,9 @@ def test_engines_give_the_same_text_as_their_transformers_counterparts(tiny):
     translate = TranslateConfig(engine="marian", models=dict(tiny.translate.models), num_beams=1)
     warnings: dict[str, list[str]] = {"marian": [], "ctranslate2": []}
     outputs = {}
-    for engine in warnings:
-        translator = make_translator(TranslateConfig(**{**translate.__dict__, "engine": engine}), FLOAT32)
-        outputs[engine] = translator.translate(SPANISH, "es", "en", warnings=warnings[engine])
+    for engine, notes in warnings.items():
+        translator = make_translator(dataclasses.replace(translate, engine=engine), FLOAT32)
+        outputs[engine] = translator.translate(SPANISH, "es", "en", warnings=notes)
     assert isinstance(make_translator(TranslateConfig(engine="ctranslate2"), FLOAT32), CTranslate2Translator)
     assert outputs["marian"] == outputs["ctranslate2"] and all(outputs["marian"])
     assert warnings["marian"] == warnings["ctranslate2"]  # the repetition guard fires the same way
@@ -95,7 +96,10 @@ def test_engines_give_the_same_text_as_their_transformers_counterparts(tiny):
 def test_batching_by_tokens_keeps_order_and_outputs(tiny):
     model = _ct2.load_ct2(tiny.translate.models["es-en"], FLOAT32)
     texts = SPANISH + [SHORT_ES.replace("\n", " ")]
-    options = lambda _: model.decoding_options(0, 20, 1, guard=False)  # noqa: E731
+
+    def options(_: int) -> dict:
+        return model.decoding_options(0, 20, 1, guard=False)
+
     by_items = model.generate(texts, options, batch_size=len(texts), batch_tokens=None)
     by_tokens = model.generate(texts, options, batch_size=1, batch_tokens=64)
     assert by_tokens == by_items
