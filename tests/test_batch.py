@@ -7,6 +7,9 @@ import shlex
 import signal
 import subprocess
 import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -208,3 +211,35 @@ def test_ray_engine_without_ray_is_a_clear_error(tiny_pipeline, tmp_path, monkey
         run_batch([str(manifest)], tiny_pipeline, BatchOptions(str(tmp_path / "out.jsonl"), engine="ray"))
     assert "the ray engine needs Ray Data, which is not installed" in str(caught.value)
     assert "pip install 'summarize[ray]'" in str(caught.value)
+
+
+def test_at_most_per_host_requests_to_one_host_at_a_time():
+    """The reader pool never has more than ``per_host`` requests open to one host, and uses the limit fully."""
+    from types import SimpleNamespace
+
+    import httpx
+
+    from summarize.fetch import FetchSettings
+    from summarize.stream import HostLimiter, load_one
+
+    lock = threading.Lock()
+    active: dict[str, int] = {}
+    peak: dict[str, int] = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        with lock:
+            active[host] = active.get(host, 0) + 1
+            peak[host] = max(peak.get(host, 0), active[host])
+        time.sleep(0.05)
+        with lock:
+            active[host] -= 1
+        return httpx.Response(200, text=SHORT_EN, headers={"content-type": "text/plain"})
+
+    pipeline = SimpleNamespace(fetch_settings=FetchSettings(), transport=httpx.MockTransport(handler))
+    limiter = HostLimiter(per_host=2)
+    urls = [f"https://{host}.example/{i}" for host in ("busy", "quiet") for i in range(8)]
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        loaded = list(pool.map(lambda u: load_one(pipeline, Source(u, "url", id=u), limiter), urls))
+    assert all(not isinstance(doc, Exception) for _, doc, _ in loaded)
+    assert peak == {"busy.example": 2, "quiet.example": 2}
