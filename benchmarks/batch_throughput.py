@@ -115,7 +115,8 @@ def random_preset(size: str, folder: Path) -> str:
 
 def run_one(label: str, preset: str, engine: str, corpus: Path, out: Path,
             args: argparse.Namespace) -> dict[str, object]:
-    overrides = {"device": "cpu", "sentences": args.sentences}
+    overrides = {"device": args.device, "sentences": args.sentences, "batch_size": args.batch_size,
+                 "fast": args.fast}
     if args.threads:
         overrides["threads"] = args.threads
     pipeline = Pipeline.from_preset(preset, **overrides)
@@ -125,7 +126,16 @@ def run_one(label: str, preset: str, engine: str, corpus: Path, out: Path,
     summary = run_batch([str(corpus)], pipeline, options)
     wall = time.monotonic() - start
     return {"pipeline": label, "engine": engine, "articles": summary.total, "done": summary.done,
-            "failed": summary.failed, "wall_s": round(wall, 1), "per_minute": round(summary.total * 60 / wall, 1)}
+            "failed": summary.failed, "wall_s": round(wall, 1), "per_minute": f"{summary.total * 60 / wall:.3g}"}
+
+
+def _device_name(device: str) -> str:
+    """``cpu``, or the GPU's name for a CUDA device."""
+    if not device.startswith("cuda"):
+        return device
+    import torch
+
+    return f"{device} ({torch.cuda.get_device_name(device)})"
 
 
 def main() -> None:
@@ -141,6 +151,9 @@ def main() -> None:
     parser.add_argument("--ray-cpus", type=int, help="CPUs of the local Ray instance (default: all)")
     parser.add_argument("--threads", type=int, help="torch threads per process/actor (default: cores, 1 per actor)")
     parser.add_argument("--sentences", type=int, default=3)
+    parser.add_argument("--device", default="cpu", help="cpu (default), cuda or cuda:N: where the models run")
+    parser.add_argument("--batch-size", type=int, help="texts a model call, both tasks (default: the preset's)")
+    parser.add_argument("--fast", action="store_true", help="run the preset's models on CTranslate2 (like --fast)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     presets = [(name, name) for name in args.pipeline]
@@ -155,7 +168,8 @@ def main() -> None:
         write_corpus(corpus, articles)
         print(f"# {len(articles)} articles ({sum(1 for lang, _ in articles if lang == 'es')} es), "
               f"{total} sentences, {unique} distinct; {os.cpu_count()} CPUs, load average "
-              f"{os.getloadavg()[0]:.1f} at start", flush=True)
+              f"{os.getloadavg()[0]:.1f} at start; models on {_device_name(args.device)}"
+              f"{' (CTranslate2)' if args.fast else ''}", flush=True)
         print("pipeline\tengine\tarticles\tdone\tfailed\twall_s\tarticles_per_minute", flush=True)
         for label, preset in presets:
             for engine in args.engines.split(","):

@@ -53,29 +53,39 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _check_device(device: str) -> None:
-    """Fail early, and clearly, when a GPU run is asked for without a GPU."""
+# the engine keys that run on CTranslate2 (see benchmarks/_plan.py)
+_CT2_KEYS = {"fastest", "ct2-bf16"}
+
+
+def _check_device(device: str, only: str = "") -> None:
+    """Fail early, and clearly, when a GPU run is asked for without a GPU.
+
+    CTranslate2 must see the GPU too, unless ``--only`` leaves out every CTranslate2 row.
+    """
     if device != "cuda":
         return
+    needs_ct2 = not only or bool(set(only.split(",")) & _CT2_KEYS)
     try:
-        import ctranslate2
         import torch
+
+        if needs_ct2:
+            import ctranslate2
     except ImportError as exc:
-        sys.exit(f"speed.py: the GPU benchmark needs torch and ctranslate2 ({exc}); "
-                 "install them with: pip install -e '.[fast]'")
+        sys.exit(f"speed.py: the GPU benchmark needs torch and ctranslate2 ({exc}); install them with: "
+                 "pip install -e '.[fast]', or leave the CTranslate2 rows out with --only single,batched,default")
 
     if not torch.cuda.is_available():
         sys.exit("speed.py: --device cuda was asked for, but PyTorch sees no CUDA GPU "
                  f"(torch {torch.__version__}). Run it on a GPU machine with a CUDA build of PyTorch, "
                  "or drop --device for the CPU benchmark.")
-    if ctranslate2.get_cuda_device_count() == 0:
+    if needs_ct2 and ctranslate2.get_cuda_device_count() == 0:
         sys.exit("speed.py: --device cuda was asked for, but CTranslate2 sees no CUDA GPU. Install a CUDA "
                  "build of ctranslate2 (pip install ctranslate2 ships one for Linux x86-64).")
 
 
 def _environment(cache: Path, threads: int) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
+    env.update(PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])), HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
                OMP_NUM_THREADS=str(threads), SUMMARIZE_CT2_CACHE=str(cache / "ct2"), PYTHONWARNINGS="ignore",
                TRANSFORMERS_VERBOSITY="error")
     return env
@@ -149,7 +159,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.worker:
         _worker(args.worker)
         return
-    _check_device(args.device)
+    _check_device(args.device, args.only)
     from summarize.backends._hf import physical_cores
 
     threads = args.threads or physical_cores()
@@ -185,7 +195,9 @@ def main(argv: list[str] | None = None) -> None:
         for job in jobs:
             print(f"[{round_ + 1}/{args.repeat}] {job['task']}: {job['label']} ({job['items']} items) ...",
                   file=sys.stderr, flush=True)
-            results.setdefault(job["id"], []).append(_child(job, env))
+            result = _child(job, env)
+            results.setdefault(job["id"], []).append(result)
+            print(f"    {_progress_line(result)}", file=sys.stderr, flush=True)
     meta = {"device": args.device, "threads": threads, "load_before": load_before, "load_after": _load_average(),
             "python": platform.python_version(), "machine": platform.processor() or platform.machine(),
             "inputs": {t: {k: v for k, v in inputs[t].items() if k != "texts"} for t in tasks},
@@ -195,6 +207,14 @@ def main(argv: list[str] | None = None) -> None:
     report = print_report(jobs, results, meta)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+def _progress_line(result: dict[str, Any]) -> str:
+    """One engine's figures as soon as it finishes, so that a run stopped early still says something."""
+    if "error" in result:
+        return f"failed: {result['error'].splitlines()[-1][:200]}"
+    return (f"{result['tokens'] / result['seconds']:.1f} tok/s, {result['items']} items in {result['seconds']:.1f} s, "
+            f"peak RSS {result['peak_rss_mb']:.0f} MiB")
 
 
 def _inputs_file(cache: Path, inputs: dict[str, Any]) -> Path:
