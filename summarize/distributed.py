@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .fetch import FetchSettings
     from .pipeline import Pipeline
 
-__all__ = ["PipelineActor", "RayOptions", "import_ray", "init_ray", "ray_records"]
+__all__ = ["PipelineActor", "RayOptions", "import_ray", "init_ray", "ray_records", "spread_batches"]
 
 RAY_HINT = "Install it with: pip install 'summarize[ray]'  (or pip install 'ray[data]>=2.9')"
 
@@ -181,12 +181,14 @@ def ray_records(
             config = config.with_overrides(threads=max(1, int(options.cpus_per_worker)))
         dataset = ray.data.from_items(
             [{"id": s.id, "value": s.value, "kind": s.kind, "lang": s.lang or ""} for s in todo])
+        actors = options.workers or _default_workers(ray, options)
+        per_batch = spread_batches(len(todo), batch_docs, actors)
         mapped = dataset.map_batches(
             PipelineActor,
             fn_constructor_kwargs={"config": config, "fetch_settings": pipeline.fetch_settings, "cache_dir": cache_dir,
                                    "use_cache": use_cache, "workers": workers, "per_host": per_host,
                                    "requested": pipeline.requested, "notes": list(pipeline.notes)},
-            batch_size=batch_docs, batch_format="numpy", concurrency=options.workers or _default_workers(ray, options),
+            batch_size=per_batch, batch_format="numpy", concurrency=min(actors, -(-len(todo) // per_batch)),
             num_cpus=options.cpus_per_worker, num_gpus=options.gpus_per_worker or None,
         )
         for batch in mapped.iter_batches(batch_size=None, batch_format="numpy"):
@@ -199,6 +201,15 @@ def ray_records(
     finally:
         if started_here:
             ray.shutdown()
+
+
+def spread_batches(inputs: int, batch_docs: int, actors: int) -> int:
+    """Documents per Ray batch: ``batch_docs``, or fewer when that would leave actors idle.
+
+    With 8 inputs, 2 actors and ``batch_docs=16``, one batch of 8 would go to one actor while the
+    other waits; batches of 4 keep both busy. Never below 1.
+    """
+    return max(1, min(batch_docs, -(-inputs // max(1, actors))))
 
 
 def _default_workers(ray: Any, options: RayOptions) -> int:

@@ -75,3 +75,16 @@ def test_a_missing_model_in_the_actors_stops_the_run(local_ray, tiny_preset, tmp
     with pytest.raises(ModelNotAvailableError, match="no-such-model does not exist"):
         run_batch([str(manifest)], pipeline, BatchOptions(str(tmp_path / "out.jsonl"), engine="ray", use_cache=False,
                                                           ray=RayOptions(workers=1)))
+
+
+@pytest.mark.parametrize(("inputs", "batch_docs", "actors", "expected"), [
+    (200, 16, 2, 16),  # plenty of inputs: full batches
+    (8, 16, 2, 4),  # few inputs: split so that both actors work
+    (3, 16, 2, 2),
+    (1, 16, 4, 1),
+    (8, 16, 0, 8),  # a nonsensical actor count still gives a usable size
+])
+def test_few_inputs_are_spread_over_every_actor(inputs, batch_docs, actors, expected):
+    from summarize.distributed import spread_batches
+
+    assert spread_batches(inputs, batch_docs, actors) == expected
