@@ -179,16 +179,23 @@ def ray_records(
         config = pipeline.config
         if config.runtime.threads is None:
             config = config.with_overrides(threads=max(1, int(options.cpus_per_worker)))
-        dataset = ray.data.from_items(
-            [{"id": s.id, "value": s.value, "kind": s.kind, "lang": s.lang or ""} for s in todo])
         actors = options.workers or _default_workers(ray, options)
         per_batch = spread_batches(len(todo), batch_docs, actors)
+        batches = -(-len(todo) // per_batch)
+        # Ray Data hands whole blocks to actors: one block a batch, or a small run's single block
+        # would go to one actor however small its batches
+        dataset = ray.data.from_items(
+            [{"id": s.id, "value": s.value, "kind": s.kind, "lang": s.lang or ""} for s in todo],
+            override_num_blocks=batches)
         mapped = dataset.map_batches(
             PipelineActor,
             fn_constructor_kwargs={"config": config, "fetch_settings": pipeline.fetch_settings, "cache_dir": cache_dir,
                                    "use_cache": use_cache, "workers": workers, "per_host": per_host,
                                    "requested": pipeline.requested, "notes": list(pipeline.notes)},
-            batch_size=per_batch, batch_format="numpy", concurrency=min(actors, -(-len(todo) // per_batch)),
+            batch_size=per_batch, batch_format="numpy",
+            # one batch at a time per actor: the first actor up would otherwise queue every batch
+            # of a small run while the others are still loading their models
+            compute=ray.data.ActorPoolStrategy(size=min(actors, batches), max_tasks_in_flight_per_actor=1),
             num_cpus=options.cpus_per_worker, num_gpus=options.gpus_per_worker or None,
         )
         for batch in mapped.iter_batches(batch_size=None, batch_format="numpy"):
