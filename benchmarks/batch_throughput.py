@@ -21,9 +21,15 @@ so they do at least the work of the trained models, usually more.
 
 Commands (from the repository root; the numbers in the closing note of issue 4 came from these):
 
+    python benchmarks/batch_throughput.py --pipeline offline --engines local,ray
     python benchmarks/batch_throughput.py --random-models tiny --engines local,ray
-    python benchmarks/batch_throughput.py --random-models real --limit 12 --engines local,ray
-    python benchmarks/batch_throughput.py --pipeline offline --engines local,ray   # once the preset exists
+    python benchmarks/batch_throughput.py --random-models real --limit 8 --engines local,ray         # ~40 min, 2 cores
+    python benchmarks/batch_throughput.py --random-models real --limit 8 --engines local,ray --fast  # CTranslate2
+    python benchmarks/batch_throughput.py --random-models real --device cuda --batch-size 32 --batch-docs 40 \
+        --limit 40 --engines local                                                                 # a GPU
+
+With random-weight models of the real configurations, 200 articles take about seven hours an
+engine on 2 cores (every output runs to its cap), hence ``--limit``; the rate is per minute either way.
 """
 
 from __future__ import annotations
