@@ -13,7 +13,7 @@ from typing import Any
 
 from summarize.config import load_config
 
-__all__ = ["NEW_TOKENS", "plan"]
+__all__ = ["CT2_KEYS", "NEW_TOKENS", "plan"]
 
 # forced output lengths: a translated ~30-token sentence, a ~3-sentence summary
 NEW_TOKENS = {"translate": 32, "summarize": 64}
@@ -49,6 +49,8 @@ _SUMMARIZE = [
     ("torch-bf16-big", 0, "transformers bf16, batches of {batch}", "plain",
      {"batch_size": 64, "dtype": "bfloat16"}, {}, 0, 256),
 ]
+# the rows that run on CTranslate2: those on the fastest preset (``fast``/``gpu``), both ct2 engines
+CT2_KEYS = frozenset(row[0] for row in _TRANSLATE + _SUMMARIZE if row[4] == "fastest")
 # plain transformers' batch: what the issue measured on CPU; what a GPU holds easily
 _PLAIN_BATCH = {("translate", "cpu"): 32, ("translate", "cuda"): 64, ("summarize", "cpu"): 8,
                 ("summarize", "cuda"): 16}

@@ -28,7 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._inputs import ROOT, build_models, default_cache, default_eval_dir, load_inputs
-from benchmarks._plan import plan
+from benchmarks._plan import CT2_KEYS, plan
 from benchmarks._report import print_report
 
 RESULT_MARK = "RESULT "
@@ -53,10 +53,6 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-# the engine keys that run on CTranslate2 (see benchmarks/_plan.py)
-_CT2_KEYS = {"fastest", "ct2-bf16"}
-
-
 def _check_device(device: str, only: str = "") -> None:
     """Fail early, and clearly, when a GPU run is asked for without a GPU.
 
@@ -64,7 +60,7 @@ def _check_device(device: str, only: str = "") -> None:
     """
     if device != "cuda":
         return
-    needs_ct2 = not only or bool(set(only.split(",")) & _CT2_KEYS)
+    needs_ct2 = not only or bool(set(only.split(",")) & CT2_KEYS)
     try:
         import torch
 
