@@ -37,10 +37,10 @@ class _Forced:
 
     forced = 1
 
-    def _lengths(self, longest: int, window: int) -> tuple[int, int]:
+    def output_lengths(self, longest: int, window: int) -> tuple[int, int]:
         return self.forced, self.forced
 
-    def _needs_retry(self, source: str, output: str) -> bool:
+    def needs_retry(self, source: str, output: str) -> bool:
         return False
 
     def length_budget(self, length: LengthSpec) -> tuple[int, int]:
@@ -76,7 +76,8 @@ class ForcedCT2Translator(_Forced, CTranslate2Translator):
 
     def load(self, direction: str | None = None) -> None:
         super().load(direction)
-        for _, model in self._loaded.values():
+        for generator in self._loaded.values():
+            model = generator.model
             if not hasattr(model, "_forced"):
                 _exact_steps(model, self)
                 model._forced = True
@@ -89,7 +90,7 @@ class ForcedCT2Summarizer(_Forced, CTranslate2Summarizer):
         fresh = self._model is None
         super().load()
         if fresh:
-            _exact_steps(self._model, self)
+            _exact_steps(self.generator.model, self)
 
 
 _PROJECT = {
@@ -108,10 +109,14 @@ class ProjectEngine:
         settings = spec["settings"]
         runtime = RuntimeConfig(**spec["runtime"])
         cls = _PROJECT[(self.task, settings["engine"])]
+        settings = dict(settings)
+        options = {"batch_tokens": settings.pop("batch_tokens")} if settings["engine"] == "ctranslate2" else {}
+        settings.pop("batch_tokens", None)
         if self.task == "translate":
-            config = TranslateConfig(models={"es-en": spec["model"], "en-es": spec["model"]}, **settings)
+            config = TranslateConfig(models={"es-en": spec["model"], "en-es": spec["model"]}, options=options,
+                                     **settings)
         else:
-            config = SummarizeConfig(model=spec["model"], **settings)
+            config = SummarizeConfig(model=spec["model"], options=options, **settings)
         self.backend = cls(config, runtime)
 
     def load(self) -> None:

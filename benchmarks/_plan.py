@@ -60,7 +60,7 @@ def _project_settings(task: str, preset: str) -> dict[str, Any]:
     """The engine settings a preset ships, with the decoding settings every row shares."""
     section = getattr(load_config(preset), task)
     settings: dict[str, Any] = {"engine": section.engine, "batch_size": section.batch_size,
-                                "batch_tokens": section.batch_tokens}
+                                "batch_tokens": section.options.get("batch_tokens")}
     # translation is compared greedy (the issue's baseline); summaries keep the model's 4-beam search
     settings["num_beams"] = 1 if task == "translate" else section.num_beams
     return settings

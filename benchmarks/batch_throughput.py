@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from summarize.batch import BatchOptions, RayOptions, run_batch
 from summarize.pipeline import Pipeline
-from summarize.segment import split_paragraphs, split_sentences
+from summarize.text.segment import split_paragraphs, split_sentences
 
 ARTICLES = 200
 DUPLICATES = 10

@@ -106,7 +106,7 @@ def _worker(payload: str) -> None:
         inputs = load_inputs(models, Path(job["eval_dir"]), cache)
         result: dict[str, Any] = {"models": {k: str(v) for k, v in models.items()}, "inputs": inputs}
     elif job["kind"] == "convert":
-        from summarize.backends._ct2 import converted_model, resolve_device
+        from summarize.backends.ct2 import converted_model, resolve_device
         from summarize.config import RuntimeConfig
 
         start = time.perf_counter()
@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> None:
         _worker(args.worker)
         return
     _check_device(args.device, args.only)
-    from summarize.backends._hf import physical_cores
+    from summarize.backends.hf import physical_cores
 
     threads = args.threads or physical_cores()
     cache = (args.cache_dir or default_cache()).expanduser()

@@ -39,11 +39,11 @@ sys.path.insert(0, str(ROOT))
 from summarize.backends.apertium import MODES, ApertiumTranslator
 from summarize.config import RuntimeConfig, TranslateConfig
 from summarize.document import Source
-from summarize.evaluate_translation import translation_scores
-from summarize.extract import load_document
-from summarize.glossary import Glossary
-from summarize.langid import LanguageIdentifier
-from summarize.translate import DocumentTranslator
+from summarize.evaluate import translation_scores
+from summarize.reading.extract import load_document
+from summarize.text.glossary import Glossary
+from summarize.text.langid import LanguageIdentifier
+from summarize.pipeline.translate import DocumentTranslator
 
 SETS = {
     # name: {language: file}
@@ -76,7 +76,7 @@ def score_sets(data_dir: Path, limit: int | None) -> list[tuple[str, str, str, f
         text = {lang: read_lines(data_dir / f, limit) for lang, f in files.items()}
         for direction in ("es-en", "en-es"):
             src, tgt = direction.split("-")
-            engine = ApertiumTranslator(TranslateConfig(engine="apertium"), RuntimeConfig())
+            engine = ApertiumTranslator(TranslateConfig(engine="apertium"), RuntimeConfig(), langid=LanguageIdentifier())
             for system, translate in (("raw Apertium", lambda lines, d=direction: raw_apertium(lines, d)),
                                       ("summarize apertium", lambda lines, e=engine, s=src, t=tgt:
                                        e.translate(lines, s, t))):
@@ -101,8 +101,8 @@ def present(name: tuple[str, ...], text: str) -> bool:
 
 def name_survival(facts: Path) -> list[tuple[str, str, int, int, int, int]]:
     names = fact_names(facts)
-    engine = ApertiumTranslator(TranslateConfig(engine="apertium"), RuntimeConfig())
     langid = LanguageIdentifier()
+    engine = ApertiumTranslator(TranslateConfig(engine="apertium"), RuntimeConfig(), langid=langid)
     document_translator = DocumentTranslator(engine, langid)
     with_glossary = DocumentTranslator(engine, langid, glossary=Glossary.load(GLOSSARY))
     rows = []

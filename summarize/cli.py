@@ -1,24 +1,53 @@
 """The ``summarize`` command line: thin wrappers that build a config, call the library, print.
 
 Only this module imports Click. Data goes to stdout; progress, warnings and errors to stderr.
+The names the options offer (engines, output formats, batch engines) are read from
+:mod:`summarize.registry` when an option is used or its help is shown, never at import.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 from click_default_group import DefaultGroup
 
-from . import __version__
+from ._version import __version__
 from .config import COMPUTE_TYPES, DEFAULT_PRESET
 from .errors import SummarizeError
 
-FORMAT_CHOICE = click.Choice(["text", "markdown", "json"])
 LANG_CHOICE = click.Choice(["es", "en"])
+
+
+class RegistryChoice(click.Choice):  # type: ignore[type-arg]
+    """A choice whose values are the registry's names of one kind, looked up when needed."""
+
+    def __init__(self, names: Callable[[], Sequence[str]]) -> None:
+        self._names = names
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self._names())
+
+    @choices.setter
+    def choices(self, _: Any) -> None:
+        pass
+
+
+def _registry() -> Any:
+    from .registry import registry
+
+    return registry()
+
+
+FORMAT_CHOICE = RegistryChoice(lambda: _registry().output_format_names())
+TRANSLATOR_CHOICE = RegistryChoice(lambda: _registry().engine_names("translate"))
+SUMMARIZER_CHOICE = RegistryChoice(lambda: _registry().engine_names("summarize"))
+BATCH_ENGINE_CHOICE = RegistryChoice(lambda: _registry().batch_engine_names())
 
 
 class UserError(click.ClickException):
@@ -40,9 +69,9 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _pipeline_options(func: Callable[..., Any] | None = None, *, formats: bool = True) -> Any:
+def _pipeline_options(func: Callable[..., Any] | None = None, *, formats: bool = True, source_lang: bool = True) -> Any:
     if func is None:  # used as @_pipeline_options(formats=False)
-        return functools.partial(_pipeline_options, formats=formats)
+        return functools.partial(_pipeline_options, formats=formats, source_lang=source_lang)
     options = [
         click.option("-p", "--pipeline", "preset", default=DEFAULT_PRESET, show_default=True, envvar="SUMMARIZE_PIPELINE",
                      help="Preset name or path to a pipeline .toml file."),
@@ -55,6 +84,10 @@ def _pipeline_options(func: Callable[..., Any] | None = None, *, formats: bool =
                      help="CPU threads for models (default: the physical cores)."),
         click.option("--glossary", envvar="SUMMARIZE_GLOSSARY", metavar="FILE",
                      help="Fixed renderings: a TSV file, Spanish term<TAB>English term, used in both directions."),
+        click.option("--translator", type=TRANSLATOR_CHOICE, envvar="SUMMARIZE_TRANSLATOR",
+                     help="Translation engine instead of the preset's."),
+        click.option("--summarizer", type=SUMMARIZER_CHOICE, envvar="SUMMARIZE_SUMMARIZER",
+                     help="Summarization engine instead of the preset's."),
         click.option("--fast", is_flag=True, envvar="SUMMARIZE_FAST",
                      help="Run the preset's models on CTranslate2 (converted once and cached; needs summarize[fast])."),
         click.option("--compute-type", type=click.Choice(list(COMPUTE_TYPES)), envvar="SUMMARIZE_COMPUTE_TYPE",
@@ -65,42 +98,28 @@ def _pipeline_options(func: Callable[..., Any] | None = None, *, formats: bool =
     ]
     if formats:
         options.insert(-1, click.option("-f", "--format", "fmt", type=FORMAT_CHOICE, default="text", show_default=True))
+    if not source_lang:
+        options.pop(1)
     for option in reversed(options):
         func = option(func)
     return func
 
 
-def _build_pipeline(preset: str, *, allow_private: bool, max_bytes: int | None, quiet: bool, **overrides: Any) -> Any:
-    from .fetch import FetchSettings
-    from .pipeline import Pipeline
+def _build_pipeline(preset: str, *, allow_private: bool, max_bytes: int | None, quiet: bool,
+                    cache_dir: str | None = None, **overrides: Any) -> Any:
+    from .backends.checkpoints import quiet_transformers
+    from .pipeline import Pipeline, PipelineSpec
+    from .reading.fetch import FetchSettings
 
-    _quiet_libraries()
-    settings = FetchSettings(allow_private=allow_private, **({"max_bytes": max_bytes} if max_bytes else {}))
-    pipeline = Pipeline.from_preset(preset, **overrides)
-    pipeline.fetch_settings = settings
+    quiet_transformers()
+    fetch = FetchSettings(allow_private=allow_private, **({"max_bytes": max_bytes} if max_bytes else {}))
+    pipeline = Pipeline(PipelineSpec.from_preset(preset, fetch=fetch, cache_dir=cache_dir, **overrides))
     if not quiet:
         for note in pipeline.notes:
             click.echo(f"summarize: {note}", err=True)
         click.echo(f"summarize: pipeline {pipeline.config.name!r} on device {pipeline.config.runtime.device}; "
                    "loading models", err=True)
     return pipeline
-
-
-def _quiet_libraries() -> None:
-    """Keep transformers' progress bars and advice off stderr; our own messages say what happens.
-
-    Environment variables do it without importing transformers (an offline run never needs it).
-    """
-    import os
-    import sys
-
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    if "transformers" in sys.modules:
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
 
 
 def _emit(results: list[Any], fmt: str, *, quiet: bool, with_translation: bool = False,
@@ -170,15 +189,19 @@ def models() -> None:
 
 
 @models.command("list")
+@click.argument("presets", nargs=-1)
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_user_errors
-def models_list(fmt: str) -> None:
-    """Show each preset's models, whether they are cached, and their licence."""
+def models_list(presets: tuple[str, ...], fmt: str) -> None:
+    """Show each preset's models, whether they are cached, and their licence.
+
+    PRESETS are preset names or .toml files (default: every shipped preset).
+    """
     from dataclasses import asdict
 
     from .models import list_models
 
-    infos = list_models()
+    infos = list_models(list(presets) or None)
     if fmt == "json":
         click.echo(json.dumps([asdict(i) for i in infos], indent=2))
         return
@@ -225,7 +248,8 @@ def _interrupt_exits_130(func: Callable[..., Any]) -> Callable[..., Any]:
               help="Documents per model group (batches form across them).")
 @click.option("--fetch-workers", type=click.IntRange(min=1), default=8, show_default=True, help="Threads reading inputs.")
 @click.option("--per-host", type=click.IntRange(min=1), default=2, show_default=True, help="Concurrent requests per host.")
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True, envvar="SUMMARIZE_ENGINE")
+@click.option("--engine", type=BATCH_ENGINE_CHOICE, default="local", show_default=True, envvar="SUMMARIZE_ENGINE",
+              help="Where the model work runs: local (this process) or ray (Ray Data actors).")
 @click.option("--address", help="Ray cluster address (ray engine; default: start a local Ray).")
 @click.option("--workers", type=click.IntRange(min=1), help="Pipeline actors (ray engine; default: fill the cluster).")
 @click.option("--gpus-per-worker", type=click.FloatRange(min=0), default=0.0, help="GPUs per actor (ray engine).")
@@ -250,20 +274,20 @@ def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool
     """
     import sys
 
+    from .backends.cache import default_cache_dir
     from .batch import BatchOptions, RayOptions, run_batch
-    from .cache import TextCache
 
     options = BatchOptions(
         output, resume=resume, retry_failed=retry_failed, overwrite=overwrite, batch_docs=batch_docs,
         workers=fetch_workers, per_host=per_host, progress=not quiet and sys.stderr.isatty(), engine=engine,
         ray=RayOptions(address=address, workers=workers, gpus_per_worker=gpus_per_worker,
                        cpus_per_worker=cpus_per_worker),
-        use_cache=not no_cache, cache_dir=cache_dir, source_lang=source_lang,
+        source_lang=source_lang,
     )
     options.validate()
-    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, **overrides)
-    if not no_cache:
-        pipeline.cache = TextCache(cache_dir)
+    cache = None if no_cache else str(cache_dir or default_cache_dir())
+    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, cache_dir=cache,
+                               **overrides)
     summary = run_batch(inputs, pipeline, options, log=None if quiet else lambda m: click.echo(m, err=True))
     if not quiet:
         click.echo(f"summarize: {summary.line()}", err=True)
@@ -300,25 +324,49 @@ def eval_group() -> None:
     """Measure quality on your own data (needs the eval extra: pip install 'summarize[eval]')."""
 
 
+def _eval_output(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True),
+        click.option("-o", "--output", type=click.Path(dir_okay=False),
+                     help="Also write what was scored (inputs, references, outputs) as JSONL to this file."),
+        click.option("--limit", type=click.IntRange(min=1), help="Score only the first N items."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _report_eval(report: Any, output: str | None, quiet: bool) -> None:
+    """Write what was scored, and say the engine's warnings on stderr."""
+    from .evaluate import write_scored
+
+    if output:
+        write_scored(output, report.scored)
+    if not quiet:
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+
+
 @eval_group.command("summarize")
 @click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False),
               help="JSONL file, one article a line with fields 'text' and 'summary' (the reference).")
-@click.option("-p", "--pipeline", "preset", default=DEFAULT_PRESET, show_default=True, envvar="SUMMARIZE_PIPELINE",
-              help="Preset name or path to a pipeline .toml file; only its summarizer is used.")
-@click.option("--sentences", type=click.IntRange(min=1), help="Summary length in sentences (default: the preset's).")
-@click.option("--words", type=click.IntRange(min=1), help="Summary length in words (wins over --sentences).")
 @click.option("--lang", type=LANG_CHOICE, help="The articles' language (default: detected per article).")
-@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N articles.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_eval_output
+@_pipeline_options(formats=False)
+@_summary_options
 @_user_errors
-def eval_summarize(data: str, preset: str, sentences: int | None, words: int | None, lang: str | None,
-                   limit: int | None, fmt: str) -> None:
-    """Score the pipeline's summarizer against reference summaries with ROUGE-1/2/L F1 (x100)."""
+def eval_summarize(data: str, lang: str | None, fmt: str, output: str | None, limit: int | None, preset: str,
+                   source_lang: str | None, quiet: bool, allow_private: bool, max_bytes: int | None,
+                   **overrides: Any) -> None:
+    """Score the pipeline's summarizer against reference summaries with ROUGE-1/2/L F1 (x100).
+
+    Only the summarizer runs, at the pipeline's summary length (--sentences/--words).
+    """
     from .evaluate import evaluate_summaries
 
-    result = evaluate_summaries(data, preset=preset, sentences=sentences, words=words, lang=lang, limit=limit)
-    for note in result.notes:
-        click.echo(f"summarize: {note}", err=True)
+    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, **overrides)
+    result = evaluate_summaries(pipeline, data, lang=lang or source_lang, limit=limit)
+    _report_eval(result, output, quiet)
     scores = {"rouge1": round(result.rouge1, 2), "rouge2": round(result.rouge2, 2), "rougeL": round(result.rougeL, 2)}
     if fmt == "json":
         click.echo(json.dumps({**result.to_dict(), **scores}, ensure_ascii=False, indent=2))
@@ -333,22 +381,19 @@ def eval_summarize(data: str, preset: str, sentences: int | None, words: int | N
 @click.option("--ref", "ref_path", required=True, type=click.Path(dir_okay=False),
               help="Reference translations, line-aligned with --src.")
 @click.option("--direction", required=True, type=click.Choice(["es-en", "en-es"]))
-@click.option("-p", "--pipeline", "preset", default=DEFAULT_PRESET, show_default=True, envvar="SUMMARIZE_PIPELINE",
-              help="Preset name or path to a pipeline .toml file.")
-@click.option("--glossary", envvar="SUMMARIZE_GLOSSARY", metavar="FILE", help="Glossary TSV to apply.")
-@click.option("--device", envvar="SUMMARIZE_DEVICE", help="auto, cpu, cuda, cuda:N or mps.")
-@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N lines.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
+@_eval_output
+@_pipeline_options(formats=False, source_lang=False)
 @_user_errors
-def eval_translate(src_path: str, ref_path: str, direction: str, preset: str, limit: int | None, fmt: str,
-                   quiet: bool, **overrides: Any) -> None:
+def eval_translate(src_path: str, ref_path: str, direction: str, fmt: str, output: str | None, limit: int | None,
+                   preset: str, quiet: bool, allow_private: bool, max_bytes: int | None,
+                   **overrides: Any) -> None:
     """Translate --src with a pipeline and print BLEU and chrF against --ref (sacrebleu)."""
-    from .evaluate_translation import evaluate_translation, read_lines
+    from .evaluate import evaluate_translation, read_lines
 
     src_lines, ref_lines = read_lines(src_path, limit), read_lines(ref_path, limit)
-    pipeline = _build_pipeline(preset, allow_private=False, max_bytes=None, quiet=quiet, **overrides)
+    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, **overrides)
     report = evaluate_translation(pipeline, src_lines, ref_lines, direction)
+    _report_eval(report, output, quiet)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return

@@ -4,6 +4,11 @@ A preset file maps one-to-one onto :class:`PipelineConfig`: top-level ``name`` a
 ``description``, and one table per section (``[translate]``, ``[summarize]``, ``[runtime]``).
 Unknown keys are an error that names the key and the file. Precedence, highest first:
 command-line flag, environment variable (both handled by the CLI), preset file, default.
+
+Engine names are checked against :mod:`summarize.registry`. Settings that belong to one engine
+(``batch_tokens`` of ``ctranslate2``, ``prompts`` of ``instruct``) are that engine's to declare
+(its ``Options`` dataclass): they are written in the same table and kept in the section's
+``options``; a key neither the section nor its engine knows is an error naming both.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .registry import registry
 from .resources import data_dir
 
 __all__ = [
@@ -30,15 +36,11 @@ __all__ = [
 ]
 
 DEFAULT_PRESET = "auto"
-TRANSLATE_ENGINES = ("marian", "apertium", "ctranslate2")
-SUMMARIZE_ENGINES = ("seq2seq", "instruct", "extractive", "ctranslate2")
 STRATEGIES = ("pivot", "source")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float32", "float16",
                  "bfloat16")
-# what --fast (PipelineConfig.fast) swaps in: every engine that has a CTranslate2 counterpart
-FAST_ENGINES: Mapping[str, str] = {"marian": "ctranslate2", "seq2seq": "ctranslate2"}
 
 DEFAULT_TRANSLATION_MODELS: Mapping[str, str] = {
     "es-en": "Helsinki-NLP/opus-mt-es-en",
@@ -55,28 +57,29 @@ class TranslateConfig:
     """How articles and summaries are translated.
 
     Attributes:
-        engine: the translation engine: ``marian`` (neural, transformers), ``ctranslate2`` (the
-            same models, converted once to CTranslate2 and cached; int8 on CPU) or ``apertium``
-            (rule-based, the system package ``apertium-eng-spa``, no model download).
-        models: model id or local directory per direction (``"es-en"``, ``"en-es"``); not used
-            by ``apertium``.
+        engine: the translation engine, a name in :mod:`summarize.registry`: ``marian`` (neural,
+            transformers), ``ctranslate2`` (the same models, converted once to CTranslate2 and
+            cached; int8 on CPU) or ``apertium`` (rule-based, the system package
+            ``apertium-eng-spa``, no model download).
+        models: model id or local directory per direction (``"es-en"``, ``"en-es"``); used by
+            engines that have models.
         batch_size: sentences per model call.
-        batch_tokens: ``ctranslate2`` only: batch by source tokens instead, this many (padded) a
-            call; ``None`` batches by ``batch_size``.
         num_beams: beam width; ``None`` keeps the model's own generation setting.
         max_length_ratio: output tokens allowed per input token, the guard against repetition loops.
         glossary: TSV file of fixed renderings, a Spanish term and its English rendering a line,
             honoured by every engine in both directions (see :mod:`summarize.glossary`); a
             relative path is read from the current directory.
+        options: the engine's own settings (``batch_tokens`` for ``ctranslate2``), declared by
+            the engine's ``Options`` dataclass and written in the same table of a preset file.
     """
 
     engine: str = "marian"
     models: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TRANSLATION_MODELS))
     batch_size: int = DEFAULT_TRANSLATE_BATCH
-    batch_tokens: int | None = None
     num_beams: int | None = None
     max_length_ratio: float = 2.0
     glossary: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -84,19 +87,19 @@ class SummarizeConfig:
     """How summaries are made.
 
     Attributes:
-        engine: the summarization engine: ``seq2seq`` (transformers encoder-decoder),
-            ``ctranslate2`` (the same checkpoints, converted once to CTranslate2 and cached),
-            ``instruct``, or ``extractive`` (whole sentences of the article, no model).
-        model: model id or local directory (unused by ``extractive``).
+        engine: the summarization engine, a name in :mod:`summarize.registry`: ``seq2seq``
+            (transformers encoder-decoder), ``ctranslate2`` (the same checkpoints, converted once
+            to CTranslate2 and cached), ``instruct``, or ``extractive`` (whole sentences of the
+            article, no model).
+        model: model id or local directory (used by engines that have models).
         strategy: ``pivot`` (summarize in English, translate to Spanish) or ``source``
             (summarize in the article's language, translate the summary).
         sentences: summary length in sentences.
         words: summary length in words; when set, it wins over ``sentences``.
         batch_size: texts per model call.
-        batch_tokens: ``ctranslate2`` only: batch by input tokens instead, this many (padded) a
-            call; ``None`` batches by ``batch_size``.
         num_beams: beam width; ``None`` keeps the model's own generation setting.
-        prompts: folder of prompt templates (instruct engine); ``None`` uses the shipped ones.
+        options: the engine's own settings (``batch_tokens`` for ``ctranslate2``, ``prompts``
+            for ``instruct``), declared by the engine's ``Options`` dataclass.
     """
 
     engine: str = "seq2seq"
@@ -105,9 +108,8 @@ class SummarizeConfig:
     sentences: int = DEFAULT_SUMMARY_SENTENCES
     words: int | None = None
     batch_size: int = DEFAULT_SUMMARIZE_BATCH
-    batch_tokens: int | None = None
     num_beams: int | None = None
-    prompts: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -165,12 +167,18 @@ class PipelineConfig:
         glossary: str | None = None,
         compute_type: str | None = None,
         fast: bool = False,
+        translator: str | None = None,
+        summarizer: str | None = None,
     ) -> PipelineConfig:
         """Return a copy with the given (non-``None``) settings replaced and validated.
 
-        ``fast=True`` also swaps in the CTranslate2 engines (see :meth:`fast`).
+        ``translator`` and ``summarizer`` choose other engines (keeping only the engine settings
+        the new engine declares); ``fast=True`` then swaps in the engines' fast variants (see
+        :meth:`fast`).
         """
-        base = self.fast() if fast else self
+        base = dataclasses.replace(self, translate=_with_engine(self.translate, "translate", translator),
+                                   summarize=_with_engine(self.summarize, "summarize", summarizer))
+        base = base.fast() if fast else base
         runtime = _replace(base.runtime, device=device, dtype=dtype, threads=threads, compute_type=compute_type)
         translate = _replace(base.translate, batch_size=batch_size, glossary=glossary)
         summarize = _replace(
@@ -181,20 +189,28 @@ class PipelineConfig:
         return config
 
     def fast(self) -> PipelineConfig:
-        """Return a copy that runs the same models on CTranslate2 where an engine allows it.
+        """Return a copy that runs the same models on each engine's fast variant, where it has one.
 
-        ``marian`` translation and ``seq2seq`` summaries switch to ``ctranslate2``; other engines
-        (``instruct``, rule-based ones) stay as they are.
+        The registry names the variants: ``marian`` translation and ``seq2seq`` summaries switch
+        to ``ctranslate2``; other engines (``instruct``, rule-based ones) stay as they are.
         """
-        translate = dataclasses.replace(
-            self.translate, engine=FAST_ENGINES.get(self.translate.engine, self.translate.engine))
-        summarize = dataclasses.replace(
-            self.summarize, engine=FAST_ENGINES.get(self.summarize.engine, self.summarize.engine))
+        reg = registry()
+        translate = _with_engine(self.translate, "translate", reg.engine("translate", self.translate.engine).fast)
+        summarize = _with_engine(self.summarize, "summarize", reg.engine("summarize", self.summarize.engine).fast)
         return dataclasses.replace(self, translate=translate, summarize=summarize)
 
 
 def _replace(obj: Any, **changes: Any) -> Any:
     return dataclasses.replace(obj, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _with_engine(section: Any, role: str, engine: str | None) -> Any:
+    """The section run by another engine, keeping the engine settings that engine declares too."""
+    if engine is None or engine == section.engine:
+        return section
+    options_type = registry().engine(role, engine).options_type()
+    known = {f.name for f in dataclasses.fields(options_type)} if options_type else set()
+    return dataclasses.replace(section, engine=engine, options={k: v for k, v in section.options.items() if k in known})
 
 
 _SECTIONS = {"translate": TranslateConfig, "summarize": SummarizeConfig, "runtime": RuntimeConfig}
@@ -277,23 +293,69 @@ def config_from_dict(data: Mapping[str, Any], *, where: str = "<dict>") -> Pipel
 
 
 def _section(cls: type, values: Mapping[str, Any], label: str, where: str) -> Any:
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "options"}
     defaults = cls()
+    engine_fields: dict[str, dataclasses.Field[Any]] = {}
+    if "options" in {f.name for f in dataclasses.fields(cls)}:
+        engine = values.get("engine", defaults.engine)
+        if isinstance(engine, str):
+            engine_fields = _option_fields(label.strip("[]"), engine, label, where)
     kwargs: dict[str, Any] = {}
+    options: dict[str, Any] = {}
     for key, value in values.items():
-        if key not in fields:
+        if key in fields:
+            _check_type(key, value, getattr(defaults, key), fields[key].type, label, where)
+            kwargs[key] = dict(value) if isinstance(value, Mapping) else value
+        elif key in engine_fields:
+            options[key] = value
+        else:
+            allowed = [*fields, *engine_fields]
             raise ConfigError(
                 f"unknown key {key!r} in {label} of {where}",
-                hint=f"Allowed keys in {label}: {', '.join(fields)}.",
+                hint=f"Allowed keys in {label}: {', '.join(allowed)}.",
             )
-        _check_type(key, value, getattr(defaults, key), fields[key].type, label, where)
-        kwargs[key] = dict(value) if isinstance(value, Mapping) else value
+    if engine_fields:
+        kwargs["options"] = options
     return cls(**kwargs)
+
+
+def _option_fields(role: str, engine: str, label: str, where: str) -> dict[str, dataclasses.Field[Any]]:
+    """The settings an engine declares (its ``Options`` dataclass), by name."""
+    names = registry().engine_names(role)
+    if engine not in names:
+        raise ConfigError(f"engine {engine!r} in {label} of {where} is not one of: {', '.join(names)}",
+                          hint="A third-party engine is available once the package that registers it is installed.")
+    options_type = registry().engine(role, engine).options_type()
+    return {f.name: f for f in dataclasses.fields(options_type)} if options_type else {}
+
+
+def _check_options(section: Any, role: str, where: str) -> None:
+    """Type-check and validate the engine settings of a section with the engine's own rules."""
+    label = f"[{role}]"
+    fields = _option_fields(role, section.engine, label, where)
+    for key, value in section.options.items():
+        if key not in fields:
+            raise ConfigError(f"unknown key {key!r} in {label} of {where}",
+                              hint=f"The {section.engine} engine's own settings: {', '.join(fields) or 'none'}.")
+        _check_type(key, value, None, fields[key].type, label, where)
+    if not fields:
+        return
+    options = registry().engine(role, section.engine).options_type()(**section.options)  # type: ignore[misc]
+    try:
+        if hasattr(options, "validate"):
+            options.validate()
+    except ValueError as exc:
+        raise ConfigError(f"{exc} in {label} of {where}") from None
 
 
 def _check_type(key: str, value: Any, default: Any, annotation: Any, label: str, where: str) -> None:
     text = str(annotation)
-    if isinstance(default, Mapping) or "Mapping" in text:
+    if value is None and "None" in text:
+        return
+    if "bool" in text:
+        ok = isinstance(value, bool)
+        expected = "true or false"
+    elif isinstance(default, Mapping) or "Mapping" in text:
         ok = isinstance(value, Mapping) and all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()
         )
@@ -313,8 +375,8 @@ def _check_type(key: str, value: Any, default: Any, annotation: Any, label: str,
 
 def _validate(config: PipelineConfig, *, where: str) -> None:
     t, s, r = config.translate, config.summarize, config.runtime
-    _choice("engine", t.engine, TRANSLATE_ENGINES, "[translate]", where)
-    _choice("engine", s.engine, SUMMARIZE_ENGINES, "[summarize]", where)
+    _check_options(t, "translate", where)
+    _check_options(s, "summarize", where)
     _choice("strategy", s.strategy, STRATEGIES, "[summarize]", where)
     _choice("dtype", r.dtype, DTYPES, "[runtime]", where)
     _choice("compute_type", r.compute_type, COMPUTE_TYPES, "[runtime]", where)
@@ -326,8 +388,6 @@ def _validate(config: PipelineConfig, *, where: str) -> None:
     for name, value in (
         ("batch_size", t.batch_size),
         ("batch_size", s.batch_size),
-        ("batch_tokens", t.batch_tokens),
-        ("batch_tokens", s.batch_tokens),
         ("sentences", s.sentences),
         ("words", s.words),
         ("threads", r.threads),
@@ -338,7 +398,7 @@ def _validate(config: PipelineConfig, *, where: str) -> None:
             raise ConfigError(f"{name} in {where} must be at least 1, not {value}")
     if t.max_length_ratio <= 0:
         raise ConfigError(f"max_length_ratio in {where} must be positive")
-    if t.engine != "apertium":
+    if registry().engine("translate", t.engine).has_models:
         missing = [d for d in ("es-en", "en-es") if d not in t.models]
         if missing:
             raise ConfigError(

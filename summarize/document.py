@@ -41,6 +41,17 @@ class Source:
         return cls(value=value, kind=kind, id=id, lang=lang)
 
     @classmethod
+    def coerce(cls, value: str | Source, lang: str | None = None) -> Source:
+        """A source for a command-line style string (or the source itself), with a default language.
+
+        ``lang`` applies only when the source does not name its own.
+        """
+        source = value if isinstance(value, Source) else cls.parse(value)
+        if lang and not source.lang:
+            source = dataclasses.replace(source, lang=lang)
+        return source
+
+    @classmethod
     def from_text(cls, text: str, *, id: str | None = None, lang: str | None = None) -> Source:
         """Wrap text already in memory."""
         return cls(value=text, kind="text", id=id, lang=lang)

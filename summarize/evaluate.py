@@ -2,7 +2,14 @@
 
 The metrics come from ``rouge-score`` and ``sacrebleu`` (the ``eval`` extra), never hand-written.
 ROUGE uses a Unicode-aware tokenizer: the package's default one keeps only ``[a-z0-9]``, which
-splits "además" into "adem" and "s" and so corrupts Spanish scores.
+splits "además" into "adem" and "s" and so corrupts Spanish scores. BLEU and chrF follow
+sacrebleu's defaults (13a tokenization, chrF with character 6-grams and beta 2), so they are
+comparable with published figures computed the same way (``sacrebleu REF -i HYP -m bleu chrf``).
+
+The entry points (:func:`evaluate_summaries`, :func:`evaluate_translation`) take a
+:class:`~summarize.pipeline.Pipeline`, so an evaluation runs exactly what ``summarize run``
+would. Every function raises :class:`~summarize.errors.InputError` for bad data and
+:class:`~summarize.errors.EngineUnavailableError` when a metrics package is missing.
 
 Example:
     >>> from summarize.evaluate import rouge_scores
@@ -21,25 +28,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import DEFAULT_PRESET
-from .errors import EngineUnavailableError, InputError, LanguageError
+from .errors import ConfigError, EngineUnavailableError, InputError, LanguageError
 
 if TYPE_CHECKING:
     from .backends.base import LengthSpec, Summarizer
-    from .langid import LanguageIdentifier
+    from .pipeline import Pipeline
+    from .text.langid import LanguageIdentifier
 
 __all__ = [
+    "DIRECTIONS",
     "ROUGE_TYPES",
     "SummaryEvaluation",
     "SummaryExample",
+    "TranslationReport",
+    "TranslationScores",
     "UnicodeTokenizer",
     "evaluate_summaries",
     "evaluate_summarizer",
+    "evaluate_translation",
+    "read_lines",
     "read_summary_data",
     "rouge_scores",
     "translation_scores",
+    "write_scored",
 ]
 
+DIRECTIONS = ("es-en", "en-es")
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 EVAL_EXTRA_HINT = "Install the metrics with: pip install 'summarize[eval]'"
 _WORD = re.compile(r"\w+")
@@ -78,7 +92,7 @@ def rouge_scores(hypotheses: Sequence[str], references: Sequence[str]) -> dict[s
         unrounded; ``count`` is the number of pairs).
 
     Raises:
-        ValueError: when the two lists differ in length or are empty.
+        InputError: when the two lists differ in length or are empty.
         EngineUnavailableError: when ``rouge-score`` is not installed.
     """
     _check_aligned(hypotheses, references)
@@ -95,7 +109,16 @@ def rouge_scores(hypotheses: Sequence[str], references: Sequence[str]) -> dict[s
     return result
 
 
-def translation_scores(hypotheses: Sequence[str], references: Sequence[str]) -> dict[str, float]:
+@dataclass(frozen=True)
+class TranslationScores:
+    """Corpus-level scores, 0-100, rounded to two decimals."""
+
+    bleu: float
+    chrf: float
+    count: int = 0
+
+
+def translation_scores(hypotheses: Sequence[str], references: Sequence[str]) -> TranslationScores:
     """Corpus BLEU and chrF of translations, with sacrebleu's defaults (one reference each).
 
     Args:
@@ -103,27 +126,28 @@ def translation_scores(hypotheses: Sequence[str], references: Sequence[str]) -> 
         references: reference translations, aligned with ``hypotheses``.
 
     Returns:
-        ``{"bleu": ..., "chrf": ..., "count": n}`` on sacrebleu's 0-100 scale.
+        The scores on sacrebleu's 0-100 scale, and how many segments were scored.
 
     Raises:
-        ValueError: when the two lists differ in length or are empty.
+        InputError: when the two lists differ in length or are empty.
         EngineUnavailableError: when ``sacrebleu`` is not installed.
     """
+    if len(hypotheses) != len(references):
+        raise InputError(f"{len(hypotheses)} translations but {len(references)} references",
+                         hint="Give files with one sentence per line, the same number of lines.")
     _check_aligned(hypotheses, references)
     sacrebleu = _require("sacrebleu", "sacrebleu")
     refs = [list(references)]
-    return {
-        "bleu": float(sacrebleu.corpus_bleu(list(hypotheses), refs).score),
-        "chrf": float(sacrebleu.corpus_chrf(list(hypotheses), refs).score),
-        "count": len(hypotheses),
-    }
+    return TranslationScores(bleu=round(float(sacrebleu.corpus_bleu(list(hypotheses), refs).score), 2),
+                             chrf=round(float(sacrebleu.corpus_chrf(list(hypotheses), refs).score), 2),
+                             count=len(hypotheses))
 
 
 def _check_aligned(hypotheses: Sequence[str], references: Sequence[str]) -> None:
     if len(hypotheses) != len(references):
-        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} references")
+        raise InputError(f"{len(hypotheses)} hypotheses but {len(references)} references")
     if not hypotheses:
-        raise ValueError("nothing to score: no hypotheses")
+        raise InputError("nothing to score: no hypotheses")
 
 
 @dataclass(frozen=True)
@@ -149,6 +173,9 @@ class SummaryEvaluation:
         languages: articles per language.
         pipeline: the preset used (after any fallback).
         notes: what the pipeline said about its choice of preset.
+        warnings: what the engine said while summarizing.
+        scored: per article, what was compared (``text``, ``lang``, ``reference``, ``summary``);
+            left out of :meth:`to_dict` (see :func:`write_scored`).
     """
 
     count: int
@@ -160,10 +187,14 @@ class SummaryEvaluation:
     languages: dict[str, int] = field(default_factory=dict)
     pipeline: str = ""
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    scored: list[dict[str, str]] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dictionary."""
-        return dataclasses.asdict(self)
+        """Plain JSON-ready dictionary (without :attr:`scored`)."""
+        data = dataclasses.asdict(self)
+        data.pop("scored")
+        return data
 
 
 def read_summary_data(path: str | Path, *, limit: int | None = None) -> list[SummaryExample]:
@@ -229,9 +260,10 @@ def evaluate_summarizer(
     """
     languages = _languages(examples, lang, langid)
     hypotheses = [""] * len(examples)
+    warnings: list[str] = []
     for code in sorted(set(languages)):
         indices = [i for i, c in enumerate(languages) if c == code]
-        outputs = summarizer.summarize([examples[i].text for i in indices], code, length)
+        outputs = summarizer.summarize([examples[i].text for i in indices], code, length, warnings=warnings)
         for i, out in zip(indices, outputs, strict=True):
             hypotheses[i] = out
     scores = rouge_scores(hypotheses, [e.summary for e in examples])
@@ -243,11 +275,14 @@ def evaluate_summarizer(
         engine=summarizer.describe(),
         length={"sentences": None if length.words else length.sentences, "words": length.words},
         languages={code: languages.count(code) for code in sorted(set(languages))},
+        warnings=list(dict.fromkeys(warnings)),
+        scored=[{"text": e.text, "lang": c, "reference": e.summary, "summary": h}
+                for e, c, h in zip(examples, languages, hypotheses, strict=True)],
     )
 
 
 def _languages(examples: Sequence[SummaryExample], lang: str | None, langid: LanguageIdentifier | None) -> list[str]:
-    from .langid import SUPPORTED_LANGUAGES, LanguageIdentifier
+    from .text.langid import SUPPORTED_LANGUAGES, LanguageIdentifier
 
     detector = langid or LanguageIdentifier()
     codes: list[str] = []
@@ -259,22 +294,15 @@ def _languages(examples: Sequence[SummaryExample], lang: str | None, langid: Lan
     return codes
 
 
-def evaluate_summaries(
-    data: str | Path,
-    *,
-    preset: str = DEFAULT_PRESET,
-    sentences: int | None = None,
-    words: int | None = None,
-    lang: str | None = None,
-    limit: int | None = None,
-) -> SummaryEvaluation:
-    """Score a preset's summarizer on a JSONL file of articles and reference summaries.
+def evaluate_summaries(pipeline: Pipeline, data: str | Path, *, lang: str | None = None,
+                       limit: int | None = None) -> SummaryEvaluation:
+    """Score a pipeline's summarizer on a JSONL file of articles and reference summaries.
+
+    Only the summarizer runs (nothing is translated), at the pipeline's summary length.
 
     Args:
+        pipeline: supplies the summarizer, its length and the language identifier.
         data: JSONL with ``text`` and ``summary`` fields.
-        preset: a preset name or TOML path; only its summarizer is used (nothing is translated).
-        sentences: summary length in sentences (default: the preset's).
-        words: summary length in words (wins over ``sentences``).
         lang: the articles' language, skipping detection.
         limit: score only the first ``limit`` records.
 
@@ -282,12 +310,112 @@ def evaluate_summaries(
         The :class:`SummaryEvaluation`.
 
     Raises:
-        SummarizeError: for a bad preset or data file, an unsupported language, a model that cannot
-            be loaded, or missing metrics packages.
+        SummarizeError: for a bad data file, an unsupported language, a model that cannot be
+            loaded, or missing metrics packages.
     """
-    from .pipeline import Pipeline
-
-    pipeline = Pipeline.from_preset(preset, sentences=sentences, words=words)
     examples = read_summary_data(data, limit=limit)
     evaluation = evaluate_summarizer(pipeline.summarizer, examples, pipeline.length, lang=lang, langid=pipeline.langid)
-    return dataclasses.replace(evaluation, pipeline=pipeline.config.name, notes=list(pipeline.notes))
+    return dataclasses.replace(evaluation, pipeline=pipeline.config.name, notes=pipeline.notes)
+
+
+@dataclass(frozen=True)
+class TranslationReport:
+    """What :func:`evaluate_translation` measured.
+
+    ``notes`` are what the pipeline said about its choice of preset, ``warnings`` what the engine
+    said while translating, ``scored`` per line the source, reference and translation.
+    """
+
+    direction: str
+    sentences: int
+    bleu: float
+    chrf: float
+    engine: dict[str, str] = field(default_factory=dict)
+    pipeline: str = ""
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    scored: list[dict[str, str]] = field(default_factory=list, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-ready data (without :attr:`scored`; see :func:`write_scored`)."""
+        data = dataclasses.asdict(self)
+        data.pop("scored")
+        return data
+
+
+def read_lines(path: str | Path, limit: int | None = None) -> list[str]:
+    """Read a one-sentence-a-line UTF-8 file (its final newline does not make an extra line).
+
+    Raises:
+        InputError: when the file cannot be read.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file", source=str(path)) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}", source=str(path), hint="Give a UTF-8 text file.") from exc
+    lines = text.replace("\r\n", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines[:limit] if limit else lines
+
+
+def evaluate_translation(
+    pipeline: Pipeline, src_lines: Sequence[str], ref_lines: Sequence[str], direction: str
+) -> TranslationReport:
+    """Translate source lines with a pipeline's translator and score them against references.
+
+    Each line is translated as one paragraph, the way the pipeline translates an article
+    (sentence by sentence, with the pipeline's glossary and its pass-through of sentences
+    already in the target language).
+
+    Args:
+        pipeline: supplies the translator and glossary.
+        src_lines: source sentences, one per line.
+        ref_lines: reference translations, aligned with ``src_lines``.
+        direction: ``es-en`` or ``en-es``.
+
+    Returns:
+        The scores, with the engine that produced them.
+
+    Raises:
+        ConfigError: for an unknown direction.
+        InputError: when the line counts differ or there are no lines.
+        EngineUnavailableError: when sacrebleu is not installed.
+    """
+    from .pipeline.translate import DocumentTranslator
+
+    if direction not in DIRECTIONS:
+        raise ConfigError(f"direction {direction!r} is not one of: {', '.join(DIRECTIONS)}")
+    if len(src_lines) != len(ref_lines):
+        raise InputError(f"the source has {len(src_lines)} lines but the reference has {len(ref_lines)}",
+                         hint="Source and reference must be line-aligned.")
+    if not src_lines:
+        raise InputError("nothing to evaluate: the source is empty")
+    src, tgt = direction.split("-")
+    translator = DocumentTranslator(pipeline.translator, pipeline.langid, glossary=pipeline.glossary)
+    warnings: list[str] = []
+    outputs = translator.translate([[line] for line in src_lines], src, tgt, warnings=warnings)
+    hyps = [doc[0] for doc in outputs]
+    scores = translation_scores(hyps, ref_lines)
+    return TranslationReport(direction=direction, sentences=len(hyps), bleu=scores.bleu, chrf=scores.chrf,
+                             engine=pipeline.translator.describe(direction), pipeline=pipeline.config.name,
+                             notes=pipeline.notes, warnings=list(dict.fromkeys(warnings)),
+                             scored=[{"source": s, "reference": r, "translation": h}
+                                     for s, r, h in zip(src_lines, ref_lines, hyps, strict=True)])
+
+
+def write_scored(path: str | Path, scored: Sequence[dict[str, str]]) -> None:
+    """Write what an evaluation scored, one JSON object a line, for a person to read.
+
+    Raises:
+        InputError: when the file cannot be written.
+    """
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            for number, row in enumerate(scored, start=1):
+                out.write(json.dumps({"line": number, **row}, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}", source=str(path),
+                         hint="Choose another --output file.") from exc

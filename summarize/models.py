@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .backends._hf import OFFLINE_HINT, is_local
+from .backends.checkpoints import OFFLINE_HINT, is_local
 from .config import PipelineConfig, list_presets, load_config
 from .errors import ModelNotAvailableError
+from .registry import registry
 
 __all__ = ["ModelInfo", "choose_available", "is_available", "is_cached", "preset_models", "pull"]
 
@@ -40,11 +41,15 @@ class ModelInfo:
 
 
 def preset_models(config: PipelineConfig) -> list[tuple[str, str]]:
-    """Return ``(role, model id)`` pairs for the neural models a configuration uses."""
+    """Return ``(role, model id)`` pairs for the models a configuration's engines run.
+
+    Which engines have models to download is the registry's to say (:attr:`EngineInfo.has_models`).
+    """
+    reg = registry()
     pairs: list[tuple[str, str]] = []
-    if config.translate.engine in ("marian", "ctranslate2"):
+    if reg.engine("translate", config.translate.engine).has_models:
         pairs += [(f"translate {d}", m) for d, m in sorted(config.translate.models.items())]
-    if config.summarize.engine in ("seq2seq", "instruct", "ctranslate2"):
+    if reg.engine("summarize", config.summarize.engine).has_models:
         pairs.append((f"summarize ({config.summarize.engine})", config.summarize.model))
     return pairs
 
@@ -105,10 +110,12 @@ def choose_available(config: PipelineConfig) -> tuple[PipelineConfig, str | None
 
 
 def list_models(presets: list[str] | None = None) -> list[ModelInfo]:
-    """Describe the models of the given presets (default: all shipped ones)."""
+    """Describe the models of the given presets (names or TOML paths; default: all shipped ones)."""
     infos: list[ModelInfo] = []
-    for name in presets or list_presets():
-        pairs = preset_models(load_config(name))
+    for preset in presets or list_presets():
+        config = load_config(preset)
+        name = config.name
+        pairs = preset_models(config)
         if not pairs:
             infos.append(ModelInfo(name, "(none)", "no model downloads", True, "-"))
         for role, model in pairs:

@@ -1,4 +1,8 @@
-"""Turn results into text, Markdown (summaries side by side), JSON or JSON Lines."""
+"""Turn results into text, Markdown (summaries side by side), JSON or JSON Lines.
+
+The formats are listed in :mod:`summarize.registry`; each is a function
+``render_NAME(results, *, with_translation) -> str``, and :func:`render` picks one by name.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +11,50 @@ from collections.abc import Sequence
 from typing import Any
 
 from .document import Result
+from .registry import registry
 
-__all__ = ["FORMATS", "render"]
+__all__ = ["render", "render_json", "render_jsonl", "render_markdown", "render_text"]
 
-FORMATS = ("text", "markdown", "json", "jsonl")
 LANG_NAMES = {"en": "English", "es": "Español"}
 HEADINGS = {"en": "Summary (English)", "es": "Resumen (español)"}
 
 
 def render(results: Sequence[Result], fmt: str = "text", *, with_translation: bool = False) -> str:
-    """Render results in one of :data:`FORMATS`.
+    """Render results in one of the registered output formats.
 
     Args:
         results: what to show.
-        fmt: ``text``, ``markdown``, ``json`` (one object, or an array for several) or ``jsonl``.
+        fmt: ``text``, ``markdown``, ``json`` (one object, or an array for several), ``jsonl``,
+            or a format a plugin registered.
         with_translation: include the full translation in ``text`` and ``markdown`` output (JSON
             always has it).
+
+    Raises:
+        ConfigError: for a format no one registered.
     """
-    if fmt == "json":
-        data: Any = results[0].to_dict() if len(results) == 1 else [r.to_dict() for r in results]
-        return json.dumps(data, ensure_ascii=False, indent=2)
-    if fmt == "jsonl":
-        return "\n".join(json.dumps(r.to_dict(), ensure_ascii=False) for r in results)
-    one = _markdown if fmt == "markdown" else _text
-    return "\n\n".join(one(r, with_translation) for r in results)
+    output: str = registry().output_format(fmt).load()(results, with_translation=with_translation)
+    return output
+
+
+def render_json(results: Sequence[Result], *, with_translation: bool = True) -> str:
+    """One JSON object (an array for several results), indented."""
+    data: Any = results[0].to_dict() if len(results) == 1 else [r.to_dict() for r in results]
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def render_jsonl(results: Sequence[Result], *, with_translation: bool = True) -> str:
+    """One JSON object a line."""
+    return "\n".join(json.dumps(r.to_dict(), ensure_ascii=False) for r in results)
+
+
+def render_text(results: Sequence[Result], *, with_translation: bool = False) -> str:
+    """Title, source and the two summaries of each result, for reading."""
+    return "\n\n".join(_text(r, with_translation) for r in results)
+
+
+def render_markdown(results: Sequence[Result], *, with_translation: bool = False) -> str:
+    """A Markdown document: the two summaries of each result side by side in a table."""
+    return "\n\n".join(_markdown(r, with_translation) for r in results)
 
 
 def _text(result: Result, with_translation: bool) -> str:

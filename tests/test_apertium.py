@@ -29,7 +29,9 @@ CONFIG = TranslateConfig(engine="apertium")
 
 @pytest.fixture(scope="module")
 def engine() -> ApertiumTranslator:
-    return ApertiumTranslator(CONFIG, RuntimeConfig())
+    from summarize.text.langid import LanguageIdentifier
+
+    return ApertiumTranslator(CONFIG, RuntimeConfig(), langid=LanguageIdentifier())
 
 
 def fake_apertium(tmp_path: Path, body: str) -> str:
@@ -167,7 +169,7 @@ def test_missing_language_pair_is_a_clear_error(tmp_path):
 
 
 def test_a_hung_apertium_times_out(tmp_path, monkeypatch):
-    import summarize.backends.apertium as module
+    import summarize.backends.apertium.engine as module
 
     monkeypatch.setattr(module, "TIMEOUT_BASE_S", 0.5)
     engine = ApertiumTranslator(CONFIG, RuntimeConfig(), protect=False,

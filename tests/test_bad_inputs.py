@@ -9,9 +9,9 @@ import pytest
 from summarize import Source
 from summarize.backends.base import Translator
 from summarize.errors import InputError, UnsupportedInputError
-from summarize.extract import load_document
-from summarize.langid import LanguageIdentifier
-from summarize.translate import DocumentTranslator
+from summarize.reading.extract import load_document
+from summarize.text.langid import LanguageIdentifier
+from summarize.pipeline.translate import DocumentTranslator
 
 
 class Marking(Translator):
@@ -72,7 +72,8 @@ def test_text_without_punctuation_is_still_split_to_the_window(tiny_pipeline):
     words = ("el presidente habló con el secretario de Estado sobre la cárcel y los deportados " * 40).split()
     text = " ".join(words)
     translator = tiny_pipeline.translator
-    tokenizer, model = translator._get("es-en")
+    generator = translator.generator("es-en")
+    tokenizer, model = generator.tokenizer, generator.model
     seen: list[str] = []
     original = translator._generate
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import SHORT_ES
 
-from summarize.backends._hf import run_halving_on_oom
+from summarize.backends.hf import run_halving_on_oom
 from summarize.cli import cli
 from summarize.errors import DeviceError
 

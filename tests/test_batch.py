@@ -21,7 +21,7 @@ from summarize import Pipeline, Result, Source
 from summarize.batch import EXIT_SOME_FAILED, BatchOptions, run_batch
 from summarize.cli import cli
 from summarize.errors import InputError, LanguageError
-from summarize.jsonl import Journal
+from summarize.batch.journal import Journal
 
 GERMAN = "Der Präsident traf sich gestern mit dem Außenminister in der Hauptstadt. Es war ein langes Gespräch."
 
@@ -215,12 +215,10 @@ def test_ray_engine_without_ray_is_a_clear_error(tiny_pipeline, tmp_path, monkey
 
 def test_at_most_per_host_requests_to_one_host_at_a_time():
     """The reader pool never has more than ``per_host`` requests open to one host, and uses the limit fully."""
-    from types import SimpleNamespace
-
     import httpx
 
-    from summarize.fetch import FetchSettings
-    from summarize.stream import HostLimiter, load_one
+    from summarize.reading.fetch import FetchSettings
+    from summarize.reading import Reader
 
     lock = threading.Lock()
     active: dict[str, int] = {}
@@ -236,10 +234,9 @@ def test_at_most_per_host_requests_to_one_host_at_a_time():
             active[host] -= 1
         return httpx.Response(200, text=SHORT_EN, headers={"content-type": "text/plain"})
 
-    pipeline = SimpleNamespace(fetch_settings=FetchSettings(), transport=httpx.MockTransport(handler))
-    limiter = HostLimiter(per_host=2)
+    reader = Reader(FetchSettings(), transport=httpx.MockTransport(handler), per_host=2)
     urls = [f"https://{host}.example/{i}" for host in ("busy", "quiet") for i in range(8)]
     with ThreadPoolExecutor(max_workers=12) as pool:
-        loaded = list(pool.map(lambda u: load_one(pipeline, Source(u, "url", id=u), limiter), urls))
+        loaded = list(pool.map(lambda u: reader.load(Source(u, "url", id=u)), urls))
     assert all(not isinstance(doc, Exception) for _, doc, _ in loaded)
     assert peak == {"busy.example": 2, "quiet.example": 2}

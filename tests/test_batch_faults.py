@@ -19,7 +19,7 @@ from batch_helpers import many_texts, read_records, start_summarize, write_manif
 from click.testing import CliRunner
 
 from summarize import cli as cli_module
-from summarize import jsonl
+from summarize.batch import journal as jsonl
 from summarize.cli import cli
 
 pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="the offline preset needs Apertium")
@@ -31,7 +31,7 @@ def _private_cache(tmp_path, monkeypatch):
 
 
 class FailingDisk:
-    """Stands in for :mod:`os` in :mod:`summarize.jsonl`: ``write`` fails after ``good`` writes.
+    """Stands in for :mod:`os` in :mod:`summarize.batch.journal`: ``write`` fails after ``good`` writes.
 
     Args:
         good: writes that succeed.

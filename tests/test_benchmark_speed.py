@@ -38,13 +38,13 @@ def test_project_engines_decode_exactly_the_forced_steps(marian, engine):
     worker.load()
     assert len(worker.run(TEXTS, 9)) == len(TEXTS)
     if engine == "ctranslate2":
-        model = worker.backend._loaded["es-en"][1]
+        model = worker.backend._loaded["es-en"].model
         ids = model.generate_ids(TEXTS, lambda _: model.decoding_options(9, 9, 1, guard=False), batch_size=4,
                                  batch_tokens=None)
         assert {len(row) for row in ids} == {9}  # the same decoder steps as transformers' 9 new tokens
     else:
-        assert worker.backend._lengths(30, 100) == (9, 9)
-        assert not worker.backend._needs_retry("a", "the the the the the")
+        assert worker.backend.output_lengths(30, 100) == (9, 9)
+        assert not worker.backend.needs_retry("a", "the the the the the")
 
 
 def test_worker_reports_rates_memory_and_load(marian):
@@ -98,4 +98,4 @@ def test_bfloat16_on_cpu_runs_end_to_end(tiny_preset):
     pipeline = Pipeline.from_preset(str(tiny_preset), device="cpu", dtype="bfloat16", threads=1, sentences=1)
     [result] = pipeline.run([Source.from_text(" ".join(TEXTS))], source_lang="es")
     assert result.summaries["en"] and result.translation.text
-    assert pipeline.summarizer._model.dtype == torch.bfloat16
+    assert pipeline.summarizer.generator.model.dtype == torch.bfloat16

@@ -10,8 +10,9 @@ from conftest import SHORT_EN, SHORT_ES
 
 from summarize import Pipeline, Source
 from summarize.backends.base import LengthSpec, Summarizer, Translator
-from summarize.cache import CachedSummarizer, CachedTranslator, TextCache, default_cache_dir
+from summarize.backends.cache import CachedSummarizer, CachedTranslator, TextCache, default_cache_dir
 from summarize.config import TranslateConfig
+from summarize.pipeline import PipelineSpec
 
 
 class FakeTranslator(Translator):
@@ -120,11 +121,11 @@ def test_second_run_over_the_same_text_does_no_model_work(tiny_preset, tmp_path)
 
     config = load_config(str(tiny_preset)).with_overrides(device="cpu", sentences=1)
     texts = [Source.from_text(SHORT_ES + " " + SHORT_ES, id="es"), Source.from_text(SHORT_EN + " " + SHORT_EN, id="en")]
-    first = Pipeline(config, cache=TextCache(tmp_path))
+    first = Pipeline(PipelineSpec(config, cache_dir=str(tmp_path)))
     counts = _counting(first)
     before = [r.to_dict() for r in first.run(texts)]
     assert counts["translate"] > 0 and counts["summarize"] == 2
-    second = Pipeline(config, cache=TextCache(tmp_path))  # a new process would build exactly this
+    second = Pipeline(PipelineSpec(config, cache_dir=str(tmp_path)))  # a new process would build exactly this
     counts = _counting(second)
     after = [r.to_dict() for r in second.run(texts)]
     assert counts == {"translate": 0, "summarize": 0}

@@ -13,12 +13,13 @@ from click.testing import CliRunner
 from conftest import SHORT_ES
 
 from summarize import Pipeline, Source
-from summarize.backends import LengthSpec, _ct2, make_summarizer, make_translator
+from summarize.backends import LengthSpec, make_summarizer, make_translator
+from summarize.backends import ct2 as _ct2
 from summarize.backends.ctranslate2 import CTranslate2Summarizer, CTranslate2Translator
 from summarize.cli import cli
 from summarize.config import PipelineConfig, RuntimeConfig, SummarizeConfig, TranslateConfig, load_config
 from summarize.errors import ConfigError, DeviceError, EngineUnavailableError, ModelNotAvailableError
-from summarize.segment import batches_by_tokens, restore_order
+from summarize.text.segment import batches_by_tokens, restore_order
 from summarize.testing import ENGLISH_SENTENCES, SPANISH_SENTENCES
 
 pytest.importorskip("ctranslate2")
@@ -136,7 +137,7 @@ def test_loading_imports_no_torch(tiny):
     import subprocess
 
     _ct2.converted_model(tiny.translate.models["es-en"], "float32")
-    code = ("import sys; from summarize.backends._ct2 import load_ct2; from summarize.config import RuntimeConfig\n"
+    code = ("import sys; from summarize.backends.ct2 import load_ct2; from summarize.config import RuntimeConfig\n"
             f"m = load_ct2({tiny.translate.models['es-en']!r}, RuntimeConfig(device='cpu', compute_type='float32'))\n"
             "print(m.generate(['Hola.'], lambda _: m.decoding_options(0, 5, 1, guard=False), batch_size=1, "
             "batch_tokens=None))\n"
@@ -183,7 +184,7 @@ def test_fast_swaps_only_engines_with_a_ctranslate2_counterpart():
     with pytest.raises(ConfigError, match="compute_type 'int4'"):
         PipelineConfig().with_overrides(compute_type="int4")
     with pytest.raises(ConfigError, match="batch_tokens"):
-        PipelineConfig(translate=TranslateConfig(batch_tokens=0)).with_overrides()
+        PipelineConfig(translate=TranslateConfig(engine="ctranslate2", options={"batch_tokens": 0})).with_overrides()
 
 
 def test_device_errors_are_clear(monkeypatch):

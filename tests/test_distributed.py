@@ -12,7 +12,8 @@ pytest.importorskip("ray.data")
 
 from summarize import Pipeline
 from summarize.batch import BatchOptions, run_batch
-from summarize.distributed import RayOptions, init_ray
+from summarize.batch import RayOptions
+from summarize.batch.ray import init_ray
 
 GERMAN = "Der Präsident traf sich gestern mit dem Außenminister in der Hauptstadt. Es war ein langes Gespräch."
 
@@ -45,8 +46,8 @@ def test_ray_engine_writes_the_local_engines_records_and_resumes(local_ray, tiny
     # one document per model call in both engines: the same batches, so the same numbers. (Across
     # documents, padding to another batch's length can flip a random-weight model's near-tied
     # tokens, and engine warnings are counted per batch.)
-    local = run_batch(inputs, pipeline, BatchOptions(str(local_out), batch_docs=1, use_cache=False))
-    distributed = run_batch(inputs, pipeline, BatchOptions(str(ray_out), engine="ray", batch_docs=1, use_cache=False,
+    local = run_batch(inputs, pipeline, BatchOptions(str(local_out), batch_docs=1))
+    distributed = run_batch(inputs, pipeline, BatchOptions(str(ray_out), engine="ray", batch_docs=1,
                                                            ray=RayOptions(workers=2)))
     assert (distributed.done, distributed.failed) == (local.done, local.failed) == (7, 2)
     expected = without_timings(local_out)
@@ -56,7 +57,7 @@ def test_ray_engine_writes_the_local_engines_records_and_resumes(local_ray, tiny
     lines = ray_out.read_text(encoding="utf-8").splitlines(keepends=True)
     ray_out.write_text("".join(lines[:-2]), encoding="utf-8")
     resumed = run_batch(inputs, pipeline, BatchOptions(str(ray_out), engine="ray", resume=True, batch_docs=4,
-                                                       use_cache=False, ray=RayOptions(workers=1)))
+                                                       ray=RayOptions(workers=1)))
     assert (resumed.skipped, resumed.done + resumed.failed) == (7, 2)
     after = without_timings(ray_out)
     assert sorted(after) == sorted(expected)
@@ -73,7 +74,7 @@ def test_a_missing_model_in_the_actors_stops_the_run(local_ray, tiny_preset, tmp
     manifest = tmp_path / "m.jsonl"
     manifest.write_text(json.dumps({"id": "a", "text": SHORT_EN}) + "\n")
     with pytest.raises(ModelNotAvailableError, match="no-such-model does not exist"):
-        run_batch([str(manifest)], pipeline, BatchOptions(str(tmp_path / "out.jsonl"), engine="ray", use_cache=False,
+        run_batch([str(manifest)], pipeline, BatchOptions(str(tmp_path / "out.jsonl"), engine="ray",
                                                           ray=RayOptions(workers=1)))
 
 
@@ -85,6 +86,6 @@ def test_a_missing_model_in_the_actors_stops_the_run(local_ray, tiny_preset, tmp
     (8, 16, 0, 8),  # a nonsensical actor count still gives a usable size
 ])
 def test_few_inputs_are_spread_over_every_actor(inputs, batch_docs, actors, expected):
-    from summarize.distributed import spread_batches
+    from summarize.batch.ray import spread_batches
 
     assert spread_batches(inputs, batch_docs, actors) == expected

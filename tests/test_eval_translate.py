@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from summarize.cli import cli
 from summarize.errors import InputError
-from summarize.evaluate_translation import read_lines, translation_scores
+from summarize.evaluate import read_lines, translation_scores
 
 needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None,
                                     reason="Apertium is not installed (sudo apt-get install apertium-eng-spa)")

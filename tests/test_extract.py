@@ -8,7 +8,7 @@ import pytest
 
 from summarize.document import Source
 from summarize.errors import EmptyDocumentError, InputError, UnsupportedInputError
-from summarize.extract import load_document
+from summarize.reading.extract import load_document
 
 PAGES = Path(__file__).parent / "data" / "pages"
 EXPECTED = json.loads((PAGES / "expected.json").read_text(encoding="utf-8"))

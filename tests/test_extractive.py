@@ -17,7 +17,7 @@ from summarize.backends.extractive import (
     score_sentences,
 )
 from summarize.config import RuntimeConfig, SummarizeConfig
-from summarize.extract import load_document
+from summarize.reading.extract import load_document
 
 ARTICLE_ES = (
     "El presidente de El Salvador, Nayib Bukele, ofreció a Estados Unidos encarcelar en la megacárcel CECOT "

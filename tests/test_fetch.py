@@ -11,8 +11,8 @@ import pytest
 
 from summarize.document import Source
 from summarize.errors import FetchError, UnsupportedInputError
-from summarize.extract import load_document
-from summarize.fetch import FetchSettings, fetch
+from summarize.reading.extract import load_document
+from summarize.reading.fetch import FetchSettings, fetch
 
 PAGE = (Path(__file__).parent / "data" / "pages" / "en_wire.html").read_bytes()
 FAST = FetchSettings(backoff=0.0, retries=2)

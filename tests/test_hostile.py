@@ -10,7 +10,7 @@ import time
 import pytest
 
 from summarize.errors import FetchError, UnsupportedInputError
-from summarize.fetch import FetchSettings, fetch
+from summarize.reading.fetch import FetchSettings, fetch
 
 BOMB = gzip.compress(b"\0" * (20 * 1024 * 1024))
 ARTICLE = "<html><head><title>T</title></head><body><article><p>Texto del artículo.</p></article></body></html>"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from summarize.document import Result, Source
 from summarize.errors import BatchError, LanguageError
-from summarize.jsonl import Journal, to_record
+from summarize.batch.journal import Journal, to_record
 
 
 def ok(i: str) -> dict:
@@ -100,7 +100,7 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_file(tmp_path):
             Journal(out)
         assert str(caught.value).startswith(f"{out} is being written by another run (lock {out}.lock is held)")
         other = subprocess.run(
-            [sys.executable, "-c", f"from summarize.jsonl import Journal; Journal({str(out)!r})"],
+            [sys.executable, "-c", f"from summarize.batch.journal import Journal; Journal({str(out)!r})"],
             capture_output=True, text=True, check=False, cwd=ROOT)
         assert other.returncode != 0 and "is being written by another run" in other.stderr
     Journal(out).close()  # free again once the first writer is done

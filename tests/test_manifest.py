@@ -10,7 +10,7 @@ from conftest import EXAMPLES, ROOT
 
 from summarize.document import Source
 from summarize.errors import InputError, UnsupportedInputError
-from summarize.manifest import expand_inputs
+from summarize.reading.manifest import expand_inputs
 
 
 @pytest.fixture()

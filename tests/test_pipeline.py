@@ -10,7 +10,7 @@ from conftest import ENGLISH_EXAMPLE, SHORT_EN, SHORT_ES, SPANISH_EXAMPLE
 from summarize import Pipeline, Result, Source, summarize
 from summarize.backends.base import LengthSpec
 from summarize.errors import LanguageError
-from summarize.extract import load_document
+from summarize.reading.extract import load_document
 
 
 def test_spanish_article_gets_translation_and_both_summaries(tiny_pipeline):
@@ -48,7 +48,7 @@ def test_many_documents_keep_their_order(tiny_pipeline):
 
 def test_errors_stay_with_their_document(tiny_pipeline):
     german = Source.from_text("Der Präsident traf sich gestern mit dem Außenminister in der Hauptstadt.", id="de")
-    outputs = tiny_pipeline.process(tiny_pipeline.load_sources([Source.from_text(SHORT_ES, id="es"), german]))
+    outputs = tiny_pipeline.process([tiny_pipeline.reader.load(s) for s in (Source.from_text(SHORT_ES, id="es"), german)])
     assert isinstance(outputs[0], Result)
     assert isinstance(outputs[1], LanguageError)
     assert "detected language German" in str(outputs[1])
@@ -89,7 +89,8 @@ def test_long_article_is_summarized_by_map_reduce(tiny_pipeline):
 
 def test_over_long_sentence_is_split_not_truncated(tiny_pipeline):
     translator = tiny_pipeline.translator
-    tokenizer, model = translator._get("es-en")
+    generator = translator.generator("es-en")
+    tokenizer, model = generator.tokenizer, generator.model
     sentence = ", ".join(["el presidente habló con el secretario de Estado en San Salvador"] * 30) + "."
     seen: list[str] = []
     original = translator._generate
@@ -115,7 +116,7 @@ def test_length_is_asked_in_sentences_or_words(tiny_pipeline):
     summarizer = tiny_pipeline.summarizer
     [one] = summarizer.summarize([SHORT_EN], "en", LengthSpec(sentences=1))
     assert one
-    from summarize.backends.seq2seq import trim_to_length
+    from summarize.backends.neural import trim_to_length
 
     text = "One sentence here. Two sentences here. Three sentences here."
     assert trim_to_length(text, "en", LengthSpec(sentences=2)) == "One sentence here. Two sentences here."
@@ -142,7 +143,7 @@ def test_instruct_engine_uses_prompt_files_and_chat_template(tiny_instruct_prese
     pipeline = Pipeline.from_preset(str(tiny_instruct_preset), device="cpu", strategy="source")
     summarizer = pipeline.summarizer
     summarizer.load()
-    prompt = summarizer._render("TEXTO DEL ARTÍCULO", "es", LengthSpec(sentences=2))
+    prompt = summarizer.prepare("TEXTO DEL ARTÍCULO", "es", LengthSpec(sentences=2))
     assert "<|im_start|>system" in prompt and "TEXTO DEL ARTÍCULO" in prompt
     assert "Resume el siguiente artículo periodístico en 2 oraciones" in prompt
     assert prompt.rstrip().endswith("<|im_start|>assistant")

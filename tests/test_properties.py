@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarize.segment import batches_by_length, chunk_sentences, restore_order, split_long, split_sentences
+from summarize.text.segment import batches_by_length, chunk_sentences, restore_order, split_long, split_sentences
 
 TEXT = st.text(alphabet=st.sampled_from(list("abcñé ÁB.,;:!?¿¡«»\"'0123456789-")), max_size=300)
 

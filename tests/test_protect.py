@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from summarize.names import AMBIGUOUS, COMMON, KNOWN, UNKNOWN, Protector, Reading, find_spans
-from summarize.protect import Masked, Span, localize_numbers, mask, restore
+from summarize.backends.apertium.names import AMBIGUOUS, COMMON, KNOWN, UNKNOWN, Protector, Reading, find_spans
+from summarize.text.protect import Masked, Span, localize_numbers, mask, restore
 
 
 class DictLexicon:

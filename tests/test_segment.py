@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from summarize.segment import (
+from summarize.text.segment import (
     batches_by_length,
     chunk_sentences,
     restore_order,

@@ -1,36 +1,39 @@
-"""Engines behind two small interfaces; each is imported only when a preset asks for it."""
+"""Engines behind two small interfaces; each is imported only when a preset asks for it.
+
+Which class implements an engine name is listed once, in :mod:`summarize.registry`.
+"""
 
 from __future__ import annotations
 
-from importlib import import_module
+from typing import TYPE_CHECKING
 
-from ..config import RuntimeConfig, SummarizeConfig, TranslateConfig
+from ..registry import registry
 from .base import LengthSpec, Summarizer, Translator
+
+if TYPE_CHECKING:
+    from ..config import RuntimeConfig, SummarizeConfig, TranslateConfig
+    from ..text.langid import LanguageIdentifier
 
 __all__ = ["LengthSpec", "Summarizer", "Translator", "make_summarizer", "make_translator"]
 
-_TRANSLATORS = {
-    "marian": ("marian", "MarianTranslator"),
-    "apertium": ("apertium", "ApertiumTranslator"),
-    "ctranslate2": ("ctranslate2", "CTranslate2Translator"),
-}
-_SUMMARIZERS = {
-    "seq2seq": ("seq2seq", "Seq2SeqSummarizer"),
-    "instruct": ("instruct", "InstructSummarizer"),
-    "extractive": ("extractive", "ExtractiveSummarizer"),
-    "ctranslate2": ("ctranslate2", "CTranslate2Summarizer"),
-}
+
+def make_translator(config: TranslateConfig, runtime: RuntimeConfig, *,
+                    langid: LanguageIdentifier | None = None) -> Translator:
+    """Build (without loading) the translator the config names.
+
+    Raises:
+        ConfigError: for an engine no one registered.
+    """
+    cls = registry().engine("translate", config.engine).load()
+    return cls(config, runtime, langid=langid)  # type: ignore[no-any-return]
 
 
-def make_translator(config: TranslateConfig, runtime: RuntimeConfig) -> Translator:
-    """Build (without loading) the translator the config names."""
-    module, name = _TRANSLATORS[config.engine]
-    cls = getattr(import_module(f".{module}", __name__), name)
-    return cls(config, runtime)  # type: ignore[no-any-return]
+def make_summarizer(config: SummarizeConfig, runtime: RuntimeConfig, *,
+                    langid: LanguageIdentifier | None = None) -> Summarizer:
+    """Build (without loading) the summarizer the config names.
 
-
-def make_summarizer(config: SummarizeConfig, runtime: RuntimeConfig) -> Summarizer:
-    """Build (without loading) the summarizer the config names."""
-    module, name = _SUMMARIZERS[config.engine]
-    cls = getattr(import_module(f".{module}", __name__), name)
-    return cls(config, runtime)  # type: ignore[no-any-return]
+    Raises:
+        ConfigError: for an engine no one registered.
+    """
+    cls = registry().engine("summarize", config.engine).load()
+    return cls(config, runtime, langid=langid)  # type: ignore[no-any-return]

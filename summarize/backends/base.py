@@ -2,6 +2,17 @@
 
 A backend's constructor only stores settings; ``load()`` does the heavy work once (idempotent);
 one batch method does the job. The same object serves the CLI, the Python API and a Ray actor.
+
+The constructor contract (how :func:`summarize.backends.make_translator` builds every engine,
+built-in or registered by a plugin)::
+
+    Engine(config, runtime, *, langid=None)
+
+``config`` is the ``[translate]`` or ``[summarize]`` section (its ``options`` hold the engine's
+own settings, declared by a frozen dataclass in the class attribute ``Options``; an optional
+``validate()`` method on it raises ``ValueError`` for a bad value), ``runtime`` the ``[runtime]``
+section, and ``langid`` the pipeline's :class:`~summarize.text.langid.LanguageIdentifier`, for
+engines that need to tell languages apart.
 """
 
 from __future__ import annotations

@@ -29,12 +29,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..config import RuntimeConfig, SummarizeConfig
-from ..segment import split_sentences
+from ..text.segment import split_sentences
 from ._stopwords import STOPWORDS
 from .base import LengthSpec, Summarizer
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from ..text.langid import LanguageIdentifier
 
 __all__ = [
     "ExtractiveSettings",
@@ -74,6 +76,15 @@ class ExtractiveSettings:
     redundancy: float = 0.3
     quote_penalty: float = 0.5
     duplicate_similarity: float = 0.9
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` for a knob outside its meaningful range."""
+        if self.position_decay < 0 or self.redundancy < 0 or self.quote_penalty < 0:
+            raise ValueError("position_decay, redundancy and quote_penalty must not be negative")
+        if not 0 < self.damping < 1:
+            raise ValueError(f"damping must be between 0 and 1, not {self.damping}")
+        if not 0 < self.duplicate_similarity <= 1:
+            raise ValueError(f"duplicate_similarity must be in (0, 1], not {self.duplicate_similarity}")
 
 
 def article_sentences(text: str, lang: str) -> list[str]:
@@ -240,19 +251,24 @@ def extract_summary(text: str, lang: str, length: LengthSpec, settings: Extracti
 class ExtractiveSummarizer(Summarizer):
     """Summaries made of the article's own sentences; no model, any hardware, Spanish and English.
 
+    Its knobs (:class:`ExtractiveSettings`) are the engine's own settings: a preset may set them
+    in ``[summarize]`` (``position_decay = 0.3``).
+
     Args:
-        config: the summarize section (only the length matters here; the model is ignored).
+        config: the summarize section (only the length and the options matter here).
         runtime: unused (the method runs on the CPU in milliseconds).
-        settings: the method's knobs; the tuned defaults when ``None``.
+        langid: unused.
+        settings: the method's knobs; by default the config's options over the tuned defaults.
     """
 
     engine = "extractive"
+    Options = ExtractiveSettings
 
-    def __init__(self, config: SummarizeConfig | None = None, runtime: RuntimeConfig | None = None,
-                 settings: ExtractiveSettings | None = None) -> None:
+    def __init__(self, config: SummarizeConfig | None = None, runtime: RuntimeConfig | None = None, *,
+                 langid: LanguageIdentifier | None = None, settings: ExtractiveSettings | None = None) -> None:
         self.config = config or SummarizeConfig(engine="extractive")
         self.runtime = runtime or RuntimeConfig()
-        self.settings = settings or ExtractiveSettings()
+        self.settings = settings or ExtractiveSettings(**self.config.options)
 
     def summarize(
         self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None

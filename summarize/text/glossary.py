@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .protect import Span
 
 __all__ = ["Glossary", "GlossaryEntry"]

@@ -1,8 +1,10 @@
 """Turn a :class:`~summarize.document.Source` into a :class:`~summarize.document.Document`.
 
-HTML is reduced to the article with trafilatura; Markdown is rendered with markdown-it and read
-back as blocks; plain text is split on blank lines. Bytes are decoded from the declared charset,
-then UTF-8, then a detected one.
+Which extractor reads a file or a fetched page is decided by the input formats of
+:mod:`summarize.registry` (by suffix or content type). The built-in ones: HTML is reduced to the
+article with trafilatura; Markdown is rendered with markdown-it and read back as blocks; plain
+text is split on blank lines. Bytes are decoded from the declared charset, then UTF-8, then a
+detected one.
 """
 
 from __future__ import annotations
@@ -12,19 +14,26 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from .document import Document, Source
-from .errors import EmptyDocumentError, InputError, UnsupportedInputError
-from .segment import split_paragraphs
+from ..document import Document, Source
+from ..errors import EmptyDocumentError, InputError, UnsupportedInputError
+from ..registry import InputFormat, registry
+from ..text.segment import split_paragraphs
 
 if TYPE_CHECKING:
     import httpx
 
     from .fetch import FetchSettings
 
-__all__ = ["SUPPORTED_SUFFIXES", "decode_bytes", "document_from_html", "document_from_text", "load_document"]
+__all__ = [
+    "decode_bytes",
+    "document_from_html",
+    "document_from_text",
+    "extract_html",
+    "extract_markdown",
+    "extract_text",
+    "load_document",
+]
 
-SUPPORTED_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-                      ".html": "html", ".htm": "html", ".xhtml": "html"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TITLE_CHARS = 200
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
@@ -51,16 +60,17 @@ def load_document(
     """
     if source.kind == "text":
         return document_from_text(source.value, source=source.label)
+    formats = registry()
     if source.kind == "stdin":
         data = (stdin or sys.stdin.buffer).read()
-        kind = "html" if _HTML_SNIFF.match(data[:512]) else "text"
-        return _from_bytes(data, kind, source.label, charset=None)
+        fmt = formats.input_format("html" if _HTML_SNIFF.match(data[:512]) else "text")
+        return _from_bytes(data, fmt, source.label, charset=None)
     if source.kind == "url":
         from .fetch import fetch
 
         fetched = fetch(source.value, fetch_settings, transport=transport)
-        kind = {"text/plain": "text", "text/markdown": "markdown"}.get(fetched.media_type, "html")
-        document = _from_bytes(fetched.content, kind, source.label, charset=fetched.charset)
+        fmt = formats.input_format_for_media_type(fetched.media_type) or formats.input_format("html")
+        document = _from_bytes(fetched.content, fmt, source.label, charset=fetched.charset)
         return Document(source.label, document.paragraphs, document.title, url=fetched.url)
     return _from_file(Path(source.value), source.label)
 
@@ -72,12 +82,12 @@ def _from_file(path: Path, label: str) -> Document:
         raise UnsupportedInputError(
             f"{label} is a directory", source=label, hint="Name a file, or use 'summarize batch' for a folder."
         )
-    kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
-    if kind is None:
+    fmt = registry().input_format_for_suffix(path.suffix)
+    if fmt is None:
         raise UnsupportedInputError(
             f"{label}: unsupported file type {path.suffix or '(no extension)'!r}",
             source=label,
-            hint=f"Supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}.",
+            hint=f"Supported: {', '.join(sorted(registry().suffixes()))}.",
         )
     try:
         size = path.stat().st_size
@@ -90,20 +100,30 @@ def _from_file(path: Path, label: str) -> Document:
         raise InputError(f"{label}: permission denied", source=label, hint="Check the file's permissions.") from None
     except OSError as exc:
         raise InputError(f"{label}: cannot read file: {exc.strerror or exc}", source=label) from None
-    return _from_bytes(data, kind, label, charset=None)
+    return _from_bytes(data, fmt, label, charset=None)
 
 
-def _from_bytes(data: bytes, kind: str, label: str, *, charset: str | None) -> Document:
+def _from_bytes(data: bytes, fmt: InputFormat, label: str, *, charset: str | None) -> Document:
     if not data.strip():
         raise EmptyDocumentError(f"{label} is empty", source=label)
-    if kind == "html":
-        charset = charset or _meta_charset(data)
-    text = decode_bytes(data, label, charset=charset)
-    if kind == "html":
-        return document_from_html(text, source=label)
-    if kind == "markdown":
-        return _document_from_markdown(text, source=label)
-    return document_from_text(text, source=label)
+    document: Document = fmt.load()(data, source=label, charset=charset)
+    return document
+
+
+def extract_text(data: bytes, *, source: str, charset: str | None = None) -> Document:
+    """The ``text`` input format: decode, then :func:`document_from_text`."""
+    return document_from_text(decode_bytes(data, source, charset=charset), source=source)
+
+
+def extract_markdown(data: bytes, *, source: str, charset: str | None = None) -> Document:
+    """The ``markdown`` input format: decode, render with markdown-it, read the blocks back."""
+    return _document_from_markdown(decode_bytes(data, source, charset=charset), source=source)
+
+
+def extract_html(data: bytes, *, source: str, charset: str | None = None) -> Document:
+    """The ``html`` input format: decode (a ``<meta charset>`` counts), then :func:`document_from_html`."""
+    text = decode_bytes(data, source, charset=charset or _meta_charset(data))
+    return document_from_html(text, source=source)
 
 
 def decode_bytes(data: bytes, label: str, *, charset: str | None = None) -> str:

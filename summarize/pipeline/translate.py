@@ -14,11 +14,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .backends.base import Translator
-from .glossary import Glossary
-from .langid import LanguageIdentifier
-from .protect import Masked, Span, mask, restore
-from .segment import split_sentences
+from ..backends.base import Translator
+from ..text.glossary import Glossary
+from ..text.langid import LanguageIdentifier
+from ..text.protect import Masked, Span, mask, restore
+from ..text.segment import split_sentences
 
 __all__ = ["DocumentTranslator"]
 

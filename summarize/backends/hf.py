@@ -1,4 +1,4 @@
-"""Shared Hugging Face plumbing: devices, dtypes, model loading with clear errors, generation.
+"""transformers and torch: devices, dtypes, loading a checkpoint, and a :class:`HFGenerator`.
 
 Everything here imports torch/transformers lazily, inside functions.
 """
@@ -11,15 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from ..config import RuntimeConfig
-from ..errors import DeviceError, ModelLoadError, ModelNotAvailableError
-from ..segment import batches_by_length, restore_order
+from ..errors import DeviceError
+from ..text.segment import batches_by_length, restore_order
+from .checkpoints import is_local, map_load_errors, require_local_dir
+from .generation import DecodingFor, usable_window
 
-__all__ = ["generate_batched", "load_model", "physical_cores", "resolve_device"]
-
-OFFLINE_HINT = (
-    "Download it once with 'summarize models pull' on a machine with network access, "
-    "point the preset at a local directory, or use --pipeline offline."
-)
+__all__ = ["HFGenerator", "load_model", "physical_cores", "resolve_device", "run_halving_on_oom"]
 
 
 def physical_cores() -> int:
@@ -91,11 +88,6 @@ def _dtype(name: str, device: Any) -> Any:
     return torch.float32
 
 
-def is_local(model: str) -> bool:
-    """True when ``model`` names a local directory rather than a hub id."""
-    return model.startswith((".", "/", "~")) or Path(model).expanduser().is_dir()
-
-
 def load_model(model_id: str, kind: str, device: Any, dtype: Any) -> tuple[Any, Any]:
     """Load a tokenizer and model from a local directory or the hub cache.
 
@@ -113,23 +105,10 @@ def load_model(model_id: str, kind: str, device: Any, dtype: Any) -> tuple[Any, 
     from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
     auto = AutoModelForSeq2SeqLM if kind == "seq2seq" else AutoModelForCausalLM
-    target = str(Path(model_id).expanduser()) if is_local(model_id) else model_id
-    if is_local(model_id) and not Path(target).is_dir():
-        raise ModelNotAvailableError(f"model directory {model_id} does not exist", model=model_id,
-                                     hint="Check the path in the preset.")
-    try:
+    target = str(require_local_dir(model_id)) if is_local(model_id) else model_id
+    with map_load_errors(model_id, corrupt=(SafetensorError,)):
         tokenizer = AutoTokenizer.from_pretrained(target)
         model = auto.from_pretrained(target, dtype=dtype)
-    except OSError as exc:
-        if is_local(model_id):
-            raise ModelLoadError(f"cannot load model from {model_id}: {_first_line(exc)}", model=model_id,
-                                 hint="The directory is incomplete or corrupt; download the model again.") from exc
-        raise ModelNotAvailableError(
-            f"model {model_id} is not in the local cache and cannot be downloaded ({_first_line(exc)})",
-            model=model_id, hint=OFFLINE_HINT) from exc
-    except (ValueError, KeyError, RuntimeError, SafetensorError) as exc:
-        raise ModelLoadError(f"cannot load model {model_id}: {_first_line(exc)}", model=model_id,
-                             hint="The files are corrupt or not a model of the expected kind.") from exc
     # our engines ask for lengths in new tokens; the checkpoint's absolute lengths would clash
     model.generation_config.max_length = None
     model.generation_config.min_length = None
@@ -138,59 +117,80 @@ def load_model(model_id: str, kind: str, device: Any, dtype: Any) -> tuple[Any, 
     return tokenizer, model
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def model_window(tokenizer: Any, model: Any, default: int = 512) -> int:
-    """The longest input, in tokens, that the model takes."""
-    limits = [getattr(model.config, "max_position_embeddings", None), getattr(tokenizer, "model_max_length", None)]
-    usable = [int(v) for v in limits if isinstance(v, int) and 0 < v < 1_000_000]
-    return min(usable) if usable else default
-
-
-def generate_batched(
-    texts: Sequence[str],
-    *,
-    tokenizer: Any,
-    model: Any,
-    batch_size: int,
-    gen_kwargs: Callable[[Any], dict[str, Any]],
-    max_input_tokens: int,
-    decoder_only: bool = False,
-) -> list[str]:
-    """Generate for many texts in length-sorted batches and return outputs in input order.
+class HFGenerator:
+    """A transformers model behind the :class:`~summarize.backends.generation.Generator` protocol.
 
     Args:
-        texts: prompts or source texts, each already within ``max_input_tokens``.
-        tokenizer: its tokenizer (left padding is set for decoder-only models).
-        model: the model.
-        batch_size: texts per ``generate`` call.
-        gen_kwargs: given the batch's ``input_ids``, returns ``generate`` keyword arguments.
-        max_input_tokens: truncation guard; callers split texts so it never cuts.
-        decoder_only: decode only the new tokens (causal LMs).
+        tokenizer: the checkpoint's tokenizer.
+        model: the loaded model (on its device).
+        batch_size: texts per ``generate`` call (length-sorted batches).
+        decoder_only: a causal LM: prompts are left-padded, get no special tokens, and only the
+            new tokens are decoded.
     """
-    import torch
 
-    if not texts:
-        return []
-    batches = batches_by_length(texts, batch_size)
-    if decoder_only:
-        tokenizer.padding_side = "left"
+    def __init__(self, tokenizer: Any, model: Any, *, batch_size: int, decoder_only: bool = False) -> None:
+        self.tokenizer = tokenizer
+        self.model = model
+        self.batch_size = batch_size
+        self.decoder_only = decoder_only
 
-    def run(batch: list[str]) -> list[str]:
-        encoded = tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=max_input_tokens,
-                            add_special_tokens=not decoder_only)
-        encoded = {k: v.to(model.device) for k, v in encoded.items()}
-        with torch.inference_mode():
-            generated = model.generate(**encoded, **gen_kwargs(encoded["input_ids"]))
-        if decoder_only:
-            generated = generated[:, encoded["input_ids"].shape[1]:]
-        return [t.strip() for t in tokenizer.batch_decode(generated, skip_special_tokens=True)]
+    @classmethod
+    def load(cls, model_id: str, runtime: RuntimeConfig, *, batch_size: int, decoder_only: bool = False
+             ) -> HFGenerator:
+        """Load a checkpoint on the runtime's device (see :func:`load_model`)."""
+        device, dtype = resolve_device(runtime)
+        tokenizer, model = load_model(model_id, "causal" if decoder_only else "seq2seq", device, dtype)
+        return cls(tokenizer, model, batch_size=batch_size, decoder_only=decoder_only)
 
-    outputs = [run_halving_on_oom(run, [texts[i] for i in indices]) for indices in batches]
-    return restore_order(batches, outputs, len(texts))
+    @property
+    def window(self) -> int:
+        return usable_window(getattr(self.model.config, "max_position_embeddings", None),
+                             getattr(self.tokenizer, "model_max_length", None))
+
+    @property
+    def prefix(self) -> str:
+        params = getattr(self.model.config, "task_specific_params", None) or {}
+        return str(params.get("summarization", {}).get("prefix", ""))
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"])
+
+    def generate(self, texts: Sequence[str], decoding: DecodingFor, *,
+                 max_input_tokens: int | None = None) -> list[str]:
+        import torch
+
+        if not texts:
+            return []
+        limit = max_input_tokens or self.window
+        tokenizer, model = self.tokenizer, self.model
+        if self.decoder_only:
+            tokenizer.padding_side = "left"
+
+        def run(batch: list[str]) -> list[str]:
+            encoded = tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=limit,
+                                add_special_tokens=not self.decoder_only)
+            encoded = {k: v.to(model.device) for k, v in encoded.items()}
+            with torch.inference_mode():
+                generated = model.generate(**encoded, **self._kwargs(decoding(int(encoded["input_ids"].shape[1]))))
+            if self.decoder_only:
+                generated = generated[:, encoded["input_ids"].shape[1]:]
+            return [t.strip() for t in tokenizer.batch_decode(generated, skip_special_tokens=True)]
+
+        batches = batches_by_length(texts, self.batch_size)
+        outputs = [run_halving_on_oom(run, [texts[i] for i in indices]) for indices in batches]
+        return restore_order(batches, outputs, len(texts))
+
+    def _kwargs(self, decoding: Any) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"max_new_tokens": decoding.max_new_tokens}
+        if decoding.min_new_tokens:
+            kwargs["min_new_tokens"] = decoding.min_new_tokens
+        if decoding.num_beams:
+            kwargs["num_beams"] = decoding.num_beams
+        if decoding.guard:
+            kwargs.update(no_repeat_ngram_size=3, repetition_penalty=1.2)
+        if self.decoder_only:
+            kwargs["do_sample"] = False
+        return kwargs
 
 
 def is_out_of_memory(exc: BaseException) -> bool:

@@ -31,9 +31,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .document import Source
-from .errors import InputError, UnsupportedInputError
-from .extract import SUPPORTED_SUFFIXES
+from ..document import Source
+from ..errors import InputError, UnsupportedInputError
+from ..registry import registry
 
 __all__ = ["LIST_SUFFIXES", "MANIFEST_SUFFIXES", "expand_inputs"]
 
@@ -113,7 +113,7 @@ def _walk(root: str) -> Iterator[Source]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(os.path.join(folder, f) for f in files
-                     if not f.startswith(".") and Path(f).suffix.lower() in SUPPORTED_SUFFIXES)
+                     if not f.startswith(".") and Path(f).suffix.lower() in registry().suffixes())
     for name in sorted(found):
         yield Source(name, "file", id=name)
 
@@ -139,7 +139,7 @@ def _read_text(path: Path) -> str:
 def _is_entry(line: str, base: Path) -> bool:
     if _URL.match(line):
         return True
-    if " " not in line and Path(line).suffix.lower() in SUPPORTED_SUFFIXES:
+    if " " not in line and Path(line).suffix.lower() in registry().suffixes():
         return True
     return os.path.exists(_resolve(base, line))
 

@@ -25,21 +25,42 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .distributed import RayOptions
-from .errors import ConfigError
-from .jsonl import FAILED, Journal, record_status, to_record
-from .manifest import expand_inputs
-from .stream import DEFAULT_BATCH_DOCS, DEFAULT_PER_HOST, DEFAULT_WORKERS, as_source, process_stream
+from ..document import Source
+from ..errors import ConfigError
+from ..pipeline.scheduler import DEFAULT_BATCH_DOCS, DEFAULT_WORKERS
+from ..reading.manifest import expand_inputs
+from ..reading.reader import DEFAULT_PER_HOST
+from ..registry import registry
+from .journal import FAILED, Journal, record_status
 
 if TYPE_CHECKING:
-    from .document import Source
-    from .pipeline import Pipeline
+    from ..pipeline import Pipeline
 
-__all__ = ["ENGINES", "EXIT_SOME_FAILED", "BatchOptions", "BatchSummary", "RayOptions", "run_batch"]
+__all__ = ["EXIT_SOME_FAILED", "BatchOptions", "BatchSummary", "RayOptions", "run_batch"]
 
-ENGINES = ("local", "ray")
 EXIT_SOME_FAILED = 8
 SYNC_INTERVAL_S = 2.0  # fsync at most this often while records stream in, and always at the end
+
+
+@dataclass(frozen=True)
+class RayOptions:
+    """Where and how wide a Ray run goes.
+
+    Attributes:
+        address: a running cluster (``ray://host:10001``, ``auto``); ``None`` starts a local one.
+        workers: pipeline actors; ``None`` fills the cluster (its CPUs, or GPUs when actors take
+            GPUs).
+        gpus_per_worker: GPUs each actor reserves (fractions share a GPU).
+        cpus_per_worker: CPUs each actor reserves; also its torch threads unless the preset sets
+            them.
+        num_cpus: CPUs a local instance may use (``None``: all).
+    """
+
+    address: str | None = None
+    workers: int | None = None
+    gpus_per_worker: float = 0.0
+    cpus_per_worker: float = 1.0
+    num_cpus: int | None = None
 
 
 @dataclass(frozen=True)
@@ -55,10 +76,8 @@ class BatchOptions:
         workers: threads that read inputs (fetch, extract).
         per_host: concurrent requests to one host.
         progress: draw a progress bar on stderr.
-        engine: ``local`` or ``ray``.
+        engine: a batch engine of :mod:`summarize.registry` (``local`` or ``ray``).
         ray: settings for the ``ray`` engine.
-        use_cache: whether the pipeline has a text cache (passed on to Ray actors).
-        cache_dir: that cache's folder (``None``: the default).
         source_lang: the language of every input that does not name its own (skips detection).
     """
 
@@ -72,8 +91,6 @@ class BatchOptions:
     progress: bool = False
     engine: str = "local"
     ray: RayOptions = field(default_factory=RayOptions)
-    use_cache: bool = True
-    cache_dir: str | None = None
     source_lang: str | None = None
 
     def validate(self) -> None:
@@ -81,8 +98,7 @@ class BatchOptions:
         if self.overwrite and (self.resume or self.retry_failed):
             raise ConfigError("--overwrite cannot be combined with --resume or --retry-failed",
                               hint="--overwrite starts again from nothing; --resume continues.")
-        if self.engine not in ENGINES:
-            raise ConfigError(f"engine {self.engine!r} is not one of: {', '.join(ENGINES)}")
+        registry().batch_engine(self.engine)
         for name in ("batch_docs", "workers", "per_host"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
@@ -153,8 +169,8 @@ def run_batch(
     Args:
         inputs: directories, globs, list files, manifests, paths, URLs
             (see :func:`summarize.manifest.expand_inputs`).
-        pipeline: does the work (with the ``ray`` engine, its configuration, fetch settings and
-            cache settings are what the actors rebuild it from).
+        pipeline: does the work (with the ``ray`` engine, its spec is what the actors build
+            theirs from).
         options: output, resume and engine settings.
         log: where short notices go (a torn line repaired, stopping on Ctrl-C); default: nowhere.
         stop: set it (from another thread) to stop as Ctrl-C does. In the main thread, the first
@@ -209,7 +225,7 @@ def _plan(sources: list[Source], journal: Journal, options: BatchOptions, summar
         journal.drop(i for i in ids if journal.statuses.get(str(i)) == FAILED)
     todo = [s for s in sources if s.id not in journal.statuses]
     if options.source_lang:
-        todo = [as_source(s, options.source_lang) for s in todo]
+        todo = [Source.coerce(s, options.source_lang) for s in todo]
     summary.skipped = len(sources) - len(todo)
     summary.kept_failures = sum(1 for i in ids if journal.statuses.get(str(i)) == FAILED)
     summary.repaired = journal.repaired
@@ -218,16 +234,9 @@ def _plan(sources: list[Source], journal: Journal, options: BatchOptions, summar
 
 def _records(todo: list[Source], pipeline: Pipeline, options: BatchOptions,
              stop: Callable[[], bool]) -> Iterator[dict[str, Any]]:
-    if options.engine == "ray":
-        from .distributed import ray_records
-
-        yield from ray_records(todo, pipeline, batch_docs=options.batch_docs, options=options.ray,
-                               cache_dir=options.cache_dir, use_cache=options.use_cache, workers=options.workers,
-                               per_host=options.per_host, stop=stop)
-        return
-    for source, outcome in process_stream(pipeline, todo, batch_docs=options.batch_docs, workers=options.workers,
-                                          per_host=options.per_host, stop=stop):
-        yield to_record(source, outcome)
+    run = registry().batch_engine(options.engine).load()
+    records: Iterator[dict[str, Any]] = run(todo, pipeline, options, stop)
+    return records
 
 
 @contextmanager

@@ -24,8 +24,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .backends.base import LengthSpec, Summarizer, Translator
-from .errors import BatchError
+from ..errors import BatchError
+from .base import LengthSpec, Summarizer, Translator
+from .checkpoints import fingerprint
 
 __all__ = ["CACHE_DIR_ENV", "CACHE_FILE", "CachedSummarizer", "CachedTranslator", "TextCache", "default_cache_dir"]
 
@@ -121,15 +122,6 @@ class TextCache:
                 self._conn = None
 
 
-def _model_fingerprint(model: str) -> str:
-    """A model id, plus its files' sizes and times when it is a local directory."""
-    path = Path(model).expanduser()
-    if not model or not path.is_dir():
-        return model
-    stats = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in path.iterdir() if p.is_file())
-    return model + "@" + hashlib.sha256(json.dumps(stats).encode()).hexdigest()[:16]
-
-
 def _settings(engine: Any) -> dict[str, Any]:
     config = getattr(engine, "config", None)
     if config is None or not dataclasses.is_dataclass(config) or isinstance(config, type):
@@ -139,7 +131,7 @@ def _settings(engine: Any) -> dict[str, Any]:
 
 def _engine_key(role: str, engine: Any, described: dict[str, str]) -> str:
     """What identifies an engine's outputs: its name, model (fingerprinted) and settings."""
-    return json.dumps([role, described.get("engine", ""), _model_fingerprint(described.get("model", "")),
+    return json.dumps([role, described.get("engine", ""), fingerprint(described.get("model", "")),
                        _settings(engine)], sort_keys=True, default=str)
 
 

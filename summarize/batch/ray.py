@@ -2,10 +2,12 @@
 
 The driver builds a dataset of the inputs still to do (resume decisions happen before, exactly
 as for the local engine), maps it with :class:`PipelineActor` in an actor pool (each actor builds
-one :class:`~summarize.pipeline.Pipeline`, whose models load once, on first use, and stay
-loaded), and appends each returned record to the output as it streams back. Actors read their
-sources themselves (URLs are fetched where the models run, with the same per-host limit per
-actor) and share the translation cache of their machine.
+one :class:`~summarize.pipeline.Pipeline` from the driver pipeline's
+:class:`~summarize.pipeline.PipelineSpec`, so it caches, falls back and reports as the driver's
+would; its models load once, on first use, and stay loaded), and appends each returned record to
+the output as it streams back. Actors read their sources themselves (URLs are fetched where the
+models run, with the same per-host limit per actor) and share the text cache folder the spec
+names, on their own machine.
 
 Ray is an optional extra (``pip install 'summarize[ray]'``), imported only here and only when the
 ``ray`` engine is used. On a cluster, every node needs ``summarize`` installed.
@@ -17,45 +19,22 @@ import json
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import errors
-from .document import Source
-from .errors import EngineUnavailableError, SummarizeError
-from .jsonl import to_record
-from .stream import DEFAULT_PER_HOST, DEFAULT_WORKERS, process_stream
+from .. import errors
+from ..document import Source
+from ..errors import EngineUnavailableError, SummarizeError
+from ..reading.reader import DEFAULT_PER_HOST
+from .journal import to_record
+from .runner import DEFAULT_WORKERS, BatchOptions, RayOptions
 
 if TYPE_CHECKING:
-    from .config import PipelineConfig
-    from .fetch import FetchSettings
-    from .pipeline import Pipeline
+    from ..pipeline import Pipeline, PipelineSpec
 
-__all__ = ["PipelineActor", "RayOptions", "import_ray", "init_ray", "ray_records", "spread_batches"]
+__all__ = ["PipelineActor", "import_ray", "init_ray", "ray_records", "spread_batches"]
 
 RAY_HINT = "Install it with: pip install 'summarize[ray]'  (or pip install 'ray[data]>=2.9')"
-
-
-@dataclass(frozen=True)
-class RayOptions:
-    """Where and how wide a Ray run goes.
-
-    Attributes:
-        address: a running cluster (``ray://host:10001``, ``auto``); ``None`` starts a local one.
-        workers: pipeline actors; ``None`` fills the cluster (its CPUs, or GPUs when actors take
-            GPUs).
-        gpus_per_worker: GPUs each actor reserves (fractions share a GPU).
-        cpus_per_worker: CPUs each actor reserves; also its torch threads unless the preset sets
-            them.
-        num_cpus: CPUs a local instance may use (``None``: all).
-    """
-
-    address: str | None = None
-    workers: int | None = None
-    gpus_per_worker: float = 0.0
-    cpus_per_worker: float = 1.0
-    num_cpus: int | None = None
 
 
 def import_ray() -> Any:
@@ -105,30 +84,19 @@ class PipelineActor:
     """A Ray Data actor: one pipeline per actor, called on batches of inputs.
 
     Args:
-        config: the pipeline configuration (the one the driver's preset resolved to).
-        fetch_settings: limits for URLs.
-        cache_dir: the text cache's folder (``None``: the default one on the actor's machine).
-        use_cache: whether to cache at all.
+        spec: what the driver's pipeline was built from (configuration after any fallback,
+            fetch limits, cache folder, the preset asked for and the notes about it: every record
+            says the same as with the local engine).
         workers: reader threads in the actor.
         per_host: concurrent requests per host from the actor.
-        requested: the preset the user asked for (the driver pipeline's ``requested``).
-        notes: what the driver said about choosing the preset (a fallback). Both go into every
-            record, as they do with the local engine.
     """
 
-    def __init__(self, config: PipelineConfig, fetch_settings: FetchSettings, cache_dir: str | None,
-                 use_cache: bool, workers: int = DEFAULT_WORKERS, per_host: int = DEFAULT_PER_HOST,
-                 requested: str | None = None, notes: Sequence[str] = ()) -> None:
-        from .cache import TextCache
-        from .pipeline import Pipeline
+    def __init__(self, spec: PipelineSpec, workers: int = DEFAULT_WORKERS, per_host: int = DEFAULT_PER_HOST) -> None:
+        from ..backends.checkpoints import quiet_transformers
+        from ..pipeline import Pipeline
 
-        # transformers reads these when (and only if) an engine imports it
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        self.pipeline = Pipeline(config, fetch_settings=fetch_settings,
-                                 cache=TextCache(cache_dir) if use_cache else None)
-        self.pipeline.requested = requested or config.name
-        self.pipeline.notes = list(notes)
+        quiet_transformers()
+        self.pipeline = Pipeline(spec)
         self.workers = workers
         self.per_host = per_host
 
@@ -142,30 +110,19 @@ class PipelineActor:
                    for i, v, k, lang in zip(batch["id"], batch["value"], batch["kind"], batch["lang"], strict=True)]
         try:
             records = [json.dumps(to_record(s, o), ensure_ascii=False)
-                       for s, o in process_stream(self.pipeline, sources, batch_docs=len(sources),
-                                                  workers=self.workers, per_host=self.per_host)]
+                       for _, s, o in self.pipeline.stream(sources, batch_docs=len(sources), workers=self.workers,
+                                                           per_host=self.per_host)]
         except SummarizeError as exc:
             fatal = json.dumps({"type": type(exc).__name__, "message": exc.message, "hint": exc.hint})
             return {"record": [""], "fatal": [fatal]}
         return {"record": records, "fatal": [""] * len(records)}
 
 
-def ray_records(
-    todo: Sequence[Source],
-    pipeline: Pipeline,
-    *,
-    batch_docs: int,
-    options: RayOptions,
-    cache_dir: str | None,
-    use_cache: bool,
-    workers: int = DEFAULT_WORKERS,
-    per_host: int = DEFAULT_PER_HOST,
-    stop: Callable[[], bool] = lambda: False,
-) -> Iterator[dict[str, Any]]:
-    """Run the inputs through an actor pool and yield their records as they come back.
+def ray_records(todo: Sequence[Source], pipeline: Pipeline, options: BatchOptions,
+                stop: Callable[[], bool] = lambda: False) -> Iterator[dict[str, Any]]:
+    """The ``ray`` batch engine: run the inputs through an actor pool, yield records as they come back.
 
-    The actors rebuild ``pipeline`` from its configuration, fetch settings and preset notes; its
-    loaded models (if any) stay in the driver.
+    The actors rebuild ``pipeline`` from its spec; its loaded models (if any) stay in the driver.
 
     Raises:
         EngineUnavailableError: Ray is not installed.
@@ -174,13 +131,14 @@ def ray_records(
     if not todo:
         return
     ray = import_ray()
-    started_here = init_ray(options)
+    ray_options = options.ray
+    started_here = init_ray(ray_options)
     try:
-        config = pipeline.config
-        if config.runtime.threads is None:
-            config = config.with_overrides(threads=max(1, int(options.cpus_per_worker)))
-        actors = options.workers or _default_workers(ray, options)
-        per_batch = spread_batches(len(todo), batch_docs, actors)
+        spec = pipeline.spec
+        if spec.config.runtime.threads is None:
+            spec = spec.with_config(spec.config.with_overrides(threads=max(1, int(ray_options.cpus_per_worker))))
+        actors = ray_options.workers or _default_workers(ray, ray_options)
+        per_batch = spread_batches(len(todo), options.batch_docs, actors)
         batches = -(-len(todo) // per_batch)
         # Ray Data hands whole blocks to actors: one block a batch, or a small run's single block
         # would go to one actor however small its batches
@@ -189,14 +147,12 @@ def ray_records(
             override_num_blocks=batches)
         mapped = dataset.map_batches(
             PipelineActor,
-            fn_constructor_kwargs={"config": config, "fetch_settings": pipeline.fetch_settings, "cache_dir": cache_dir,
-                                   "use_cache": use_cache, "workers": workers, "per_host": per_host,
-                                   "requested": pipeline.requested, "notes": list(pipeline.notes)},
+            fn_constructor_kwargs={"spec": spec, "workers": options.workers, "per_host": options.per_host},
             batch_size=per_batch, batch_format="numpy",
             # one batch at a time per actor: the first actor up would otherwise queue every batch
             # of a small run while the others are still loading their models
             compute=ray.data.ActorPoolStrategy(size=min(actors, batches), max_tasks_in_flight_per_actor=1),
-            num_cpus=options.cpus_per_worker, num_gpus=options.gpus_per_worker or None,
+            num_cpus=ray_options.cpus_per_worker, num_gpus=ray_options.gpus_per_worker or None,
         )
         for batch in mapped.iter_batches(batch_size=None, batch_format="numpy"):
             for record, fatal in zip(batch["record"], batch["fatal"], strict=True):

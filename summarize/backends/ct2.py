@@ -22,11 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from ..config import RuntimeConfig
-from ..errors import DeviceError, EngineUnavailableError, ModelLoadError, ModelNotAvailableError
-from ..segment import batches_by_length, batches_by_tokens, restore_order
-from . import _hf
+from ..errors import DeviceError, EngineUnavailableError, ModelLoadError
+from ..text.segment import batches_by_length, batches_by_tokens, restore_order
+from .checkpoints import fingerprint, first_line, is_local, map_load_errors, require_local_dir
+from .generation import DecodingFor, usable_window
+from .hf import physical_cores
 
-__all__ = ["CT2Model", "Device", "cache_root", "converted_model", "load_ct2", "resolve_device"]
+__all__ = ["CT2Generator", "CT2Model", "Device", "cache_root", "converted_model", "load_ct2", "resolve_device"]
 
 CACHE_ENV = "SUMMARIZE_CT2_CACHE"
 METADATA = "summarize.json"
@@ -94,23 +96,7 @@ def resolve_device(runtime: RuntimeConfig) -> Device:
     if compute not in supported:
         raise DeviceError(f"CTranslate2 cannot compute in {compute} on {name}",
                           hint=f"Use --compute-type with one of: {', '.join(supported)}.")
-    return Device(kind, index, compute, runtime.threads or _hf.physical_cores())
-
-
-def _fingerprint(model_id: str) -> str:
-    """What identifies a checkpoint's content: its local files' sizes and times, or its hub commit."""
-    if _hf.is_local(model_id):
-        root = Path(model_id).expanduser().resolve()
-        if not root.is_dir():
-            raise ModelNotAvailableError(f"model directory {model_id} does not exist", model=model_id,
-                                         hint="Check the path in the preset.")
-        stats = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(root.iterdir()) if p.is_file()]
-        return f"{root}|{stats}"
-    from huggingface_hub import try_to_load_from_cache
-
-    cached = try_to_load_from_cache(model_id, "config.json")
-    # a snapshot's folder is named after its commit, so an updated checkpoint gets a new conversion
-    return f"{model_id}|{Path(cached).parent.name if isinstance(cached, str) else ''}"
+    return Device(kind, index, compute, runtime.threads or physical_cores())
 
 
 def converted_model(model_id: str, quantization: str, *, root: Path | None = None) -> Path:
@@ -126,9 +112,11 @@ def converted_model(model_id: str, quantization: str, *, root: Path | None = Non
         ModelLoadError: it cannot be converted.
         EngineUnavailableError: ctranslate2 is not installed.
     """
+    if is_local(model_id):
+        require_local_dir(model_id)
     root = root or cache_root()
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", model_id.strip("/").replace("/", "--"))[-60:].strip("-.")
-    digest = hashlib.sha256(_fingerprint(model_id).encode()).hexdigest()[:12]
+    digest = hashlib.sha256(fingerprint(model_id).encode()).hexdigest()[:12]
     target = root / f"{slug}-{digest}-{quantization}"
     if (target / METADATA).is_file():
         return target
@@ -159,8 +147,9 @@ def _convert(model_id: str, out: Path, quantization: str) -> None:
                 config.normalize_before = False
             return super().load_model(model_class, name, **kwargs)
 
-    source = str(Path(model_id).expanduser()) if _hf.is_local(model_id) else model_id
-    try:
+    source = str(Path(model_id).expanduser()) if is_local(model_id) else model_id
+    with map_load_errors(model_id, action="convert", corrupt=(NotImplementedError, AttributeError),
+                         corrupt_hint="Use the marian/seq2seq engines for this model (drop --fast)."):
         config = AutoConfig.from_pretrained(source)
         try:
             generation = GenerationConfig.from_pretrained(source)
@@ -168,16 +157,6 @@ def _convert(model_id: str, out: Path, quantization: str) -> None:
             generation = GenerationConfig.from_model_config(config)
         tokenizer = AutoTokenizer.from_pretrained(source)
         Converter(source).convert(str(out), quantization=quantization, force=True)
-    except OSError as exc:
-        if _hf.is_local(model_id):
-            raise ModelLoadError(f"cannot read model {model_id}: {_hf._first_line(exc)}", model=model_id,
-                                 hint="The directory is incomplete or corrupt.") from exc
-        raise ModelNotAvailableError(
-            f"model {model_id} is not in the local cache and cannot be downloaded ({_hf._first_line(exc)})",
-            model=model_id, hint=_hf.OFFLINE_HINT) from exc
-    except (ValueError, KeyError, NotImplementedError, AttributeError) as exc:
-        raise ModelLoadError(f"cannot convert {model_id} to CTranslate2: {_hf._first_line(exc)}", model=model_id,
-                             hint="Use the marian/seq2seq engines for this model (drop --fast).") from exc
     tokenizer.save_pretrained(out / "tokenizer")
     meta = _metadata(model_id, quantization, config, generation, tokenizer, _target_vocabulary(out))
     (out / METADATA).write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -249,9 +228,7 @@ class CT2Model:
     @property
     def window(self) -> int:
         """The longest input, in tokens, that the model takes."""
-        limits = [self.meta.get("max_positions"), getattr(self.tokenizer, "model_max_length", None)]
-        usable = [int(v) for v in limits if isinstance(v, int) and 0 < v < 1_000_000]
-        return min(usable) if usable else 512
+        return usable_window(self.meta.get("max_positions"), getattr(self.tokenizer, "model_max_length", None))
 
     def count_tokens(self, text: str) -> int:
         """Tokens the text takes in the model's input."""
@@ -329,6 +306,40 @@ def load_ct2(model_id: str, runtime: RuntimeConfig) -> CT2Model:
         meta = json.loads((folder / METADATA).read_text(encoding="utf-8"))
         tokenizer = _load_tokenizer(folder / "tokenizer")
     except (RuntimeError, ValueError, OSError) as exc:
-        raise ModelLoadError(f"cannot load the converted model {folder}: {_hf._first_line(exc)}", model=model_id,
+        raise ModelLoadError(f"cannot load the converted model {folder}: {first_line(exc)}", model=model_id,
                              hint="Delete that folder: the next run converts the model again.") from exc
     return CT2Model(model_id, translator, tokenizer, meta, device)
+
+
+class CT2Generator:
+    """A :class:`CT2Model` behind the :class:`~summarize.backends.generation.Generator` protocol.
+
+    Args:
+        model: the loaded model.
+        batch_size: texts per batch when ``batch_tokens`` is ``None``.
+        batch_tokens: padded input tokens per batch (batching by tokens).
+    """
+
+    def __init__(self, model: CT2Model, *, batch_size: int, batch_tokens: int | None = None) -> None:
+        self.model = model
+        self.batch_size = batch_size
+        self.batch_tokens = batch_tokens
+
+    @property
+    def window(self) -> int:
+        return self.model.window
+
+    @property
+    def prefix(self) -> str:
+        return str(self.model.meta.get("prefix", ""))
+
+    def count_tokens(self, text: str) -> int:
+        return self.model.count_tokens(text)
+
+    def generate(self, texts: Sequence[str], decoding: DecodingFor, *,
+                 max_input_tokens: int | None = None) -> list[str]:
+        def options(longest: int) -> dict[str, Any]:
+            d = decoding(longest)
+            return self.model.decoding_options(d.min_new_tokens, d.max_new_tokens, d.num_beams, guard=d.guard)
+
+        return self.model.generate(texts, options, batch_size=self.batch_size, batch_tokens=self.batch_tokens)

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from . import __version__
-from .errors import FetchError, UnsupportedInputError
+from .._version import __version__
+from ..errors import FetchError, UnsupportedInputError
+from ..registry import registry
 
 if TYPE_CHECKING:
     import httpx
@@ -29,7 +30,6 @@ DEFAULT_RETRIES = 3
 DEFAULT_MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 30.0
 USER_AGENT = f"summarize/{__version__} (bilingual news summarizer; +https://pypi.org/project/summarize)"
-ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 BOMB_RATIO = 50  # decoded bytes per byte on the wire beyond which a body over the cap is a bomb
 
@@ -154,11 +154,11 @@ def _read_response(response: httpx.Response, url: str, settings: FetchSettings, 
     if status >= 400:
         raise FetchError(f"{url}: HTTP {status} {response.reason_phrase}", source=url, status_code=status)
     media_type, charset = _content_type(response.headers.get("content-type", ""))
-    if media_type and media_type not in ACCEPTED_TYPES:
+    if media_type and media_type not in registry().media_types():
         raise UnsupportedInputError(
             f"{url}: content type {media_type!r} is not an article",
             source=url,
-            hint="Only HTML and plain-text pages can be summarized.",
+            hint=f"Pages of these types can be summarized: {', '.join(registry().media_types())}.",
         )
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > settings.max_bytes:

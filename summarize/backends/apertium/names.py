@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .protect import Masked, Span, mask
+from ...text.protect import Masked, Span, mask
 
 __all__ = [
     "AMBIGUOUS",

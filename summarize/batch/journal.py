@@ -25,8 +25,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Self
 
-from .document import Result, Source
-from .errors import BatchError, SummarizeError
+from ..document import Result, Source
+from ..errors import BatchError, SummarizeError
 
 __all__ = ["FAILED", "OK", "Journal", "error_record", "record_status", "to_record"]
 

@@ -1,0 +1,193 @@
+"""Rule-based translation with Apertium (system package ``apertium-eng-spa``), run as a subprocess.
+
+Apertium needs no model download, which makes it the engine of last resort on an offline machine.
+It is GPL software, so it runs as a separate program, never linked.
+
+Many segments go through one ``apertium`` process: they are joined with blank lines, which
+Apertium copies and treats as sentence ends, and the output is split on blank lines again; when
+the count does not match, the batch is halved until it does. Names, acronyms, URLs and foreign
+quotes are protected (:mod:`.names`) with *carriers* (:mod:`.lexicon`), and which capitalized
+words are names is decided with Apertium's own morphological analyser, one call per batch.
+Foreign quotes are recognised with the pipeline's language identifier, which the engine is given.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ...config import RuntimeConfig, TranslateConfig
+from ...errors import EngineUnavailableError
+from ...text.protect import Masked, Span, localize_numbers, restore
+from ..base import Translator
+from .lexicon import ApertiumLexicon, carriers, find_dictionaries, process_env
+from .names import Protector
+
+if TYPE_CHECKING:
+    from ...text.langid import LanguageIdentifier
+
+__all__ = ["MODES", "ApertiumTranslator"]
+
+PACKAGE = "apertium-eng-spa"
+MODES = {"es-en": "spa-eng", "en-es": "eng-spa"}
+INSTALL_HINT = (f"Install it with: sudo apt-get install {PACKAGE} (Debian/Ubuntu), "
+                "or choose a pipeline with another translation engine.")
+SEPARATOR = "\n\n"
+MAX_CALL_CHARS = 100_000
+TIMEOUT_BASE_S = 30.0
+TIMEOUT_PER_1000_CHARS_S = 1.0
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
+class ApertiumTranslator(Translator):
+    """Translates Spanish <-> English with the ``apertium`` command.
+
+    Args:
+        config: the ``[translate]`` settings (``models`` is not used).
+        runtime: unused; Apertium runs on the CPU in its own process.
+        langid: the pipeline's language identifier, to keep quotes already in the target language
+            as written; without one, quotes are translated.
+        protect: protect names, acronyms, URLs and foreign quotes (on by default).
+        binary: the Apertium command.
+    """
+
+    engine = "apertium"
+
+    def __init__(self, config: TranslateConfig, runtime: RuntimeConfig, *, langid: LanguageIdentifier | None = None,
+                 protect: bool = True, binary: str = "apertium") -> None:
+        self.config = config
+        self.runtime = runtime
+        self.langid = langid
+        self.protect_names = protect
+        self.binary = binary
+        self.calls = 0  # translation processes started, for tests and benchmarks
+        self._path: str | None = None
+        self._modes: set[str] = set()
+        self._version: str | None = None
+        self._protector: Protector | None = None
+
+    def load(self, direction: str | None = None) -> None:
+        if self._path is None:
+            path = shutil.which(self.binary)
+            if path is None:
+                raise EngineUnavailableError(f"Apertium is not installed (no {self.binary!r} command found)",
+                                             hint=INSTALL_HINT)
+            self._modes = set(self._output([path, "-l"]).split())
+            self._path = path
+        for d in [direction] if direction else list(MODES):
+            mode = MODES.get(d)
+            if mode is None:
+                raise EngineUnavailableError(f"Apertium here translates only es-en and en-es, not {d}")
+            if mode not in self._modes:
+                raise EngineUnavailableError(f"Apertium has no {mode} translator installed", hint=INSTALL_HINT)
+
+    def describe(self, direction: str) -> dict[str, str]:
+        if self._version is None:
+            self._version = _package_version()
+        model = f"{PACKAGE} {self._version}" if self._version else PACKAGE
+        return {"engine": self.engine, "model": model}
+
+    def placeholders(self, text: str, spans: Sequence[Span]) -> list[str]:
+        return carriers(text, spans)
+
+    def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
+        if not texts:
+            return []
+        direction = f"{src}-{tgt}"
+        self.load(direction)
+        mode = MODES[direction]
+        todo = [i for i, t in enumerate(texts) if t.strip()]
+        prepared = [localize_numbers(re.sub(r"\n\s*\n", "\n", texts[i].strip()), src, tgt) for i in todo]
+        if self.protect_names:
+            masked = self._get_protector().protect(prepared, src, tgt)
+        else:
+            masked = [Masked(t, t) for t in prepared]
+        raw = self._run(mode, [m.text for m in masked])
+        restored = [restore(out, m) if m.spans else out for out, m in zip(raw, masked, strict=True)]
+        lost = [k for k, r in enumerate(restored) if r is None]
+        if lost:
+            for k, out in zip(lost, self._run(mode, [prepared[k] for k in lost]), strict=True):
+                restored[k] = out
+            if warnings is not None:
+                warnings.append(f"Apertium altered {len(lost)} protected name(s); those sentences were translated "
+                                "without name protection")
+        outputs = list(texts)
+        for i, out in zip(todo, restored, strict=True):
+            outputs[i] = _SPACES.sub(" ", out or "").strip()
+        return outputs
+
+    def _get_protector(self) -> Protector:
+        if self._protector is None:
+            detect = self.langid.segment_language if self.langid is not None else None
+            self._protector = Protector(carriers, lexicon=self._lexicon(), detect=detect)
+        return self._protector
+
+    def _lexicon(self) -> ApertiumLexicon | None:
+        if shutil.which("lt-proc") is None:
+            return None
+        dictionaries: dict[str, tuple[Path, Path]] = {}
+        for direction, mode in MODES.items():
+            found = find_dictionaries(self._path or "", mode)
+            if found is not None:
+                dictionaries[direction[:2]] = found
+        return ApertiumLexicon(dictionaries) if dictionaries else None
+
+    def _run(self, mode: str, segments: list[str]) -> list[str]:
+        """Translate segments in as few processes as the size cap allows."""
+        outputs: list[str] = []
+        batch: list[str] = []
+        size = 0
+        for segment in segments:
+            if batch and size + len(segment) > MAX_CALL_CHARS:
+                outputs.extend(self._call(mode, batch))
+                batch, size = [], 0
+            batch.append(segment)
+            size += len(segment) + len(SEPARATOR)
+        if batch:
+            outputs.extend(self._call(mode, batch))
+        return outputs
+
+    def _call(self, mode: str, segments: list[str]) -> list[str]:
+        payload = SEPARATOR.join(segments) + "\n"
+        self.calls += 1
+        out = self._output([self._path or self.binary, "-u", mode], payload)
+        parts = out.rstrip("\n").split(SEPARATOR)
+        if len(parts) == len(segments):
+            return parts
+        if len(segments) == 1:
+            return [" ".join(out.split())]
+        half = len(segments) // 2  # a segment broke the layout: find it by halving
+        return self._call(mode, segments[:half]) + self._call(mode, segments[half:])
+
+    def _output(self, command: list[str], payload: str = "") -> str:
+        timeout = TIMEOUT_BASE_S + TIMEOUT_PER_1000_CHARS_S * len(payload) / 1000
+        try:
+            done = subprocess.run(command, input=payload, capture_output=True, text=True, encoding="utf-8",
+                                  timeout=timeout, env=process_env(), check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise EngineUnavailableError(f"Apertium did not finish within {timeout:.0f} s",
+                                         hint="Check the installation with: apertium -l") from exc
+        except OSError as exc:
+            raise EngineUnavailableError(f"cannot run Apertium: {exc}", hint=INSTALL_HINT) from exc
+        if done.returncode != 0:
+            detail = done.stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
+            raise EngineUnavailableError(f"Apertium failed: {detail[0]}", hint=INSTALL_HINT)
+        return done.stdout
+
+
+def _package_version() -> str:
+    """The upstream version of the installed language pair (``0.8.1``), or ``""`` when unknown."""
+    if shutil.which("dpkg-query") is None:
+        return ""
+    try:
+        done = subprocess.run(["dpkg-query", "-W", "-f=${Version}", PACKAGE], capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    version = done.stdout.strip() if done.returncode == 0 else ""
+    version = version.split(":", 1)[-1]
+    return version.rsplit("-", 1)[0] if "-" in version else version

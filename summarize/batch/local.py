@@ -1,0 +1,23 @@
+"""The ``local`` batch engine: this process's reader threads and one pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .journal import to_record
+
+if TYPE_CHECKING:
+    from ..document import Source
+    from ..pipeline import Pipeline
+    from .runner import BatchOptions
+
+__all__ = ["local_records"]
+
+
+def local_records(todo: Sequence[Source], pipeline: Pipeline, options: BatchOptions,
+                  stop: Callable[[], bool] = lambda: False) -> Iterator[dict[str, Any]]:
+    """Process the inputs with ``pipeline`` here, yielding one record per input as each completes."""
+    for _, source, outcome in pipeline.stream(todo, batch_docs=options.batch_docs, workers=options.workers,
+                                              per_host=options.per_host, stop=stop):
+        yield to_record(source, outcome)

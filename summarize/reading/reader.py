@@ -1,0 +1,102 @@
+"""The reader: one object that turns sources into documents, below the pipeline.
+
+It holds what reading needs and nothing else: the fetch limits, the transport (the test seam: an
+``httpx.MockTransport`` fetches without a network) and the per-host limit, shared by every thread
+that reads through it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, BinaryIO
+from urllib.parse import urlsplit
+
+from ..document import Document, Source
+from ..errors import SummarizeError
+from .extract import load_document
+from .fetch import FetchSettings
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["DEFAULT_PER_HOST", "HostLimiter", "Loaded", "Reader"]
+
+DEFAULT_PER_HOST = 2
+
+Loaded = tuple[Source, Document | SummarizeError, float]
+"""``(source, its document or its error, seconds spent reading)``."""
+
+
+class HostLimiter:
+    """At most ``per_host`` concurrent requests to any one host (politeness towards news sites).
+
+    Args:
+        per_host: the limit per host name.
+    """
+
+    def __init__(self, per_host: int = DEFAULT_PER_HOST) -> None:
+        if per_host < 1:
+            raise ValueError("per_host must be at least 1")
+        self.per_host = per_host
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+
+    @contextmanager
+    def hold(self, url: str) -> Iterator[None]:
+        """Block until the URL's host has a free slot; hold it for the ``with`` block."""
+        host = (urlsplit(url).hostname or "").lower()
+        with self._lock:
+            slot = self._slots.setdefault(host, threading.BoundedSemaphore(self.per_host))
+        with slot:
+            yield
+
+
+class Reader:
+    """Reads sources (URLs, files, stdin, text) into documents; safe to share between threads.
+
+    Args:
+        settings: limits for fetching URLs.
+        transport: an httpx transport used for URLs instead of the network (tests).
+        per_host: concurrent requests to one host, across every thread using this reader.
+        stdin: the stream ``-`` reads (default: the process's standard input).
+    """
+
+    def __init__(self, settings: FetchSettings | None = None, *, transport: httpx.BaseTransport | None = None,
+                 per_host: int = DEFAULT_PER_HOST, stdin: BinaryIO | None = None) -> None:
+        self.settings = settings or FetchSettings()
+        self.transport = transport
+        self.stdin = stdin
+        self.limiter = HostLimiter(per_host)
+
+    def with_per_host(self, per_host: int) -> Reader:
+        """A reader like this one with another per-host limit (``self`` when it is the same)."""
+        if per_host == self.limiter.per_host:
+            return self
+        return Reader(self.settings, transport=self.transport, per_host=per_host, stdin=self.stdin)
+
+    def read(self, source: Source) -> Document:
+        """Read, fetch or take the source's text and reduce it to a document.
+
+        Raises:
+            InputError: (and subclasses) when the source cannot be read or holds no text.
+        """
+        if source.kind == "url":
+            with self.limiter.hold(source.value):
+                return load_document(source, fetch_settings=self.settings, transport=self.transport)
+        return load_document(source, stdin=self.stdin)
+
+    def load(self, source: Source) -> Loaded:
+        """Read one source, keeping a failure as its error object instead of raising it.
+
+        Returns:
+            ``(source, document or error, seconds)``.
+        """
+        start = time.perf_counter()
+        try:
+            document: Document | SummarizeError = self.read(source)
+        except SummarizeError as exc:
+            document = exc
+        return source, document, time.perf_counter() - start

@@ -1,0 +1,328 @@
+"""One registration point per extension point: engines, input formats, output formats, batch engines.
+
+Everything that is chosen by name is listed here once, and everything that offers or checks such a
+name reads it from here: configuration validation, ``summarize models list``/``pull``, the ``auto``
+fallback, the command line's choices, extraction, rendering and the batch runner. Entries name
+their implementation as ``"package.module:attribute"`` (or give the object itself), imported only
+when used, so listing names costs no heavy import.
+
+Third-party packages register through the entry point group ``summarize.plugins``: each entry
+point names a callable that receives the :class:`Registry` and adds to it::
+
+    # pyproject.toml of a plugin
+    [project.entry-points."summarize.plugins"]
+    deepl = "summarize_deepl:register"
+
+    # summarize_deepl.py
+    def register(registry):
+        registry.add_engine(EngineInfo("deepl", "translate", "summarize_deepl:DeepLTranslator"))
+
+An engine class is built as ``cls(config, runtime, langid=...)`` from its ``[translate]`` or
+``[summarize]`` table and the ``[runtime]`` table (see :mod:`summarize.backends.base`), and may
+declare its own settings as a frozen dataclass in its ``Options`` attribute: those keys are then
+accepted, type-checked and validated in that engine's table of a preset file.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+from .errors import ConfigError
+
+__all__ = [
+    "PLUGIN_GROUP",
+    "ROLES",
+    "BatchEngine",
+    "EngineInfo",
+    "InputFormat",
+    "OutputFormat",
+    "Registry",
+    "builtin_registry",
+    "registry",
+]
+
+PLUGIN_GROUP = "summarize.plugins"
+ROLES = ("translate", "summarize")
+
+
+def _resolve(target: str | Any, what: str) -> Any:
+    """Import ``"module:attribute"`` (or return an object given directly)."""
+    if not isinstance(target, str):
+        return target
+    module, _, attribute = target.partition(":")
+    try:
+        return getattr(import_module(module), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"cannot load {what} from {target!r}: {exc}",
+                          hint="Reinstall the package that provides it, or choose another one.") from exc
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """A translation or summarization engine.
+
+    Attributes:
+        name: what presets and ``--translator``/``--summarizer`` call it.
+        role: ``translate`` or ``summarize``.
+        target: the engine class, or ``"module:Class"``.
+        has_models: it runs models named in the preset (``models`` for translation, ``model``
+            for summaries) that ``summarize models pull`` downloads and the ``auto`` fallback checks.
+        fast: the engine ``--fast`` swaps in for this one (same models, faster runtime).
+        description: one line for listings.
+    """
+
+    name: str
+    role: str
+    target: str | type
+    has_models: bool = False
+    fast: str | None = None
+    description: str = ""
+
+    def load(self) -> type:
+        """Import and return the engine class."""
+        return _resolve(self.target, f"the {self.role} engine {self.name!r}")  # type: ignore[no-any-return]
+
+    def options_type(self) -> type | None:
+        """The engine's own settings (a frozen dataclass), or ``None`` when it declares none."""
+        return getattr(self.load(), "Options", None)
+
+
+@dataclass(frozen=True)
+class InputFormat:
+    """A kind of document the readers turn into a :class:`~summarize.document.Document`.
+
+    Attributes:
+        name: ``text``, ``markdown``, ``html``, ...
+        suffixes: file suffixes (lower case, with the dot) read as this format; batch runs find
+            such files in folders.
+        media_types: HTTP content types fetched as this format (and accepted by the fetcher).
+        target: ``extract(data: bytes, *, source: str, charset: str | None) -> Document``, or
+            ``"module:function"``; it raises :class:`~summarize.errors.InputError` subclasses.
+    """
+
+    name: str
+    suffixes: tuple[str, ...]
+    media_types: tuple[str, ...]
+    target: str | Callable[..., Any]
+
+    def load(self) -> Callable[..., Any]:
+        """Import and return the extraction function."""
+        return _resolve(self.target, f"the input format {self.name!r}")  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """A way to print results: ``render(results, *, with_translation) -> str``."""
+
+    name: str
+    target: str | Callable[..., Any]
+    description: str = ""
+
+    def load(self) -> Callable[..., Any]:
+        """Import and return the render function."""
+        return _resolve(self.target, f"the output format {self.name!r}")  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class BatchEngine:
+    """Where a batch run's model work happens.
+
+    ``target`` is ``run(todo, pipeline, options, stop) -> Iterator[record]``: it processes the
+    sources still to do and yields one output record (a dict) per source, as each completes.
+    """
+
+    name: str
+    target: str | Callable[..., Any]
+    description: str = ""
+
+    def load(self) -> Callable[..., Any]:
+        """Import and return the engine's run function."""
+        return _resolve(self.target, f"the batch engine {self.name!r}")  # type: ignore[no-any-return]
+
+
+class Registry:
+    """Named engines, input formats, output formats and batch engines.
+
+    Names are unique within their kind (engines: within their role); adding one twice is an error
+    unless ``replace=True``.
+    """
+
+    def __init__(self) -> None:
+        self._engines: dict[tuple[str, str], EngineInfo] = {}
+        self._inputs: dict[str, InputFormat] = {}
+        self._outputs: dict[str, OutputFormat] = {}
+        self._batch: dict[str, BatchEngine] = {}
+
+    @staticmethod
+    def _add(table: dict[Any, Any], key: Any, value: Any, label: str, replace: bool) -> None:
+        if key in table and not replace:
+            raise ConfigError(f"{label} is already registered", hint="Pass replace=True to replace it.")
+        table[key] = value
+
+    # engines
+    def add_engine(self, info: EngineInfo, *, replace: bool = False) -> None:
+        """Add a translation or summarization engine."""
+        if info.role not in ROLES:
+            raise ConfigError(f"engine {info.name!r}: role {info.role!r} is not one of: {', '.join(ROLES)}")
+        self._add(self._engines, (info.role, info.name), info, f"the {info.role} engine {info.name!r}", replace)
+
+    def remove_engine(self, role: str, name: str) -> None:
+        """Forget an engine (tests, plugins that replace one)."""
+        self._engines.pop((role, name), None)
+
+    def engine_names(self, role: str) -> tuple[str, ...]:
+        """The names of the engines of one role, in registration order."""
+        return tuple(name for (r, name) in self._engines if r == role)
+
+    def engine(self, role: str, name: str) -> EngineInfo:
+        """The engine of that role and name.
+
+        Raises:
+            ConfigError: when there is none; the message lists the ones there are.
+        """
+        try:
+            return self._engines[(role, name)]
+        except KeyError:
+            raise ConfigError(f"engine {name!r} in [{role}] is not one of: {', '.join(self.engine_names(role))}",
+                              hint="Install the plugin that provides it, or choose one of those.") from None
+
+    # input formats
+    def add_input_format(self, fmt: InputFormat, *, replace: bool = False) -> None:
+        """Add a document format (its suffixes and media types must not belong to another one)."""
+        if not replace:
+            for other in self._inputs.values():
+                clash = set(fmt.suffixes) & set(other.suffixes) or set(fmt.media_types) & set(other.media_types)
+                if clash and other.name != fmt.name:
+                    raise ConfigError(f"input format {fmt.name!r}: {', '.join(sorted(clash))} already belong(s) "
+                                      f"to {other.name!r}")
+        self._add(self._inputs, fmt.name, fmt, f"the input format {fmt.name!r}", replace)
+
+    def input_formats(self) -> tuple[InputFormat, ...]:
+        """Every document format, in registration order."""
+        return tuple(self._inputs.values())
+
+    def input_format(self, name: str) -> InputFormat:
+        """The document format of that name (``KeyError`` for a name no one registered)."""
+        return self._inputs[name]
+
+    def input_format_for_suffix(self, suffix: str) -> InputFormat | None:
+        """The document format a file suffix (``.html``) is read as, or ``None``."""
+        return next((f for f in self._inputs.values() if suffix.lower() in f.suffixes), None)
+
+    def input_format_for_media_type(self, media_type: str) -> InputFormat | None:
+        """The document format a fetched content type is read as, or ``None``."""
+        return next((f for f in self._inputs.values() if media_type.lower() in f.media_types), None)
+
+    def suffixes(self) -> tuple[str, ...]:
+        """Every file suffix some format reads."""
+        return tuple(s for f in self._inputs.values() for s in f.suffixes)
+
+    def media_types(self) -> tuple[str, ...]:
+        """Every content type some format reads."""
+        return tuple(m for f in self._inputs.values() for m in f.media_types)
+
+    # output formats
+    def add_output_format(self, fmt: OutputFormat, *, replace: bool = False) -> None:
+        """Add a way to print results."""
+        self._add(self._outputs, fmt.name, fmt, f"the output format {fmt.name!r}", replace)
+
+    def output_format_names(self) -> tuple[str, ...]:
+        """The output formats' names, in registration order."""
+        return tuple(self._outputs)
+
+    def output_format(self, name: str) -> OutputFormat:
+        """The output format of that name.
+
+        Raises:
+            ConfigError: when there is none.
+        """
+        try:
+            return self._outputs[name]
+        except KeyError:
+            raise ConfigError(f"output format {name!r} is not one of: {', '.join(self._outputs)}") from None
+
+    # batch engines
+    def add_batch_engine(self, engine: BatchEngine, *, replace: bool = False) -> None:
+        """Add a place for batch runs' model work."""
+        self._add(self._batch, engine.name, engine, f"the batch engine {engine.name!r}", replace)
+
+    def batch_engine_names(self) -> tuple[str, ...]:
+        """The batch engines' names, in registration order."""
+        return tuple(self._batch)
+
+    def batch_engine(self, name: str) -> BatchEngine:
+        """The batch engine of that name.
+
+        Raises:
+            ConfigError: when there is none.
+        """
+        try:
+            return self._batch[name]
+        except KeyError:
+            raise ConfigError(f"engine {name!r} is not one of: {', '.join(self._batch)}") from None
+
+
+def builtin_registry() -> Registry:
+    """A registry holding only what ships with this package (no plugins)."""
+    reg = Registry()
+    backends = "summarize.backends"
+    for info in (
+        EngineInfo("marian", "translate", f"{backends}.marian:MarianTranslator", has_models=True, fast="ctranslate2",
+                   description="transformers encoder-decoder translation (opus-mt)"),
+        EngineInfo("apertium", "translate", f"{backends}.apertium:ApertiumTranslator",
+                   description="rule-based, the system package apertium-eng-spa, no download"),
+        EngineInfo("ctranslate2", "translate", f"{backends}.ctranslate2:CTranslate2Translator", has_models=True,
+                   description="the marian models converted once to CTranslate2 (int8 on CPU)"),
+        EngineInfo("seq2seq", "summarize", f"{backends}.seq2seq:Seq2SeqSummarizer", has_models=True,
+                   fast="ctranslate2", description="transformers encoder-decoder summaries (BART, PEGASUS, T5)"),
+        EngineInfo("instruct", "summarize", f"{backends}.instruct:InstructSummarizer", has_models=True,
+                   description="an instruction-tuned causal LM with the prompts/ templates"),
+        EngineInfo("extractive", "summarize", f"{backends}.extractive:ExtractiveSummarizer",
+                   description="whole sentences of the article, no model"),
+        EngineInfo("ctranslate2", "summarize", f"{backends}.ctranslate2:CTranslate2Summarizer", has_models=True,
+                   description="seq2seq checkpoints converted once to CTranslate2"),
+    ):
+        reg.add_engine(info)
+    extract = "summarize.reading.extract"
+    reg.add_input_format(InputFormat("text", (".txt", ".text"), ("text/plain",), f"{extract}:extract_text"))
+    reg.add_input_format(InputFormat("markdown", (".md", ".markdown"), ("text/markdown",),
+                                     f"{extract}:extract_markdown"))
+    reg.add_input_format(InputFormat("html", (".html", ".htm", ".xhtml"), ("text/html", "application/xhtml+xml"),
+                                     f"{extract}:extract_html"))
+    for name, description in (("text", "titles and summaries, for reading"),
+                              ("markdown", "the two summaries side by side in a table"),
+                              ("json", "one object (an array for several results)"),
+                              ("jsonl", "one JSON object a line")):
+        reg.add_output_format(OutputFormat(name, f"summarize.render:render_{name}", description))
+    reg.add_batch_engine(BatchEngine("local", "summarize.batch.local:local_records",
+                                     "this process: reader threads and one pipeline"))
+    reg.add_batch_engine(BatchEngine("ray", "summarize.batch.ray:ray_records",
+                                     "Ray Data: the pipeline as an actor pool, on one machine or a cluster"))
+    return reg
+
+
+def _load_plugins(reg: Registry) -> None:
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group=PLUGIN_GROUP):
+        try:
+            plugin = point.load()
+        except Exception as exc:  # a broken plugin is named instead of a bare traceback
+            raise ConfigError(f"the summarize plugin {point.name!r} ({point.value}) cannot be loaded: {exc}",
+                              hint="Fix or uninstall the package that provides it.") from exc
+        plugin(reg)
+
+
+@functools.cache
+def registry() -> Registry:
+    """The registry every part of the package reads: the built-in entries plus installed plugins.
+
+    Built once per process, on first use (a process-wide table, like any plugin system's).
+    """
+    reg = builtin_registry()
+    _load_plugins(reg)
+    return reg
