@@ -74,8 +74,8 @@ def _raw_sentences(eval_dir: Path) -> tuple[list[str], str]:
     flores = eval_dir / "flores200" / "spa_Latn.devtest"
     if flores.is_file():
         return flores.read_text(encoding="utf-8").splitlines(), "FLORES-200 devtest spa_Latn"
-    from summarize.text.segment import split_sentences
     from summarize.testing import SPANISH_SENTENCES
+    from summarize.text.segment import split_sentences
 
     example = (ROOT / "examples" / "oferta-carcel-cecot.es.txt").read_text(encoding="utf-8")
     sentences = [s.strip() for p in example.split("\n") for s in split_sentences(p, "es") if len(s.split()) > 4]

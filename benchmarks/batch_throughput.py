@@ -126,7 +126,7 @@ def run_one(label: str, preset: str, engine: str, corpus: Path, out: Path,
     if args.threads:
         overrides["threads"] = args.threads
     pipeline = Pipeline.from_preset(preset, **overrides)
-    options = BatchOptions(str(out), overwrite=True, batch_docs=args.batch_docs, engine=engine, use_cache=False,
+    options = BatchOptions(str(out), overwrite=True, batch_docs=args.batch_docs, engine=engine,
                            ray=RayOptions(workers=args.workers, num_cpus=args.ray_cpus))
     start = time.monotonic()
     summary = run_batch([str(corpus)], pipeline, options)

@@ -40,10 +40,10 @@ from summarize.backends.apertium import MODES, ApertiumTranslator
 from summarize.config import RuntimeConfig, TranslateConfig
 from summarize.document import Source
 from summarize.evaluate import translation_scores
+from summarize.pipeline.translate import DocumentTranslator
 from summarize.reading.extract import load_document
 from summarize.text.glossary import Glossary
 from summarize.text.langid import LanguageIdentifier
-from summarize.pipeline.translate import DocumentTranslator
 
 SETS = {
     # name: {language: file}

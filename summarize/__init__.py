@@ -12,7 +12,6 @@ Importing this package is cheap: models, torch and transformers load only when u
 from __future__ import annotations
 
 from ._version import __version__
-
 from .config import PipelineConfig, RuntimeConfig, SummarizeConfig, TranslateConfig, list_presets, load_config
 from .document import Document, Result, Source, Translation
 from .errors import (

@@ -192,9 +192,7 @@ class SummaryEvaluation:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dictionary (without :attr:`scored`)."""
-        data = dataclasses.asdict(self)
-        data.pop("scored")
-        return data
+        return _report_dict(self)
 
 
 def read_summary_data(path: str | Path, *, limit: int | None = None) -> list[SummaryExample]:
@@ -338,9 +336,7 @@ class TranslationReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-ready data (without :attr:`scored`; see :func:`write_scored`)."""
-        data = dataclasses.asdict(self)
-        data.pop("scored")
-        return data
+        return _report_dict(self)
 
 
 def read_lines(path: str | Path, limit: int | None = None) -> list[str]:
@@ -406,6 +402,11 @@ def evaluate_translation(
                                      for s, r, h in zip(src_lines, ref_lines, hyps, strict=True)])
 
 
+def _report_dict(report: Any) -> dict[str, Any]:
+    """A report's fields as JSON-ready data, without the per-item rows (they go to :func:`write_scored`)."""
+    return {k: v for k, v in dataclasses.asdict(report).items() if k != "scored"}
+
+
 def write_scored(path: str | Path, scored: Sequence[dict[str, str]]) -> None:
     """Write what an evaluation scored, one JSON object a line, for a person to read.
 
@@ -414,8 +415,7 @@ def write_scored(path: str | Path, scored: Sequence[dict[str, str]]) -> None:
     """
     try:
         with open(path, "w", encoding="utf-8") as out:
-            for number, row in enumerate(scored, start=1):
-                out.write(json.dumps({"line": number, **row}, ensure_ascii=False) + "\n")
+            out.writelines(json.dumps({"line": n, **row}, ensure_ascii=False) + "\n" for n, row in enumerate(scored, 1))
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}", source=str(path),
                          hint="Choose another --output file.") from exc

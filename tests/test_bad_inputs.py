@@ -9,9 +9,9 @@ import pytest
 from summarize import Source
 from summarize.backends.base import Translator
 from summarize.errors import InputError, UnsupportedInputError
+from summarize.pipeline.translate import DocumentTranslator
 from summarize.reading.extract import load_document
 from summarize.text.langid import LanguageIdentifier
-from summarize.pipeline.translate import DocumentTranslator
 
 
 class Marking(Translator):

@@ -19,9 +19,9 @@ from conftest import ROOT, SHORT_EN, SHORT_ES
 
 from summarize import Pipeline, Result, Source
 from summarize.batch import EXIT_SOME_FAILED, BatchOptions, run_batch
+from summarize.batch.journal import Journal
 from summarize.cli import cli
 from summarize.errors import InputError, LanguageError
-from summarize.batch.journal import Journal
 
 GERMAN = "Der Präsident traf sich gestern mit dem Außenminister in der Hauptstadt. Es war ein langes Gespräch."
 
@@ -217,8 +217,8 @@ def test_at_most_per_host_requests_to_one_host_at_a_time():
     """The reader pool never has more than ``per_host`` requests open to one host, and uses the limit fully."""
     import httpx
 
-    from summarize.reading.fetch import FetchSettings
     from summarize.reading import Reader
+    from summarize.reading.fetch import FetchSettings
 
     lock = threading.Lock()
     active: dict[str, int] = {}

@@ -19,8 +19,8 @@ from summarize.backends.ctranslate2 import CTranslate2Summarizer, CTranslate2Tra
 from summarize.cli import cli
 from summarize.config import PipelineConfig, RuntimeConfig, SummarizeConfig, TranslateConfig, load_config
 from summarize.errors import ConfigError, DeviceError, EngineUnavailableError, ModelNotAvailableError
-from summarize.text.segment import batches_by_tokens, restore_order
 from summarize.testing import ENGLISH_SENTENCES, SPANISH_SENTENCES
+from summarize.text.segment import batches_by_tokens, restore_order
 
 pytest.importorskip("ctranslate2")
 

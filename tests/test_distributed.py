@@ -11,8 +11,7 @@ from conftest import EXAMPLES, SHORT_EN
 pytest.importorskip("ray.data")
 
 from summarize import Pipeline
-from summarize.batch import BatchOptions, run_batch
-from summarize.batch import RayOptions
+from summarize.batch import BatchOptions, RayOptions, run_batch
 from summarize.batch.ray import init_ray
 
 GERMAN = "Der Präsident traf sich gestern mit dem Außenminister in der Hauptstadt. Es war ein langes Gespräch."

@@ -95,3 +95,19 @@ def test_eval_translate_rejects_misaligned_files(files, tiny_preset):
     assert result.exit_code == 3
     assert result.stderr == ("Error: the source has 3 lines but the reference has 1\n"
                              "Source and reference must be line-aligned.\n")
+
+
+def test_eval_translate_writes_what_it_scored_and_says_the_engines_warnings(files, tiny_preset, tmp_path):
+    out = tmp_path / "scored.jsonl"
+    result = CliRunner().invoke(cli, ["eval", "translate", "--src", str(files["src.es"]), "--ref", str(files["loose.en"]),
+                                      "--direction", "es-en", "-p", str(tiny_preset), "-f", "json", "--device", "cpu",
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["line"] for r in rows] == [1, 2, 3]
+    assert [r["source"] for r in rows] == files["src.es"].read_text(encoding="utf-8").splitlines()
+    assert [r["reference"] for r in rows] == files["loose.en"].read_text(encoding="utf-8").splitlines()
+    assert all(isinstance(r["translation"], str) for r in rows)
+    for warning in data["warnings"]:  # random weights loop: the repetition guard's notice, if any
+        assert f"warning: {warning}" in result.stderr

@@ -148,3 +148,14 @@ def test_cli_eval_summarize_bad_data_is_a_clean_error(tmp_path, extractive_prese
     result = CliRunner().invoke(cli, ["eval", "summarize", "--data", str(bad), "-p", str(extractive_preset)])
     assert result.exit_code == InputError.exit_code
     assert "line 1: a record needs string fields 'text' and 'summary'" in result.stderr
+
+
+def test_cli_eval_summarize_writes_what_it_scored(data_file, extractive_preset, tmp_path):
+    out = tmp_path / "scored.jsonl"
+    result = CliRunner().invoke(cli, ["eval", "summarize", "--data", str(data_file), "-p", str(extractive_preset),
+                                      "--sentences", "1", "-q", "-o", str(out), "--device", "cpu"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["line"], r["lang"]) for r in rows] == [(1, "es"), (2, "en")]
+    assert [r["reference"] for r in rows] == [r["summary"] for r in RECORDS]
+    assert all(r["summary"] and r["text"] for r in rows)

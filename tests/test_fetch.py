@@ -96,7 +96,7 @@ def test_private_addresses_need_allow_private():
 @pytest.fixture()
 def loopback_server():
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's naming
+        def do_GET(self):
             body = PAGE if self.path == "/article" else b"not here"
             self.send_response(200 if self.path == "/article" else 404)
             self.send_header("Content-Type", "text/html; charset=utf-8")

@@ -14,8 +14,8 @@ from conftest import EXAMPLES
 from summarize.backends.base import Translator
 from summarize.cli import cli
 from summarize.errors import ConfigError
-from summarize.text.glossary import Glossary, GlossaryEntry
 from summarize.pipeline.translate import DocumentTranslator
+from summarize.text.glossary import Glossary, GlossaryEntry
 
 needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None,
                                     reason="Apertium is not installed (sudo apt-get install apertium-eng-spa)")

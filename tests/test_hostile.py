@@ -32,7 +32,7 @@ class Hostile(http.server.BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
 
-    def do_GET(self):  # noqa: N802 - http.server's naming
+    def do_GET(self):
         route = getattr(self, "route_" + self.path.strip("/").replace("-", "_"), None)
         if route is None:
             self._headers(404, length=0)

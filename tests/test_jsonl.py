@@ -13,9 +13,9 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from summarize.batch.journal import Journal, to_record
 from summarize.document import Result, Source
 from summarize.errors import BatchError, LanguageError
-from summarize.batch.journal import Journal, to_record
 
 
 def ok(i: str) -> dict:

@@ -5,7 +5,7 @@ Which class implements an engine name is listed once, in :mod:`summarize.registr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..registry import registry
 from .base import LengthSpec, Summarizer, Translator
@@ -24,8 +24,8 @@ def make_translator(config: TranslateConfig, runtime: RuntimeConfig, *,
     Raises:
         ConfigError: for an engine no one registered.
     """
-    cls = registry().engine("translate", config.engine).load()
-    return cls(config, runtime, langid=langid)  # type: ignore[no-any-return]
+    engine: Translator = _make("translate", config, runtime, langid)
+    return engine
 
 
 def make_summarizer(config: SummarizeConfig, runtime: RuntimeConfig, *,
@@ -35,5 +35,10 @@ def make_summarizer(config: SummarizeConfig, runtime: RuntimeConfig, *,
     Raises:
         ConfigError: for an engine no one registered.
     """
-    cls = registry().engine("summarize", config.engine).load()
-    return cls(config, runtime, langid=langid)  # type: ignore[no-any-return]
+    engine: Summarizer = _make("summarize", config, runtime, langid)
+    return engine
+
+
+def _make(role: str, config: Any, runtime: RuntimeConfig, langid: LanguageIdentifier | None) -> Any:
+    """The registered engine class of that role and name, built by the engine constructor contract."""
+    return registry().engine(role, config.engine).load()(config, runtime, langid=langid)

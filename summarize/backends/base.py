@@ -47,7 +47,7 @@ class Translator(ABC):
 
     engine: str = "translator"
 
-    def load(self, direction: str | None = None) -> None:  # noqa: B027 - optional hook
+    def load(self, direction: str | None = None) -> None:
         """Make the engine ready (for one direction, or all); safe to call again."""
 
     @abstractmethod
@@ -88,7 +88,7 @@ class Summarizer(ABC):
 
     engine: str = "summarizer"
 
-    def load(self) -> None:  # noqa: B027 - optional hook
+    def load(self) -> None:
         """Make the engine ready; safe to call again."""
 
     @abstractmethod

@@ -110,6 +110,14 @@ class TextCache:
             conn.executemany("INSERT OR IGNORE INTO entries (key, value, created) VALUES (?, ?, ?)", rows)
             conn.execute("COMMIT")
 
+    def translator(self, inner: Translator) -> CachedTranslator:
+        """``inner`` with its outputs looked up in (and saved to) this cache."""
+        return CachedTranslator(inner, self)
+
+    def summarizer(self, inner: Summarizer) -> CachedSummarizer:
+        """``inner`` with its summaries looked up in (and saved to) this cache."""
+        return CachedSummarizer(inner, self)
+
     def __len__(self) -> int:
         with self._lock:
             return int(self._connection().execute("SELECT COUNT(*) FROM entries").fetchone()[0])

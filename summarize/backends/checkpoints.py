@@ -18,8 +18,15 @@ from pathlib import Path
 
 from ..errors import ModelLoadError, ModelNotAvailableError
 
-__all__ = ["OFFLINE_HINT", "first_line", "fingerprint", "is_local", "map_load_errors", "quiet_transformers",
-           "require_local_dir"]
+__all__ = [
+    "OFFLINE_HINT",
+    "fingerprint",
+    "first_line",
+    "is_local",
+    "map_load_errors",
+    "quiet_transformers",
+    "require_local_dir",
+]
 
 OFFLINE_HINT = (
     "Download it once with 'summarize models pull' on a machine with network access, "
@@ -95,6 +102,7 @@ def map_load_errors(model: str, *, action: str = "load", corrupt: tuple[type[Bas
         corrupt: further exception classes that mean unreadable files.
         corrupt_hint: what to do about unreadable files.
     """
+    unreadable: tuple[type[BaseException], ...] = (ValueError, KeyError, RuntimeError, *corrupt)
     try:
         yield
     except OSError as exc:
@@ -104,7 +112,7 @@ def map_load_errors(model: str, *, action: str = "load", corrupt: tuple[type[Bas
         raise ModelNotAvailableError(
             f"model {model} is not in the local cache and cannot be downloaded ({first_line(exc)})",
             model=model, hint=OFFLINE_HINT) from exc
-    except (ValueError, KeyError, RuntimeError, *corrupt) as exc:
+    except unreadable as exc:
         raise ModelLoadError(f"cannot {action} model {model}: {first_line(exc)}", model=model,
                              hint=corrupt_hint) from exc
 

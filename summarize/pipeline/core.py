@@ -154,26 +154,18 @@ class Pipeline:
 
     @property
     def translator(self) -> Translator:
-        """The translation engine (built on first access, loaded on first use)."""
+        """The translation engine (built on first access, loaded on first use), behind the cache if any."""
         if self._translator is None:
             translator = make_translator(self.config.translate, self.config.runtime, langid=self._langid)
-            if self._cache is not None:
-                from ..backends.cache import CachedTranslator
-
-                translator = CachedTranslator(translator, self._cache)
-            self._translator = translator
+            self._translator = translator if self._cache is None else self._cache.translator(translator)
         return self._translator
 
     @property
     def summarizer(self) -> Summarizer:
-        """The summarization engine (built on first access, loaded on first use)."""
+        """The summarization engine (built on first access, loaded on first use), behind the cache if any."""
         if self._summarizer is None:
             summarizer = make_summarizer(self.config.summarize, self.config.runtime, langid=self._langid)
-            if self._cache is not None:
-                from ..backends.cache import CachedSummarizer
-
-                summarizer = CachedSummarizer(summarizer, self._cache)
-            self._summarizer = summarizer
+            self._summarizer = summarizer if self._cache is None else self._cache.summarizer(summarizer)
         return self._summarizer
 
     @property

@@ -210,7 +210,7 @@ def _retry_after(value: str | None) -> float | None:
 
 
 def _is_mock(client: httpx.Client) -> bool:
-    return type(client._transport).__name__ == "MockTransport"  # noqa: SLF001
+    return type(client._transport).__name__ == "MockTransport"
 
 
 def _check_url(url: str, settings: FetchSettings, *, resolve: bool) -> None:

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._common import (
-    SIZES,
-    QWEN_CHAT_TEMPLATE,
     _BART,
     _MARIAN,
     _QWEN2,
     _T5,
     _TOKENIZER_VOCAB,
+    QWEN_CHAT_TEMPLATE,
+    SIZES,
     _mute_rows,
     _pad_vocab,
     _prepare_dir,
