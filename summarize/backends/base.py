@@ -24,6 +24,9 @@ from typing import Any
 
 __all__ = ["LengthSpec", "Summarizer", "Translator"]
 
+# a news sentence rarely passes 40 words; a "sentence" far longer is text without boundaries
+WORDS_PER_SENTENCE_LIMIT = 40
+
 
 @dataclass(frozen=True)
 class LengthSpec:
@@ -31,6 +34,11 @@ class LengthSpec:
 
     sentences: int = 3
     words: int | None = None
+
+    @property
+    def word_budget(self) -> int:
+        """The most words a summary of this length may have: ``words``, or a generous 40 a sentence."""
+        return self.words or WORDS_PER_SENTENCE_LIMIT * self.sentences
 
     def describe(self, lang: str) -> str:
         """Say the length in words of the language (for prompts)."""

@@ -54,6 +54,8 @@ _TOKEN = re.compile(r"\w+")
 # a sentence that opens with a quotation mark or a dialogue dash, or asks a question
 _QUOTE_START = re.compile(r"^\s*(?:``|[\"“”«‘’'—–-]|¿)")
 _QUESTION_END = re.compile(r"\?[\s\"”»’'`]*$")
+MAX_SENTENCES = 400  # sentences compared pairwise: 400 x 400 similarities stay small
+MAX_CHARS = 200_000  # about 30,000 words, several times the longest news article
 PAGERANK_TOLERANCE = 1e-9
 PAGERANK_MAX_ITERATIONS = 200
 
@@ -225,6 +227,23 @@ def select_sentences(
     return sorted(chosen)
 
 
+def bounded_article(text: str, lang: str) -> str:
+    """The part of an article the extractive method looks at: at most :data:`MAX_CHARS` characters
+    and :data:`MAX_SENTENCES` sentences from its start.
+
+    The method compares every sentence with every other (memory and time grow with the square of
+    the sentence count), so a huge input would exhaust memory; news puts its substance first, so the
+    beginning of an over-long text is where its summary is.
+    """
+    if len(text) <= MAX_CHARS and text.count(".") + text.count("\n") < MAX_SENTENCES:
+        return text  # cheap test first: the common case never splits sentences twice
+    head = text[:MAX_CHARS]
+    sentences = article_sentences(head, lang)
+    if len(text) <= MAX_CHARS and len(sentences) <= MAX_SENTENCES:
+        return text
+    return "\n".join(sentences[:MAX_SENTENCES])
+
+
 def extract_summary(text: str, lang: str, length: LengthSpec, settings: ExtractiveSettings | None = None) -> str:
     """Summarize one article with whole sentences of its own, in document order.
 
@@ -273,8 +292,18 @@ class ExtractiveSummarizer(Summarizer):
     def summarize(
         self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
     ) -> list[str]:
-        """Summarize each text (written in ``lang``) to ``length``; one output per input."""
-        return [extract_summary(text, lang, length, self.settings) for text in texts]
+        """Summarize each text (written in ``lang``) to ``length``; one output per input.
+
+        A very long text is summarized from its beginning (see :func:`bounded_article`), with a warning.
+        """
+        outputs = []
+        for text in texts:
+            bounded = bounded_article(text, lang)
+            if bounded != text and warnings is not None:
+                warnings.append(f"the article is very long; the extractive summary was chosen from its first "
+                                f"{MAX_SENTENCES} sentences or {MAX_CHARS:,} characters")
+            outputs.append(extract_summary(bounded, lang, length, self.settings))
+        return outputs
 
     def describe(self) -> dict[str, str]:
         return {"engine": self.engine, "model": "TF-IDF sentence graph: PageRank x lead prior, MMR (no model)"}

@@ -22,7 +22,7 @@ from ..reading.fetch import FetchSettings
 from ..reading.reader import Loaded, Reader
 from ..text.glossary import Glossary
 from ..text.langid import SUPPORTED_LANGUAGES, LanguageIdentifier, other_language
-from ..text.segment import split_sentences
+from ..text.segment import cut_words, split_sentences
 from .scheduler import DEFAULT_BATCH_DOCS, DEFAULT_WORKERS, Outcome, process_stream
 from .spec import PipelineSpec
 from .translate import DocumentTranslator
@@ -382,7 +382,7 @@ class Pipeline:
             group[i].warnings.append("the article is too short to summarize; its text is returned as the summary")
         per_doc = (time.perf_counter() - start) / len(group)
         for i, w in enumerate(group):
-            w.summaries[lang] = outputs[i]
+            w.summaries[lang] = _within_budget(outputs[i], length, w.warnings)
             w.warnings.extend(shared)
             w.timings["summarize"] = round(per_doc, 4)
             w.engines["summarize"] = self.summarizer.describe()
@@ -430,10 +430,23 @@ def _body_units(item: _Work) -> list[str]:
 
 
 def _too_short(text: str, lang: str, length: LengthSpec) -> bool:
+    if len(text.split(maxsplit=length.word_budget)) > length.word_budget:
+        return False  # whatever its sentences, longer than any summary may be
     if length.words:
-        return len(text.split()) <= length.words
+        return True
     sentences = [s for p in text.split("\n") for s in split_sentences(p, lang) if s.strip()]
     return len(sentences) <= length.sentences
+
+
+def _within_budget(summary: str, length: LengthSpec, warnings: list[str]) -> str:
+    """A summary no longer than the length allows, whatever the engine did (a text with no sentence ends
+    comes back from a sentence-picking engine as one huge "sentence")."""
+    cut = cut_words(summary, length.word_budget)
+    if cut == " ".join(summary.split()):
+        return summary
+    warnings.append(f"the summary ran past {length.word_budget} words (the text has no sentence boundaries "
+                    "there); it was cut at a word boundary")
+    return cut
 
 
 def _in_order(stream: Iterable[tuple[int, Source, Outcome]]) -> list[Result]:

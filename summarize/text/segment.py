@@ -52,6 +52,25 @@ def split_sentences(text: str, lang: str) -> list[str]:
     return sentences
 
 
+MAX_CHARS_PER_WORD = 15
+
+
+def cut_words(text: str, limit: int) -> str:
+    """The first ``limit`` words of ``text`` (whitespace-separated), with an ellipsis when cut.
+
+    Args:
+        text: any text; its whitespace is collapsed.
+        limit: the most words to keep (at least 1); at most ``limit * MAX_CHARS_PER_WORD``
+            characters are kept either way.
+    """
+    words = text.split(maxsplit=limit)
+    kept = " ".join(words[:limit])
+    most = limit * MAX_CHARS_PER_WORD  # one "word" of 200,000 letters is no summary either
+    if len(words) <= limit and len(kept) <= most:
+        return kept
+    return kept[:most].rstrip(",;: ") + " …"
+
+
 def split_long(text: str, max_len: int, length: Callable[[str], int]) -> list[str]:
     """Split one over-long sentence into pieces of at most ``max_len`` (by ``length``).
 

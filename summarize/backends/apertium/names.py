@@ -59,9 +59,15 @@ _SPANISH_SAINTS = frozenset({"san", "santa", "santo"})
 _CONNECTORS = {"es": frozenset[str](), "en": frozenset({"de", "del", "da", "do", "dos"})}
 
 _URL = r"(?:https?://|www\.)[^\s<>\"'«»“”]+[^\s<>\"'«»“”.,;:!?)\]]"
-_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+# the lookbehind starts a match only where a run of address characters starts: without it a long
+# word is rescanned from each of its letters (quadratic time)
+_EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _HANDLE = r"(?<![\w@])[@#]\w+"
-_VERBATIM = re.compile(f"{_URL}|{_EMAIL}|{_HANDLE}")
+# a run of 64 or more non-space characters is no word of either language (a hash, a token, garbage):
+# kept as written, it also spares the engine a "word" it would take minutes over
+MAX_WORD_CHARS = 64
+_LONG_RUN = rf"\S{{{MAX_WORD_CHARS},}}"
+_VERBATIM = re.compile(f"{_URL}|{_EMAIL}|{_HANDLE}|{_LONG_RUN}")
 _QUOTES = re.compile(r'"([^"]+)"|“([^”]+)”|«([^»]+)»')
 # words joined by hyphens or apostrophes ("MS-13", "O'Hagan", "L'Oreal"): Apertium reads a word after
 # an apostrophe as a contraction ("'M..." -> "I'm"), so the name must travel whole
@@ -123,7 +129,8 @@ def _tokens(text: str) -> list[_Token]:
     for m in _TOKEN.finditer(text):
         initial = not tokens or bool(_OPENS_SENTENCE.search(text, last, m.start()))
         word = _POSSESSIVE.sub("", m.group())  # "Rubio's" is "Rubio" and a possessive the engine handles
-        tokens.append(_Token(m.start(), m.start() + len(word), word, initial))
+        if len(word) < MAX_WORD_CHARS:  # longer ones are no names: kept verbatim, never looked up
+            tokens.append(_Token(m.start(), m.start() + len(word), word, initial))
         last = m.end()
     return tokens
 
