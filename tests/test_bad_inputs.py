@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import shlex
@@ -163,6 +164,13 @@ def test_closed_stdin_is_an_input_error(monkeypatch):
     closed.close()
     with pytest.raises(InputError, match="stdin is closed"):
         load_document(Source.parse("-"), stdin=closed)
+
+    class BadDescriptor(io.RawIOBase):
+        def read(self, size=-1):
+            raise OSError(errno.EBADF, "Bad file descriptor")
+
+    with pytest.raises(InputError, match="stdin is closed"):
+        load_document(Source.parse("-"), stdin=BadDescriptor())
 
 
 @pytest.mark.timeout(120)

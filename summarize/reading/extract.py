@@ -227,28 +227,30 @@ def _read_stdin(stdin: BinaryIO | None) -> bytes:
         InputError: stdin is closed (``summarize - <&-``) or cannot be read.
         UnsupportedInputError: more than the limit arrived.
     """
-    closed = InputError(f"{STDIN_LABEL}: stdin is closed", source=STDIN_LABEL,
-                        hint="Pipe the article in (summarize - < FILE), or name a file or URL instead of '-'.")
     stream = stdin
     if stream is None:
-        if sys.stdin is None:  # Python sets it to None when descriptor 0 was closed at startup
-            raise closed
-        stream = getattr(sys.stdin, "buffer", None)
+        # Python sets sys.stdin to None when descriptor 0 was closed at startup (summarize - <&-)
+        stream = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
         if stream is None:
-            raise closed
+            raise _stdin_closed()
     try:
         data = _read_bounded(stream, MAX_FILE_BYTES + 1, STDIN_LABEL)
     except ValueError:  # reading a closed file object
-        raise closed from None
+        raise _stdin_closed() from None
     except OSError as exc:
-        if exc.errno == errno.EBADF:
-            raise closed from None
+        if exc.errno == errno.EBADF:  # descriptor 0 closed after startup
+            raise _stdin_closed() from None
         raise InputError(f"{STDIN_LABEL}: cannot read stdin: {exc.strerror or exc}", source=STDIN_LABEL,
                          hint="Pipe the article in (summarize - < FILE), or name the file instead.") from None
     if len(data) > MAX_FILE_BYTES:
         raise UnsupportedInputError(f"{STDIN_LABEL}: input is larger than the {MAX_FILE_BYTES}-byte limit",
                                     source=STDIN_LABEL, hint=_TOO_LARGE_HINT)
     return data
+
+
+def _stdin_closed() -> InputError:
+    return InputError(f"{STDIN_LABEL}: stdin is closed", source=STDIN_LABEL,
+                      hint="Pipe the article in (summarize - < FILE), or name a file or URL instead of '-'.")
 
 
 def _from_bytes(data: bytes, fmt: InputFormat, label: str, *, charset: str | None) -> Document:
@@ -292,10 +294,10 @@ def decode_bytes(data: bytes, label: str, *, charset: str | None = None) -> str:
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _decode_strict(data[len(bom):], encoding, label, why="its byte-order mark")
+            return _decode_strict(data[len(bom):], encoding, label, claim=f"its byte-order mark says {encoding.upper()}")
     wide = _wide_codec(charset)
     if wide is not None and b"\x00" in data[:8192]:
-        return _decode_strict(data, _byte_order(data, wide), label, why=f"its declared charset {charset!r}")
+        return _decode_strict(data, _byte_order(data, wide), label, claim=f"it is declared as {charset!r}")
     if wide is not None:
         # a UTF-16 declaration on bytes without NULs is a stale header or a copied <meta> (the HTML
         # standard reads such a page as UTF-8 for the same reason): decode as if nothing was declared
@@ -343,12 +345,17 @@ def _byte_order(data: bytes, codec: str) -> str:
     return f"{codec}-{'le' if little > big else 'be'}"
 
 
-def _decode_strict(data: bytes, encoding: str, label: str, *, why: str) -> str:
+def _decode_strict(data: bytes, encoding: str, label: str, *, claim: str) -> str:
+    """Decode as the encoding a mark or declaration names; no guessing past it.
+
+    Raises:
+        UnsupportedInputError: the bytes are not valid in that encoding, or decode to NULs.
+    """
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise UnsupportedInputError(
-            f"{label}: {why} says {encoding.upper()}, but the bytes are not valid {encoding.upper()} ({exc.reason})",
+            f"{label}: {claim}, but the bytes are not valid {encoding.upper()} ({exc.reason})",
             source=label, hint="Save the file as UTF-8.",
         ) from None
     if "\x00" in text[:8192]:
