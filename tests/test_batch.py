@@ -86,6 +86,20 @@ def test_a_malformed_manifest_line_gets_its_own_error_record_and_the_rest_run(ti
     assert (summary.done, summary.failed, summary.exit_code) == (1, 2, EXIT_SOME_FAILED)
 
 
+def test_a_ray_actor_gets_the_problem_of_an_invalid_entry(tmp_path):
+    """The Ray engine sends sources to its actors as columns: an invalid entry's problem must travel too."""
+    from summarize.batch.ray import PipelineActor
+    from summarize.config import load_config
+    from summarize.pipeline.spec import PipelineSpec
+
+    actor = PipelineActor(PipelineSpec(load_config("offline"), cache_dir=str(tmp_path / "cache")))
+    bad = Source.invalid("m.jsonl, line 2", "not valid JSON (Expecting value)", id="m.jsonl:2")
+    out = actor({"id": [bad.id], "value": [bad.value], "kind": [bad.kind], "lang": [""], "problem": [bad.problem]})
+    [record] = map(json.loads, out["record"])
+    assert record["id"] == "m.jsonl:2" and record["source"] == "m.jsonl, line 2"
+    assert record["error"]["message"] == "m.jsonl, line 2: not valid JSON (Expecting value)"
+
+
 def test_resume_skips_what_is_done_and_retry_failed_redoes_failures(tiny_pipeline, tmp_path):
     (tmp_path / "b.txt").write_text(SHORT_EN)
     manifest = write_manifest(tmp_path / "m.jsonl", [{"id": "a", "text": SHORT_ES}, {"id": "b", "path": "b.txt"},
