@@ -15,16 +15,20 @@ class Source:
     """One input as the user named it.
 
     Attributes:
-        value: a URL, a file path, ``-`` for stdin, or the text itself when ``kind`` is ``text``.
-        kind: ``url``, ``file``, ``stdin`` or ``text``.
+        value: a URL, a file path, ``-`` for stdin, the text itself when ``kind`` is ``text``, or
+            where the entry is (``feeds/m.jsonl, line 4``) when ``kind`` is ``invalid``.
+        kind: ``url``, ``file``, ``stdin``, ``text``, or ``invalid`` for a manifest entry that could
+            not be read (reading it raises its problem, so it gets an error record of its own).
         id: the caller's identifier (batch manifests); defaults to ``value``.
         lang: a language the caller vouches for (``es``/``en``), skipping detection.
+        problem: what is wrong with an ``invalid`` entry.
     """
 
     value: str
     kind: str
     id: str | None = None
     lang: str | None = None
+    problem: str | None = None
 
     @classmethod
     def parse(cls, value: str, *, id: str | None = None, lang: str | None = None) -> Source:
@@ -55,6 +59,17 @@ class Source:
     def from_text(cls, text: str, *, id: str | None = None, lang: str | None = None) -> Source:
         """Wrap text already in memory."""
         return cls(value=text, kind="text", id=id, lang=lang)
+
+    @classmethod
+    def invalid(cls, where: str, problem: str, *, id: str) -> Source:
+        """A manifest entry that cannot be read, kept so that its line gets an error record.
+
+        Args:
+            where: the manifest and line (``feeds/m.jsonl, line 4``).
+            problem: what is wrong (``not valid JSON (Expecting value)``).
+            id: the entry's own id when it has a readable one, else ``FILE:LINE``.
+        """
+        return cls(value=where, kind="invalid", id=id, problem=problem)
 
     @property
     def label(self) -> str:

@@ -69,6 +69,37 @@ def test_every_input_kind_with_error_records_beside_successes(tiny_pipeline, tmp
     assert summary.line().startswith("done 4, failed 2, skipped 0 of 6 in ")
 
 
+def test_a_malformed_manifest_line_gets_its_own_error_record_and_the_rest_run(tiny_pipeline, tmp_path):
+    manifest = tmp_path / "m.jsonl"
+    manifest.write_text(json.dumps({"id": "good", "text": SHORT_ES}) + "\n"
+                        + '{"id": "broken", "text": \n'
+                        + json.dumps({"id": "fr", "text": SHORT_EN, "lang": "fr"}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    summary = run_batch([str(manifest)], tiny_pipeline, BatchOptions(str(out)))
+    records = read_records(out)
+    assert set(records) == {"good", f"{manifest}:2", "fr"}
+    assert records["good"]["summaries"]["en"]
+    broken = records[f"{manifest}:2"]
+    assert broken["source"] == f"{manifest}, line 2" and broken["error"]["type"] == "InputError"
+    assert broken["error"]["message"].startswith(f"{manifest}, line 2: not valid JSON")
+    assert records["fr"]["error"]["message"] == f"{manifest}, line 3: lang 'fr' is not one of es, en"
+    assert (summary.done, summary.failed, summary.exit_code) == (1, 2, EXIT_SOME_FAILED)
+
+
+def test_a_ray_actor_gets_the_problem_of_an_invalid_entry(tmp_path):
+    """The Ray engine sends sources to its actors as columns: an invalid entry's problem must travel too."""
+    from summarize.batch.ray import PipelineActor
+    from summarize.config import load_config
+    from summarize.pipeline.spec import PipelineSpec
+
+    actor = PipelineActor(PipelineSpec(load_config("offline"), cache_dir=str(tmp_path / "cache")))
+    bad = Source.invalid("m.jsonl, line 2", "not valid JSON (Expecting value)", id="m.jsonl:2")
+    out = actor({"id": [bad.id], "value": [bad.value], "kind": [bad.kind], "lang": [""], "problem": [bad.problem]})
+    [record] = map(json.loads, out["record"])
+    assert record["id"] == "m.jsonl:2" and record["source"] == "m.jsonl, line 2"
+    assert record["error"]["message"] == "m.jsonl, line 2: not valid JSON (Expecting value)"
+
+
 def test_resume_skips_what_is_done_and_retry_failed_redoes_failures(tiny_pipeline, tmp_path):
     (tmp_path / "b.txt").write_text(SHORT_EN)
     manifest = write_manifest(tmp_path / "m.jsonl", [{"id": "a", "text": SHORT_ES}, {"id": "b", "path": "b.txt"},

@@ -10,6 +10,7 @@ from conftest import EXAMPLES, ROOT
 
 from summarize.document import Source
 from summarize.errors import InputError, UnsupportedInputError
+from summarize.reading import Reader
 from summarize.reading.manifest import expand_inputs
 
 
@@ -92,21 +93,92 @@ def test_csv_manifest(tree):
 
 
 @pytest.mark.parametrize(
-    ("content", "message"),
+    ("content", "line", "entry_id", "message"),
     [
-        ('{"id": "a", "path": "x.txt"}\nnot json\n', r"m.jsonl, line 2: not valid JSON"),
-        ('{"path": "x.txt"}\n', r"line 1: every entry needs an 'id'"),
-        ('{"id": "a", "path": "x.txt", "text": "y"}\n', r"exactly one of url, path, text \(found path, text\)"),
-        ('{"id": "a"}\n', r"\(found none of them\)"),
-        ('["a", "b"]\n', r"expected an object"),
-        ('{"id": "a", "text": "one"}\n{"id": "a", "text": "two"}\n', r"id 'a' names two different inputs"),
+        ('{"id": "a", "path": "x.txt"}\nnot json\n', 2, None, r"m.jsonl, line 2: not valid JSON"),
+        ('{"path": "x.txt"}\n', 1, None, r"line 1: every entry needs an 'id'"),
+        ('{"id": "a", "path": "x.txt", "text": "y"}\n', 1, "a", r"exactly one of url, path, text \(found path, text\)"),
+        ('{"id": "a"}\n', 1, "a", r"\(found none of them\)"),
+        ('["a", "b"]\n', 1, None, r"expected an object"),
+        ('{"id": "a", "text": "t", "lang": "fr"}\n', 1, "a", r"line 1: lang 'fr' is not one of es, en"),
+        ('{"id": "a", "text": "t", "lang": 5}\n', 1, "a", r"text and lang must be strings"),
     ],
 )
-def test_bad_manifests_name_file_and_line(tmp_path, content, message):
+def test_bad_manifest_line_is_an_error_of_its_own_naming_file_and_line(tmp_path, content, line, entry_id, message):
+    # Changed on purpose (issue "harden the input-reading layer"): a malformed line used to stop the
+    # whole run here; it is now an "invalid" source whose reading fails, so only that line gets an
+    # error record and the manifest's other entries still run.
     manifest = tmp_path / "m.jsonl"
     manifest.write_text(content)
-    with pytest.raises(InputError, match=message):
+    [source] = [s for s in expand_inputs([str(manifest)]) if s.kind == "invalid"]
+    assert source.id == (entry_id or f"{manifest}:{line}")
+    assert source.label == f"{manifest}, line {line}"
+    with pytest.raises(InputError, match=message) as info:
+        Reader().read(source)
+    assert str(info.value).startswith(f"{manifest}, line {line}: ")
+    assert info.value.hint
+
+
+def test_bad_lines_are_kept_in_place_beside_good_ones(tmp_path):
+    (tmp_path / "m.jsonl").write_text('{"id": "a", "text": "uno"}\n{"id": "b", "text": "dos"\n'
+                                      '42\n{"id": "c", "text": "tres", "lang": "ES"}\n')
+    sources = expand_inputs([str(tmp_path / "m.jsonl")])
+    assert [(s.kind, s.id) for s in sources] == [("text", "a"), ("invalid", f"{tmp_path / 'm.jsonl'}:2"),
+                                               ("invalid", f"{tmp_path / 'm.jsonl'}:3"), ("text", "c")]
+    assert sources[-1].lang == "es"
+
+
+def test_whole_file_problems_still_stop_the_run(tmp_path):
+    manifest = tmp_path / "m.jsonl"
+    manifest.write_text('{"id": "a", "text": "one"}\nnot json\n{"id": "a", "text": "two"}\n')
+    with pytest.raises(InputError, match=r"id 'a' names two different inputs"):
         expand_inputs([str(manifest)])
+    manifest.write_bytes(b'{"id": "a", "text": "\xff"}\n')
+    with pytest.raises(InputError, match="not UTF-8 text"):
+        expand_inputs([str(manifest)])
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"])
+def test_jsonl_string_holding_a_raw_unicode_line_separator_is_one_entry(tmp_path, separator):
+    text = f"Primer párrafo.{separator}Segundo párrafo."
+    line = json.dumps({"id": "a", "text": text}, ensure_ascii=False)
+    assert separator in line  # JSON leaves these raw: valid JSON, and one JSONL line
+    (tmp_path / "m.jsonl").write_text(line + "\r\n" + json.dumps({"id": "b", "text": "x"}) + "\n", encoding="utf-8")
+    assert expand_inputs([str(tmp_path / "m.jsonl")]) == [Source(text, "text", id="a"), Source("x", "text", id="b")]
+
+
+def test_csv_quoted_field_keeps_its_paragraphs(tmp_path):
+    body = "Primer párrafo, con coma.\n\nSegundo párrafo con \"comillas\".\r\nTercero."
+    quoted = '"' + body.replace('"', '""') + '"'
+    (tmp_path / "m.csv").write_bytes(f"id,text,lang\r\nx,{quoted},es\r\n\r\n,,\r\ny,Otro.,\r\n".encode())
+    assert expand_inputs([str(tmp_path / "m.csv")]) == [Source(body, "text", id="x", lang="es"),
+                                                        Source("Otro.", "text", id="y")]
+
+
+def test_csv_unclosed_quote_names_the_line_where_it_opened(tmp_path):
+    (tmp_path / "m.csv").write_text('id,text\na,"one\n\ntwo"\nb,x "inch" mark\nc,"never closed\nd,lost\ne,also lost\n')
+    with pytest.raises(InputError, match=r"m\.csv, line 6: a quoted field opens here and is never closed"):
+        expand_inputs([str(tmp_path / "m.csv")])
+    # the row began two lines earlier, with a quoted field that did close
+    (tmp_path / "m.csv").write_text('id,text,lang\na,"one\ntwo",\nb,"x\ny","es\nc,z,\n')
+    with pytest.raises(InputError, match=r"m\.csv, line 5: a quoted field opens here"):
+        expand_inputs([str(tmp_path / "m.csv")])
+
+
+def test_csv_bad_row_is_an_error_of_its_own(tmp_path):
+    (tmp_path / "m.csv").write_text('id,text,lang\na,"quoted"junk,\nb,fine,\nc,Bonjour,fr\n,no id,\n')
+    sources = expand_inputs([str(tmp_path / "m.csv")])
+    csv_path = tmp_path / "m.csv"
+    assert [(s.kind, s.id) for s in sources] == [("invalid", f"{csv_path}:2"), ("text", "b"), ("invalid", "c"),
+                                               ("invalid", f"{csv_path}:5")]
+    problems = []
+    for source in (sources[0], sources[2], sources[3]):
+        with pytest.raises(InputError) as info:
+            Reader().read(source)
+        problems.append(info.value.message)
+    assert problems == [f"{csv_path}, line 2: not valid CSV (',' expected after '\"')",
+                        f"{csv_path}, line 4: lang 'fr' is not one of es, en",
+                        f"{csv_path}, line 5: every entry needs an 'id' (a string or number)"]
 
 
 def test_csv_without_id_column_and_stdin_are_refused(tmp_path):

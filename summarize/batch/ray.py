@@ -106,8 +106,10 @@ class PipelineActor:
         A run-level failure (a missing model, say) comes back as one row whose ``fatal`` column
         holds the error, for the driver to raise: it is not any one input's fault.
         """
-        sources = [Source(str(v), str(k), id=str(i), lang=str(lang) or None)
-                   for i, v, k, lang in zip(batch["id"], batch["value"], batch["kind"], batch["lang"], strict=True)]
+        problems = batch.get("problem", [""] * len(batch["id"]))  # a batch built by hand may leave it out
+        sources = [Source(str(v), str(k), id=str(i), lang=str(lang) or None, problem=str(p) or None)
+                   for i, v, k, lang, p in zip(batch["id"], batch["value"], batch["kind"], batch["lang"], problems,
+                                               strict=True)]
         try:
             records = [json.dumps(to_record(s, o), ensure_ascii=False)
                        for _, s, o in self.pipeline.stream(sources, batch_docs=len(sources), workers=self.workers,
@@ -143,7 +145,8 @@ def ray_records(todo: Sequence[Source], pipeline: Pipeline, options: BatchOption
         # Ray Data hands whole blocks to actors: one block a batch, or a small run's single block
         # would go to one actor however small its batches
         dataset = ray.data.from_items(
-            [{"id": s.id, "value": s.value, "kind": s.kind, "lang": s.lang or ""} for s in todo],
+            [{"id": s.id, "value": s.value, "kind": s.kind, "lang": s.lang or "", "problem": s.problem or ""}
+             for s in todo],
             override_num_blocks=batches)
         mapped = dataset.map_batches(
             PipelineActor,

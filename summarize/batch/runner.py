@@ -181,7 +181,8 @@ def run_batch(
 
     Raises:
         ConfigError: contradictory options.
-        InputError: a malformed manifest or a glob that matches nothing.
+        InputError: a manifest that cannot be read as a whole (a single bad entry is only that
+            entry's error record) or a glob that matches nothing.
         BatchError: the output is locked by another run, not empty without resume/overwrite,
             damaged before its last line, or cannot be written.
         SummarizeError: a failure that stops every input alike (missing model, device); the

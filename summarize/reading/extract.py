@@ -3,13 +3,20 @@
 Which extractor reads a file or a fetched page is decided by the input formats of
 :mod:`summarize.registry` (by suffix or content type). The built-in ones: HTML is reduced to the
 article with trafilatura; Markdown is rendered with markdown-it and read back as blocks; plain
-text is split on blank lines. Bytes are decoded from the declared charset, then UTF-8, then a
-detected one.
+text is split on blank lines. Bytes are decoded by their byte-order mark, else the declared
+charset, then UTF-8, then a detected one.
+
+Only regular files and stdin are read, each up to :data:`MAX_FILE_BYTES`: a FIFO, a device or a
+socket is refused before it is opened for reading (reading one could block forever or never end).
 """
 
 from __future__ import annotations
 
+import codecs
+import errno
+import os
 import re
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -36,6 +43,18 @@ __all__ = [
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TITLE_CHARS = 200
+READ_CHUNK_BYTES = 1024 * 1024
+STDIN_LABEL = "<stdin>"
+# Longest first: the UTF-32-LE mark starts with the UTF-16-LE one (FF FE), so it must be tried first.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_WIDE_CODECS = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
+_TOO_LARGE_HINT = "Save only the article's text, or split it into smaller files."
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<article|<p[ >])", re.IGNORECASE)
 
@@ -58,12 +77,14 @@ def load_document(
     Raises:
         InputError: (and subclasses) when the source cannot be read or holds no text.
     """
+    if source.kind == "invalid":
+        raise _invalid_entry(source)
     if source.kind == "text":
         return document_from_text(source.value, source=source.label)
     formats = registry()
     if source.kind == "stdin":
-        data = (stdin or sys.stdin.buffer).read()
-        fmt = formats.input_format("html" if _HTML_SNIFF.match(data[:512]) else "text")
+        data = _read_stdin(stdin)
+        fmt = formats.input_format("html" if _HTML_SNIFF.match(_ascii_head(data)) else "text")
         return _from_bytes(data, fmt, source.label, charset=None)
     if source.kind == "url":
         from .fetch import fetch
@@ -75,13 +96,22 @@ def load_document(
     return _from_file(Path(source.value), source.label)
 
 
+def _invalid_entry(source: Source) -> InputError:
+    """The error of a manifest entry that could not be read (see :meth:`Source.invalid`)."""
+    return InputError(
+        f"{source.label}: {source.problem or 'not a valid entry'}", source=source.label,
+        hint="Fix that line of the manifest: one object with 'id' and exactly one of url, path, text "
+             "(and lang es or en). The other entries ran; rerun with --resume --retry-failed.",
+    )
+
+
 def _from_file(path: Path, label: str) -> Document:
-    if not path.exists():
-        raise InputError(f"{label}: no such file", source=label, hint="Check the path, or give a URL or '-' for stdin.")
-    if path.is_dir():
+    info = _stat(path, label)
+    if stat.S_ISDIR(info.st_mode):
         raise UnsupportedInputError(
             f"{label} is a directory", source=label, hint="Name a file, or use 'summarize batch' for a folder."
         )
+    _require_regular(info, label)
     fmt = registry().input_format_for_suffix(path.suffix)
     if fmt is None:
         raise UnsupportedInputError(
@@ -89,18 +119,138 @@ def _from_file(path: Path, label: str) -> Document:
             source=label,
             hint=f"Supported: {', '.join(sorted(registry().suffixes()))}.",
         )
+    return _from_bytes(_read_regular_file(path, label), fmt, label, charset=None)
+
+
+def _stat(path: Path, label: str) -> os.stat_result:
+    """``os.stat`` (through symlinks) with its failures as input errors."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnsupportedInputError(
-                f"{label}: file of {size} bytes is larger than the {MAX_FILE_BYTES}-byte limit", source=label
-            )
-        data = path.read_bytes()
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(f"{label}: no such file", source=label,
+                         hint="Check the path, or give a URL or '-' for stdin.") from None
+    except PermissionError:
+        raise InputError(f"{label}: permission denied", source=label,
+                         hint="Check the permissions of the file and its folders.") from None
+    except OSError as exc:
+        raise InputError(f"{label}: cannot read file: {exc.strerror or exc}", source=label) from None
+
+
+def _require_regular(info: os.stat_result, label: str) -> None:
+    """Refuse anything but a regular file: a FIFO blocks, ``/dev/zero`` never ends.
+
+    Raises:
+        UnsupportedInputError: for a named pipe, a device, a socket or another special file.
+    """
+    if stat.S_ISREG(info.st_mode):
+        return
+    mode = info.st_mode
+    what = ("a named pipe" if stat.S_ISFIFO(mode) else "a character device" if stat.S_ISCHR(mode)
+            else "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a directory" if stat.S_ISDIR(mode) else "a special file")
+    raise UnsupportedInputError(
+        f"{label} is not a regular file (it is {what})", source=label,
+        hint="Save the article to a regular file, or pipe it in: summarize - < FILE.",
+    )
+
+
+def _read_regular_file(path: Path, label: str) -> bytes:
+    """Read a regular file of at most :data:`MAX_FILE_BYTES`, whatever it turns into meanwhile.
+
+    The path was checked with ``stat`` already, but it may have been swapped for a FIFO since:
+    ``O_NONBLOCK`` keeps the open from waiting for a writer, and ``fstat`` of the descriptor checks
+    what was really opened. The read is bounded too, for a file that grows while it is read.
+
+    Raises:
+        UnsupportedInputError: not a regular file, or larger than the limit.
+        InputError: permission denied or another read failure.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
     except PermissionError:
         raise InputError(f"{label}: permission denied", source=label, hint="Check the file's permissions.") from None
     except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a socket, or a FIFO opened for writing by nobody on some systems
+            raise UnsupportedInputError(f"{label} is not a regular file", source=label,
+                                        hint="Save the article to a regular file, or pipe it in: "
+                                             "summarize - < FILE.") from None
         raise InputError(f"{label}: cannot read file: {exc.strerror or exc}", source=label) from None
-    return _from_bytes(data, fmt, label, charset=None)
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        info = os.fstat(handle.fileno())
+        _require_regular(info, label)
+        if info.st_size > MAX_FILE_BYTES:
+            raise UnsupportedInputError(
+                f"{label}: file of {info.st_size} bytes is larger than the {MAX_FILE_BYTES}-byte limit",
+                source=label, hint=_TOO_LARGE_HINT,
+            )
+        try:
+            data = _read_bounded(handle, MAX_FILE_BYTES + 1, label)
+        except OSError as exc:
+            raise InputError(f"{label}: cannot read file: {exc.strerror or exc}", source=label) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise UnsupportedInputError(
+            f"{label}: file is larger than the {MAX_FILE_BYTES}-byte limit (it grew while being read)",
+            source=label, hint=_TOO_LARGE_HINT,
+        )
+    return data
+
+
+def _read_bounded(stream: BinaryIO, limit: int, label: str) -> bytes:
+    """Read until end of file or ``limit`` bytes, whichever comes first.
+
+    One ``read(limit)`` is not enough: on a terminal (and other interactive streams) it returns
+    after the first line.
+
+    Raises:
+        InputError: the stream is non-blocking and has no data now.
+        OSError: the read failed.
+    """
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = stream.read(min(READ_CHUNK_BYTES, left))
+        if chunk is None:  # a non-blocking stream with nothing to read yet
+            raise InputError(f"{label}: no data is available to read (the stream is non-blocking)", source=label,
+                             hint="Pass the article as a file, or pipe it in with a blocking pipe.")
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_stdin(stdin: BinaryIO | None) -> bytes:
+    """Read standard input (or the given stream), at most :data:`MAX_FILE_BYTES`.
+
+    Raises:
+        InputError: stdin is closed (``summarize - <&-``) or cannot be read.
+        UnsupportedInputError: more than the limit arrived.
+    """
+    stream = stdin
+    if stream is None:
+        # Python sets sys.stdin to None when descriptor 0 was closed at startup (summarize - <&-)
+        stream = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
+        if stream is None:
+            raise _stdin_closed()
+    try:
+        data = _read_bounded(stream, MAX_FILE_BYTES + 1, STDIN_LABEL)
+    except ValueError:  # reading a closed file object
+        raise _stdin_closed() from None
+    except OSError as exc:
+        if exc.errno == errno.EBADF:  # descriptor 0 closed after startup
+            raise _stdin_closed() from None
+        raise InputError(f"{STDIN_LABEL}: cannot read stdin: {exc.strerror or exc}", source=STDIN_LABEL,
+                         hint="Pipe the article in (summarize - < FILE), or name the file instead.") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise UnsupportedInputError(f"{STDIN_LABEL}: input is larger than the {MAX_FILE_BYTES}-byte limit",
+                                    source=STDIN_LABEL, hint=_TOO_LARGE_HINT)
+    return data
+
+
+def _stdin_closed() -> InputError:
+    return InputError(f"{STDIN_LABEL}: stdin is closed", source=STDIN_LABEL,
+                      hint="Pipe the article in (summarize - < FILE), or name a file or URL instead of '-'.")
 
 
 def _from_bytes(data: bytes, fmt: InputFormat, label: str, *, charset: str | None) -> Document:
@@ -127,13 +277,34 @@ def extract_html(data: bytes, *, source: str, charset: str | None = None) -> Doc
 
 
 def decode_bytes(data: bytes, label: str, *, charset: str | None = None) -> str:
-    """Decode bytes as the declared charset, else UTF-8, else the detected charset.
+    """Decode bytes by their byte-order mark, else the declared charset, else UTF-8, else a detected one.
+
+    A byte-order mark wins over a declared charset, as in browsers: it is in the bytes themselves,
+    while a header or ``<meta>`` may be stale. UTF-16 and UTF-32 text is full of NUL bytes, so the
+    binary check comes after the marks and a declared wide charset.
+
+    Args:
+        data: the raw bytes.
+        label: the input's name for messages.
+        charset: the charset the input declares (an HTTP header, a ``<meta>``), if any.
 
     Raises:
-        UnsupportedInputError: for binary data (NUL bytes or no plausible text encoding).
+        UnsupportedInputError: for binary data (NUL bytes or no plausible text encoding), or text
+            that is not valid in the encoding its byte-order mark or declared wide charset names.
     """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _decode_strict(data[len(bom):], encoding, label, claim=f"its byte-order mark says {encoding.upper()}")
+    wide = _wide_codec(charset)
+    if wide is not None and b"\x00" in data[:8192]:
+        return _decode_strict(data, _byte_order(data, wide), label, claim=f"it is declared as {charset!r}")
+    if wide is not None:
+        # a UTF-16 declaration on bytes without NULs is a stale header or a copied <meta> (the HTML
+        # standard reads such a page as UTF-8 for the same reason): decode as if nothing was declared
+        charset = None
     if b"\x00" in data[:8192]:
-        raise UnsupportedInputError(f"{label} looks like a binary file, not text", source=label)
+        raise UnsupportedInputError(f"{label} looks like a binary file, not text", source=label,
+                                    hint="Give a .txt, .md or .html article (UTF-16 text needs a byte-order mark).")
     for candidate in filter(None, (charset, "utf-8")):
         try:
             return data.decode(candidate).removeprefix("\ufeff")
@@ -148,8 +319,65 @@ def decode_bytes(data: bytes, label: str, *, charset: str | None = None) -> str:
     return str(best)
 
 
+def _wide_codec(charset: str | None) -> str | None:
+    """The Python codec name when ``charset`` is a UTF-16 or UTF-32 one (``UTF16``, ``utf-16le``...)."""
+    if not charset:
+        return None
+    try:
+        name = codecs.lookup(charset).name
+    except LookupError:
+        return None
+    return name if name in _WIDE_CODECS else None
+
+
+def _byte_order(data: bytes, codec: str) -> str:
+    """``utf-16``/``utf-32`` without a mark: tell the byte order from where the NUL bytes fall.
+
+    Mostly-ASCII markup in little-endian UTF-16 has its NULs at odd offsets; big-endian at even
+    ones. Without NULs to go by, big-endian is what RFC 2781 says to assume.
+    """
+    if codec not in ("utf-16", "utf-32"):
+        return codec
+    head = data[:4096]
+    width = 2 if codec == "utf-16" else 4
+    little = sum(1 for i in range(0, len(head) - width + 1, width) if head[i] != 0 and head[i + width - 1] == 0)
+    big = sum(1 for i in range(0, len(head) - width + 1, width) if head[i] == 0 and head[i + width - 1] != 0)
+    return f"{codec}-{'le' if little > big else 'be'}"
+
+
+def _decode_strict(data: bytes, encoding: str, label: str, *, claim: str) -> str:
+    """Decode as the encoding a mark or declaration names; no guessing past it.
+
+    Raises:
+        UnsupportedInputError: the bytes are not valid in that encoding, or decode to NULs.
+    """
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise UnsupportedInputError(
+            f"{label}: {claim}, but the bytes are not valid {encoding.upper()} ({exc.reason})",
+            source=label, hint="Save the file as UTF-8.",
+        ) from None
+    if "\x00" in text[:8192]:
+        raise UnsupportedInputError(f"{label} looks like a binary file, not text", source=label)
+    return text
+
+
+def _ascii_head(data: bytes, size: int = 512) -> bytes:
+    """The first bytes as ASCII-compatible bytes, for sniffing markup in UTF-16/32 text too."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            head = data[len(bom):len(bom) + size * 4].decode(encoding, errors="ignore")
+            return head.encode("utf-8", errors="ignore")[:size]
+    return data[:size]
+
+
 def _meta_charset(data: bytes) -> str | None:
-    match = _META_CHARSET.search(data[:4096])
+    head = data[:8192]
+    match = _META_CHARSET.search(head)
+    if match is None and b"\x00" in head:
+        # UTF-16/32 markup without a byte-order mark: its ASCII letters are spread out by NULs
+        match = _META_CHARSET.search(head.replace(b"\x00", b""))
     return match.group(1).decode("ascii").lower() if match else None
 
 

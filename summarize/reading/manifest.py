@@ -9,7 +9,9 @@ An INPUT is one of:
 * a JSONL manifest (``.jsonl``, ``.ndjson``) or a CSV manifest (``.csv``): one entry per line/row
   with ``id`` and exactly one of ``url``, ``path`` or ``text``, and optionally ``lang``
   (``es``/``en``, which skips language detection); other keys are ignored, so a feed's own
-  metadata may stay in the file;
+  metadata may stay in the file. A CSV field in quotes may hold newlines (paragraphs of a
+  ``text``). An entry that cannot be read (bad JSON, no id, a bad ``lang``...) becomes an
+  ``invalid`` source, so that its line gets an error record while the other entries run;
 * a list file: one URL or path per line, ``#`` starts a comment; a file is a list when its suffix
   is ``.list``, ``.urls`` or ``.lst``, or when it is a ``.txt`` file whose every line is a URL,
   an existing path, or a single word ending in an article suffix (an article never looks like that);
@@ -18,12 +20,17 @@ An INPUT is one of:
 
 Relative paths inside a manifest or a list resolve against the folder of the file that names
 them, so a manifest and its articles can move together.
+
+Problems of a whole file still stop the run before anything is done: a manifest that cannot be
+read, a CSV without an ``id`` column or with a quote that is never closed, one id for two inputs,
+a glob that matches nothing.
 """
 
 from __future__ import annotations
 
 import csv
 import glob
+import io
 import json
 import os
 import re
@@ -34,6 +41,7 @@ from typing import Any
 from ..document import Source
 from ..errors import InputError, UnsupportedInputError
 from ..registry import registry
+from ..text.langid import SUPPORTED_LANGUAGES
 
 __all__ = ["LIST_SUFFIXES", "MANIFEST_SUFFIXES", "expand_inputs"]
 
@@ -56,8 +64,10 @@ def expand_inputs(inputs: Sequence[str]) -> list[Source]:
         appears once.
 
     Raises:
-        InputError: a malformed manifest (named by file and line), a glob that matches nothing,
-            or one id given to two different inputs.
+        InputError: a manifest that cannot be read as a whole (unreadable, no ``id`` column, an
+            unclosed quote: named by file and line), a glob that matches nothing, or one id given
+            to two different inputs. A single bad entry is not raised: it comes back as an
+            ``invalid`` source (see :meth:`Source.invalid`).
     """
     seen: dict[str, Source] = {}
     for raw in inputs:
@@ -126,9 +136,11 @@ def _resolve(base: Path, value: str) -> str:
     return os.path.normpath(os.path.join(base, expanded))
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, *, newline: str | None = None) -> str:
+    """The file's text (a UTF-8 BOM dropped); ``newline`` as for :func:`open`."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        with path.open(encoding="utf-8-sig", newline=newline) as handle:
+            return handle.read()
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason})", source=str(path),
                          hint="Save the manifest or list as UTF-8.") from None
@@ -155,8 +167,17 @@ def _looks_like_list(path: Path) -> bool:
     return bool(lines) and all(_is_entry(line, path.parent) for _, line in lines)
 
 
+def _lines(text: str) -> list[str]:
+    """Lines ended by ``\n`` only (the text was read with universal newlines, so ``\r\n`` is ``\n``).
+
+    Not ``str.splitlines``: it also ends lines at U+2028, U+2029, U+0085 and other characters that a
+    JSON string or a file name may hold.
+    """
+    return text.split("\n")
+
+
 def _list_lines(text: str) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         line = line.split(" #", 1)[0].strip() if not line.lstrip().startswith("#") else ""
         if line:
             yield number, line
@@ -175,43 +196,115 @@ def _list_file(path: Path) -> Iterator[Source]:
 
 
 def _jsonl_manifest(path: Path) -> Iterator[Source]:
-    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+    for number, line in enumerate(_lines(_read_text(path)), start=1):
         if not line.strip():
             continue
         try:
             entry = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}, line {number}: not valid JSON ({exc.msg})", source=str(path),
-                             hint="Each line must be one JSON object.") from None
+            yield _invalid(path, number, f"not valid JSON ({exc.msg}); each line must be one JSON object")
+            continue
         yield _entry(entry, path, number)
 
 
 def _csv_manifest(path: Path) -> Iterator[Source]:
-    reader = csv.DictReader(_read_text(path).splitlines())
-    if reader.fieldnames is None or "id" not in reader.fieldnames:
+    # newline="" leaves line ends to the csv module, so a quoted field keeps its newlines (a text's
+    # paragraphs); strict=True makes a quote that never closes an error instead of the rest of the file
+    text = _read_text(path, newline="")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [name.strip() for name in next(reader, [])]
+    except csv.Error as exc:
+        raise _unclosed_quote_error(path, text, 1) or InputError(
+            f"{path}, line 1: the header row is not valid CSV ({exc})", source=str(path),
+            hint="The first row must name the columns: id and one of url, path, text (and lang).") from None
+    if "id" not in header:
         raise InputError(f"{path}: the CSV manifest has no 'id' column", source=str(path),
                          hint="The first row must name the columns: id and one of url, path, text (and lang).")
-    for row in reader:
-        # csv's line_num counts physical lines read so far: the row's last line
-        yield _entry({k: v for k, v in row.items() if k is not None and v not in (None, "")}, path, reader.line_num)
+    while True:
+        number = reader.line_num + 1  # the row's first line: line_num counts the lines read so far
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            unclosed = _unclosed_quote_error(path, text, number)
+            if unclosed is not None:
+                raise unclosed from None
+            yield _invalid(path, number, f"not valid CSV ({exc})")
+            continue
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line, or a spreadsheet's row of empty cells
+        yield _entry({k: v for k, v in zip(header, row, strict=False) if v != ""}, path, number)
+
+
+def _unclosed_quote_error(path: Path, text: str, first_line: int) -> InputError | None:
+    """An error naming the line where a never-closed quote opens, if one does from ``first_line`` on.
+
+    The csv module reports only that the data ended inside quotes; this follows its rules for the
+    default dialect (a quote opens a field only at the field's start; ``""`` inside is a quote) to
+    tell where.
+    """
+    state, opened = "start", 0
+    lines = io.StringIO(text, newline="").readlines()
+    for number, line in enumerate(lines[first_line - 1:], start=first_line):
+        for char in line:
+            if state == "quoted":
+                state = "quote" if char == '"' else state
+            elif state == "quote":  # after a quote inside quotes: "" goes on, anything else closed it
+                state = "quoted" if char == '"' else "start" if char in ",\r\n" else "field"
+            elif char == '"' and state == "start":
+                state, opened = "quoted", number
+            else:
+                state = "start" if char in ",\r\n" else "field"
+    if state != "quoted":
+        return None
+    return InputError(
+        f"{path}, line {opened}: a quoted field opens here and is never closed", source=str(path),
+        hint='Close the quote (a quote inside a quoted field is written ""); every line after it was read '
+             "as part of that field, so nothing of the manifest was run.",
+    )
+
+
+class _BadEntry(Exception):
+    """An entry's problem, turned into an ``invalid`` source by :func:`_entry`."""
 
 
 def _entry(entry: Any, manifest: Path, number: int) -> Source:
-    where = f"{manifest}, line {number}"
-    if not isinstance(entry, Mapping):
-        raise InputError(f"{where}: expected an object with 'id' and one of url, path, text", source=str(manifest))
-    raw_id = entry.get("id")
+    try:
+        return _parse_entry(entry, manifest)
+    except _BadEntry as exc:
+        return _invalid(manifest, number, str(exc), entry_id=_readable_id(entry))
+
+
+def _invalid(manifest: Path, number: int, problem: str, *, entry_id: str | None = None) -> Source:
+    """A source that fails with ``problem`` when read: the line's own error record, not a stopped run."""
+    return Source.invalid(f"{manifest}, line {number}", problem, id=entry_id or f"{manifest}:{number}")
+
+
+def _readable_id(entry: Any) -> str | None:
+    raw_id = entry.get("id") if isinstance(entry, Mapping) else None
     if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)) or not str(raw_id).strip():
-        raise InputError(f"{where}: every entry needs an 'id' (a string or number)", source=str(manifest))
+        return None
+    return str(raw_id).strip()
+
+
+def _parse_entry(entry: Any, manifest: Path) -> Source:
+    if not isinstance(entry, Mapping):
+        raise _BadEntry(f"expected an object with 'id' and one of url, path, text, not {type(entry).__name__}")
+    entry_id = _readable_id(entry)
+    if entry_id is None:
+        raise _BadEntry("every entry needs an 'id' (a string or number)")
     given = [k for k in ENTRY_KEYS if entry.get(k) not in (None, "")]
     if len(given) != 1:
         found = ", ".join(given) or "none of them"
-        raise InputError(f"{where}: an entry needs exactly one of url, path, text (found {found})",
-                         source=str(manifest))
+        raise _BadEntry(f"an entry needs exactly one of url, path, text (found {found})")
     key, value, lang = given[0], entry[given[0]], entry.get("lang") or None
     if not isinstance(value, str) or (lang is not None and not isinstance(lang, str)):
-        raise InputError(f"{where}: {key} and lang must be strings", source=str(manifest))
-    entry_id = str(raw_id).strip()
+        raise _BadEntry(f"{key} and lang must be strings")
+    lang = (lang.strip().lower() or None) if lang else None
+    if lang is not None and lang not in SUPPORTED_LANGUAGES:
+        raise _BadEntry(f"lang {entry['lang']!r} is not one of {', '.join(SUPPORTED_LANGUAGES)}")
     if key == "text":
         return Source.from_text(value, id=entry_id, lang=lang)
     if key == "url":

@@ -81,7 +81,8 @@ class Reader:
         """Read, fetch or take the source's text and reduce it to a document.
 
         Raises:
-            InputError: (and subclasses) when the source cannot be read or holds no text.
+            InputError: (and subclasses) when the source cannot be read or holds no text; for an
+                ``invalid`` manifest entry, its problem, naming the manifest and line.
         """
         if source.kind == "url":
             with self.limiter.hold(source.value):
