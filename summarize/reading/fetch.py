@@ -327,6 +327,7 @@ def _parse(current: str, url: str) -> httpx.URL:
 
     try:
         target = httpx.URL(current)
+        target.host  # noqa: B018 - decoding the IDNA name is what rejects an invalid one such as 'xn--'
     except (httpx.InvalidURL, ValueError) as exc:
         raise FetchError(f"{current}: not a valid URL: {exc}", source=url, hint="Check the URL for typos.") from None
     if target.scheme not in ("http", "https"):
@@ -399,7 +400,7 @@ def _refuse_non_public(current: str, host: str, addresses: list[str], url: str) 
         if culprit is not None:
             wraps = "" if culprit == address else f" (it wraps {culprit})"
             raise FetchError(
-                f"{current}: {host} resolves to the non-public address {address}{wraps}",
+                f"{current}: {host} resolves to the non-public address {text}{wraps}",
                 source=url,
                 hint="Pass --allow-private to fetch from local or internal networks.",
             )
