@@ -136,7 +136,7 @@ def _fetch_retrying(job: _Hop) -> Fetched:
                     f"{job.url}: {exc.reason} after {attempt} attempts",
                     source=job.url,
                     status_code=exc.status_code,
-                    hint="The server may be busy or down; try again later.",
+                    hint=exc.hint,
                 ) from None
             wait = exc.retry_after if exc.retry_after is not None else job.settings.backoff * 2 ** (attempt - 1)
             if wait > job.deadline.remaining():
@@ -149,11 +149,14 @@ def _fetch_retrying(job: _Hop) -> Fetched:
 
 
 class _Retryable(Exception):
-    def __init__(self, reason: str, status_code: int | None = None, retry_after: float | None = None):
+    def __init__(
+        self, reason: str, status_code: int | None = None, retry_after: float | None = None, hint: str | None = None
+    ):
         super().__init__(reason)
         self.reason = reason
         self.status_code = status_code
         self.retry_after = retry_after
+        self.hint = hint or "The server may be busy or down; try again later."
 
 
 def _fetch_following(job: _Hop) -> Fetched:
@@ -170,6 +173,12 @@ def _fetch_following(job: _Hop) -> Fetched:
                 return _read_response(response, job)
         except httpx.HTTPError as exc:
             raise _failure(exc, job) from None
+        except UnicodeError as exc:  # httpx reads Location itself; an invalid IDNA name there fails so
+            raise FetchError(
+                f"{current}: the response has a header that cannot be decoded ({exc})",
+                source=job.url,
+                hint="The server sent a malformed header; try again later or save the page to a file.",
+            ) from None
     raise FetchError(
         f"{job.url}: more than {job.settings.max_redirects} redirects",
         source=job.url,
@@ -197,8 +206,15 @@ def _failure(exc: httpx.HTTPError, job: _Hop) -> Exception:
             source=job.url,
             hint="The server's Content-Encoding header does not match the body it sent.",
         )
+    if isinstance(exc, httpx.RemoteProtocolError) and "location header" in str(exc).lower():
+        # httpx parses Location before handing the response back; a broken one will not mend on retry
+        return _bad_redirect(job.url, job.url, str(exc))
     if isinstance(exc, httpx.TimeoutException):
         return _Retryable(f"timed out ({type(exc).__name__})")
+    if isinstance(exc, httpx.ProtocolError):
+        # usually a broken server, but a proxy or a cut connection can garble one reply, so it is retried
+        hint = "The server's reply was cut short or is not valid HTTP; check the URL and port, or try again later."
+        return _Retryable(f"network error: {exc or type(exc).__name__}", hint=hint)
     if isinstance(exc, httpx.TransportError):
         return _Retryable(f"network error: {exc or type(exc).__name__}")
     return FetchError(f"{job.url}: {type(exc).__name__}: {exc}", source=job.url)
@@ -233,7 +249,15 @@ def _redirect_target(response: httpx.Response, current: str, url: str) -> str:
     try:
         return str(response.url.join(location))
     except (httpx.InvalidURL, ValueError) as exc:
-        raise FetchError(f"{current}: redirect to an invalid URL {location!r}: {exc}", source=url) from None
+        raise _bad_redirect(current, url, f"{location!r}: {exc}") from None
+
+
+def _bad_redirect(current: str, url: str, detail: str) -> FetchError:
+    return FetchError(
+        f"{current}: redirect to an invalid URL ({detail})",
+        source=url,
+        hint="The server sent a broken Location header; try the address it meant directly.",
+    )
 
 
 def _read_response(response: httpx.Response, job: _Hop) -> Fetched:
