@@ -1,7 +1,9 @@
-"""Fetch a URL's bytes safely: timeouts, a streamed size cap, retries and content-type checks.
+"""Fetch a URL's bytes safely: one deadline, a streamed size cap, retries and content-type checks.
 
-The only network access besides loading models. ``transport`` is the test seam: pass an
-``httpx.MockTransport`` to fetch without a network.
+The only network access besides loading models. Every hop is resolved once and connected to the
+very addresses that were checked (:mod:`.addresses` says which may be, :mod:`.pinned` connects),
+and every failure of the HTTP stack ends as a :class:`~summarize.errors.FetchError` naming the URL.
+``transport`` is the test seam: pass an ``httpx.MockTransport`` to fetch without a network.
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ def fetch(
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT, "Accept": "text/html,text/plain;q=0.9,*/*;q=0.1"},
         ) as client:
-            return _fetch_retrying(_Hop(client, url, settings, deadline, backend))
+            return _fetch_retrying(_Job(client, url, settings, deadline, backend))
     except _stack_errors() as exc:
         # _failure names the usual failures; this keeps any other one from the HTTP stack a clean error
         raise FetchError(
@@ -114,8 +116,8 @@ def fetch(
 
 
 @dataclass(frozen=True)
-class _Hop:
-    """What every step of one fetch needs."""
+class _Job:
+    """One fetch: what each of its attempts and hops needs."""
 
     client: httpx.Client
     url: str
@@ -124,7 +126,7 @@ class _Hop:
     backend: PinnedBackend | None
 
 
-def _fetch_retrying(job: _Hop) -> Fetched:
+def _fetch_retrying(job: _Job) -> Fetched:
     attempt = 0
     while True:
         try:
@@ -159,7 +161,7 @@ class _Retryable(Exception):
         self.hint = hint or "The server may be busy or down; try again later."
 
 
-def _fetch_following(job: _Hop) -> Fetched:
+def _fetch_following(job: _Job) -> Fetched:
     import httpx
 
     current = job.url
@@ -186,7 +188,7 @@ def _fetch_following(job: _Hop) -> Fetched:
     )
 
 
-def _failure(exc: httpx.HTTPError, job: _Hop) -> Exception:
+def _failure(exc: httpx.HTTPError, job: _Job) -> Exception:
     """The error to raise (or, for a :class:`_Retryable`, to retry on) for an httpx error."""
     import httpx
 
@@ -220,7 +222,7 @@ def _failure(exc: httpx.HTTPError, job: _Hop) -> Exception:
     return FetchError(f"{job.url}: {type(exc).__name__}: {exc}", source=job.url)
 
 
-def _too_slow(job: _Hop) -> FetchError:
+def _too_slow(job: _Job) -> FetchError:
     return FetchError(
         f"{job.url}: download took longer than {job.settings.total_timeout:g} s",
         source=job.url,
@@ -260,7 +262,7 @@ def _bad_redirect(current: str, url: str, detail: str) -> FetchError:
     )
 
 
-def _read_response(response: httpx.Response, job: _Hop) -> Fetched:
+def _read_response(response: httpx.Response, job: _Job) -> Fetched:
     url, settings = job.url, job.settings
     status = response.status_code
     if status in RETRY_STATUSES:
@@ -365,7 +367,7 @@ def _parse(current: str, url: str) -> httpx.URL:
     return target
 
 
-def _guard(current: str, job: _Hop) -> None:
+def _guard(current: str, job: _Job) -> None:
     """Check ``current`` and, on the network, resolve its host once, check and pin every address.
 
     Raises:
@@ -383,7 +385,7 @@ def _guard(current: str, job: _Hop) -> None:
     job.backend.pin(host, addresses)
 
 
-def _resolve(current: str, host: str, port: int, job: _Hop) -> list[str]:
+def _resolve(current: str, host: str, port: int, job: _Job) -> list[str]:
     """Every address ``host`` resolves to, in order, once each.
 
     The lookup runs in a daemon thread: ``getaddrinfo`` takes no timeout, and a stuck resolver
