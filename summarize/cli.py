@@ -94,6 +94,8 @@ def _pipeline_options(func: Callable[..., Any] | None = None, *, formats: bool =
                      help="CTranslate2 precision (default auto: int8 on CPU, int8_float16 on GPU)."),
         click.option("--allow-private", is_flag=True, help="Allow fetching URLs on local or private networks."),
         click.option("--max-bytes", type=click.IntRange(min=1), help="Largest page to download, in bytes."),
+        click.option("--debug", is_flag=True, envvar="SUMMARIZE_DEBUG",
+                     help="Print the traceback of any unexpected error on stderr (the input still gets its error)."),
         click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr."),
     ]
     if formats:
@@ -106,11 +108,12 @@ def _pipeline_options(func: Callable[..., Any] | None = None, *, formats: bool =
 
 
 def _build_pipeline(preset: str, *, allow_private: bool, max_bytes: int | None, quiet: bool,
-                    cache_dir: str | None = None, **overrides: Any) -> Any:
+                    cache_dir: str | None = None, debug: bool = False, **overrides: Any) -> Any:
     from .backends.checkpoints import quiet_transformers
     from .pipeline import Pipeline, PipelineSpec
     from .reading.fetch import FetchSettings
 
+    _debug_log(debug)
     quiet_transformers()
     fetch = FetchSettings(allow_private=allow_private, **({"max_bytes": max_bytes} if max_bytes else {}))
     pipeline = Pipeline(PipelineSpec.from_preset(preset, fetch=fetch, cache_dir=cache_dir, **overrides))
@@ -120,6 +123,21 @@ def _build_pipeline(preset: str, *, allow_private: bool, max_bytes: int | None, 
         click.echo(f"summarize: pipeline {pipeline.config.name!r} on device {pipeline.config.runtime.device}; "
                    "loading models", err=True)
     return pipeline
+
+
+def _debug_log(debug: bool) -> None:
+    """With --debug, the ``summarize`` logger (tracebacks of unexpected errors) prints on stderr."""
+    if not debug:
+        return
+    import logging
+
+    log = logging.getLogger("summarize")
+    if not any(getattr(h, "_summarize_debug", False) for h in log.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("summarize: %(levelname)s %(message)s"))
+        handler._summarize_debug = True  # type: ignore[attr-defined]
+        log.addHandler(handler)
+    log.setLevel(logging.DEBUG)
 
 
 def _emit(results: list[Any], fmt: str, *, quiet: bool, with_translation: bool = False,
@@ -248,6 +266,8 @@ def _interrupt_exits_130(func: Callable[..., Any]) -> Callable[..., Any]:
               help="Documents per model group (batches form across them).")
 @click.option("--fetch-workers", type=click.IntRange(min=1), default=8, show_default=True, help="Threads reading inputs.")
 @click.option("--per-host", type=click.IntRange(min=1), default=2, show_default=True, help="Concurrent requests per host.")
+@click.option("--read-timeout", type=click.FloatRange(min=0.1), default=300.0, show_default=True,
+              help="Seconds reading one input (fetch included) may take before it gets an error record.")
 @click.option("--engine", type=BATCH_ENGINE_CHOICE, default="local", show_default=True, envvar="SUMMARIZE_ENGINE",
               help="Where the model work runs: local (this process) or ray (Ray Data actors).")
 @click.option("--address", help="Ray cluster address (ray engine; default: start a local Ray).")
@@ -262,7 +282,7 @@ def _interrupt_exits_130(func: Callable[..., Any]) -> Callable[..., Any]:
 @_user_errors
 @_interrupt_exits_130
 def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool, overwrite: bool, batch_docs: int,
-          fetch_workers: int, per_host: int, engine: str, address: str | None, workers: int | None,
+          fetch_workers: int, per_host: int, read_timeout: float, engine: str, address: str | None, workers: int | None,
           gpus_per_worker: float, cpus_per_worker: float, cache_dir: str | None, no_cache: bool, preset: str,
           source_lang: str | None, quiet: bool, allow_private: bool, max_bytes: int | None, **overrides: Any) -> None:
     """Process many INPUTS into one JSONL record each, resumably.
@@ -279,7 +299,7 @@ def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool
 
     options = BatchOptions(
         output, resume=resume, retry_failed=retry_failed, overwrite=overwrite, batch_docs=batch_docs,
-        workers=fetch_workers, per_host=per_host, progress=not quiet and sys.stderr.isatty(), engine=engine,
+        workers=fetch_workers, per_host=per_host, read_timeout=read_timeout, progress=not quiet and sys.stderr.isatty(), engine=engine,
         ray=RayOptions(address=address, workers=workers, gpus_per_worker=gpus_per_worker,
                        cpus_per_worker=cpus_per_worker),
         source_lang=source_lang,

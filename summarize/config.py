@@ -175,7 +175,16 @@ class PipelineConfig:
         ``translator`` and ``summarizer`` choose other engines (keeping only the engine settings
         the new engine declares); ``fast=True`` then swaps in the engines' fast variants (see
         :meth:`fast`).
+
+        Raises:
+            TypeError: a setting of the wrong type (``sentences="3"``).
+            ConfigError: a value out of range or not one of the choices.
         """
+        _check_override_types(device=device, dtype=dtype, strategy=strategy, glossary=glossary,
+                              compute_type=compute_type, translator=translator, summarizer=summarizer)
+        _check_override_types(int, threads=threads, batch_size=batch_size, sentences=sentences, words=words)
+        if not isinstance(fast, bool):
+            raise TypeError(f"fast must be True or False, not {fast!r}")
         base = dataclasses.replace(self, translate=_with_engine(self.translate, "translate", translator),
                                    summarize=_with_engine(self.summarize, "summarize", summarizer))
         base = base.fast() if fast else base
@@ -198,6 +207,14 @@ class PipelineConfig:
         translate = _with_engine(self.translate, "translate", reg.engine("translate", self.translate.engine).fast)
         summarize = _with_engine(self.summarize, "summarize", reg.engine("summarize", self.summarize.engine).fast)
         return dataclasses.replace(self, translate=translate, summarize=summarize)
+
+
+def _check_override_types(kind: type = str, **values: Any) -> None:
+    """Settings given from Python are checked at the door: ``sentences="3"`` is a clear TypeError."""
+    for name, value in values.items():
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            expected = "a whole number" if kind is int else "a string"
+            raise TypeError(f"{name} must be {expected} or None, not {type(value).__name__} ({value!r:.40})")
 
 
 def _replace(obj: Any, **changes: Any) -> Any:

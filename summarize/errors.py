@@ -9,13 +9,17 @@ exit code of the class::
     ├── InputError                 exit 3   the article could not be read
     │   ├── FetchError                      URL could not be fetched (network, HTTP status, size)
     │   ├── UnsupportedInputError           wrong file type, binary file, directory, bad scheme
-    │   └── EmptyDocumentError              nothing to work on after extraction
+    │   ├── EmptyDocumentError              nothing to work on after extraction
+    │   └── DeadlineError                   one input took longer than its time limit
     ├── LanguageError              exit 4   article not in Spanish or English
+    ├── UnexpectedError            exit 1   a bug met while working on one input (its traceback: --debug)
     ├── ModelError                 exit 5
     │   ├── ModelNotAvailableError          not cached and cannot be downloaded
     │   └── ModelLoadError                  present but unreadable or corrupt
     ├── EngineUnavailableError     exit 5   a system engine (e.g. Apertium) is not installed
+    │   └── EngineTimeoutError              it did not finish one input in time (that input's error)
     ├── DeviceError                exit 6   asked-for device does not exist / ran out of memory
+    │   └── DeviceMemoryError               one input does not fit even alone (that input's error)
     └── BatchError                 exit 7   output locked by another run, cannot write output
 
 Not an exception: ``summarize batch`` exits 8 when it finished but some inputs failed (their error
@@ -28,8 +32,11 @@ from __future__ import annotations
 __all__ = [
     "BatchError",
     "ConfigError",
+    "DeadlineError",
     "DeviceError",
+    "DeviceMemoryError",
     "EmptyDocumentError",
+    "EngineTimeoutError",
     "EngineUnavailableError",
     "FetchError",
     "InputError",
@@ -38,6 +45,7 @@ __all__ = [
     "ModelLoadError",
     "ModelNotAvailableError",
     "SummarizeError",
+    "UnexpectedError",
     "UnsupportedInputError",
 ]
 
@@ -48,9 +56,14 @@ class SummarizeError(Exception):
     Args:
         message: what went wrong.
         hint: what the user can do about it (shown on its own line by the CLI).
+
+    ``per_input`` says whose fault it is: ``True`` for one input's (a batch records it as that
+    input's error and goes on), ``False`` for the run's (a missing model or engine, a device, a bad
+    configuration: every input would meet it, so the run stops).
     """
 
     exit_code = 1
+    per_input = False
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -73,6 +86,7 @@ class InputError(SummarizeError):
     """An input could not be read or turned into a document."""
 
     exit_code = 3
+    per_input = True
 
     def __init__(self, message: str, *, source: str | None = None, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
@@ -102,10 +116,26 @@ class EmptyDocumentError(InputError):
     """The input holds no text to translate or summarize."""
 
 
+class DeadlineError(InputError):
+    """One input took longer than its time limit (reading it, or an engine working on it)."""
+
+
+class UnexpectedError(SummarizeError):
+    """Something that should not happen happened while working on one input: a bug, kept to that input.
+
+    The batch records it as the input's error and goes on; the traceback goes to the ``summarize``
+    logger (``--debug`` prints it).
+    """
+
+    exit_code = 1
+    per_input = True
+
+
 class LanguageError(SummarizeError):
     """The article is not in one of the supported languages."""
 
     exit_code = 4
+    per_input = True
 
     def __init__(self, message: str, *, detected: str | None = None, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
@@ -136,10 +166,22 @@ class EngineUnavailableError(SummarizeError):
     exit_code = 5
 
 
+class EngineTimeoutError(EngineUnavailableError):
+    """A system engine did not finish one input's work in time (the input is at fault, not the engine)."""
+
+    per_input = True
+
+
 class DeviceError(SummarizeError):
     """The requested device is missing or ran out of memory."""
 
     exit_code = 6
+
+
+class DeviceMemoryError(DeviceError):
+    """One input does not fit the device's memory even alone (a shorter one may)."""
+
+    per_input = True
 
 
 class BatchError(SummarizeError):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import RuntimeConfig
-from ..errors import DeviceError
+from ..errors import DeviceError, DeviceMemoryError
 from ..text.segment import batches_by_length, restore_order
 from .checkpoints import is_local, map_load_errors, require_local_dir
 from .generation import DecodingFor, usable_window
@@ -218,7 +218,7 @@ def run_halving_on_oom(run: Callable[[list[str]], list[str]], batch: list[str]) 
         if torch.cuda.is_available():
             torch.cuda.empty_cache()
         if len(batch) == 1:
-            raise DeviceError(
+            raise DeviceMemoryError(
                 "the device ran out of memory on a single input",
                 hint="Use --device cpu, a smaller model, or free GPU memory used by other programs.",
             ) from exc

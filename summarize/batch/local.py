@@ -19,5 +19,6 @@ def local_records(todo: Sequence[Source], pipeline: Pipeline, options: BatchOpti
                   stop: Callable[[], bool] = lambda: False) -> Iterator[dict[str, Any]]:
     """Process the inputs with ``pipeline`` here, yielding one record per input as each completes."""
     for _, source, outcome in pipeline.stream(todo, batch_docs=options.batch_docs, workers=options.workers,
-                                              per_host=options.per_host, stop=stop):
+                                              per_host=options.per_host, stop=stop,
+                                              read_timeout=options.read_timeout):
         yield to_record(source, outcome)

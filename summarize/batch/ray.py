@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from .. import errors
 from ..document import Source
 from ..errors import EngineUnavailableError, SummarizeError
+from ..pipeline.scheduler import DEFAULT_READ_TIMEOUT_S
 from ..reading.reader import DEFAULT_PER_HOST
 from .journal import to_record
 from .runner import DEFAULT_WORKERS, BatchOptions, RayOptions
@@ -89,9 +90,11 @@ class PipelineActor:
             says the same as with the local engine).
         workers: reader threads in the actor.
         per_host: concurrent requests per host from the actor.
+        read_timeout: seconds reading one input may take before it gets an error record.
     """
 
-    def __init__(self, spec: PipelineSpec, workers: int = DEFAULT_WORKERS, per_host: int = DEFAULT_PER_HOST) -> None:
+    def __init__(self, spec: PipelineSpec, workers: int = DEFAULT_WORKERS, per_host: int = DEFAULT_PER_HOST,
+                 read_timeout: float = DEFAULT_READ_TIMEOUT_S) -> None:
         from ..backends.checkpoints import quiet_transformers
         from ..pipeline import Pipeline
 
@@ -99,6 +102,7 @@ class PipelineActor:
         self.pipeline = Pipeline(spec)
         self.workers = workers
         self.per_host = per_host
+        self.read_timeout = read_timeout
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         """Process one batch of inputs; return their records as JSON strings.
@@ -113,7 +117,7 @@ class PipelineActor:
         try:
             records = [json.dumps(to_record(s, o), ensure_ascii=False)
                        for _, s, o in self.pipeline.stream(sources, batch_docs=len(sources), workers=self.workers,
-                                                           per_host=self.per_host)]
+                                                           per_host=self.per_host, read_timeout=self.read_timeout)]
         except SummarizeError as exc:
             fatal = json.dumps({"type": type(exc).__name__, "message": exc.message, "hint": exc.hint})
             return {"record": [""], "fatal": [fatal]}
@@ -150,7 +154,8 @@ def ray_records(todo: Sequence[Source], pipeline: Pipeline, options: BatchOption
             override_num_blocks=batches)
         mapped = dataset.map_batches(
             PipelineActor,
-            fn_constructor_kwargs={"spec": spec, "workers": options.workers, "per_host": options.per_host},
+            fn_constructor_kwargs={"spec": spec, "workers": options.workers, "per_host": options.per_host,
+                                   "read_timeout": options.read_timeout},
             batch_size=per_batch, batch_format="numpy",
             # one batch at a time per actor: the first actor up would otherwise queue every batch
             # of a small run while the others are still loading their models

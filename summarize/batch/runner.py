@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..document import Source
 from ..errors import ConfigError
-from ..pipeline.scheduler import DEFAULT_BATCH_DOCS, DEFAULT_WORKERS
+from ..pipeline.scheduler import DEFAULT_BATCH_DOCS, DEFAULT_READ_TIMEOUT_S, DEFAULT_WORKERS
 from ..reading.manifest import expand_inputs
 from ..reading.reader import DEFAULT_PER_HOST
 from ..registry import registry
@@ -75,6 +75,7 @@ class BatchOptions:
         batch_docs: documents per model group (sentences and summaries batch across them).
         workers: threads that read inputs (fetch, extract).
         per_host: concurrent requests to one host.
+        read_timeout: seconds reading one input may take before it gets an error record.
         progress: draw a progress bar on stderr.
         engine: a batch engine of :mod:`summarize.registry` (``local`` or ``ray``).
         ray: settings for the ``ray`` engine.
@@ -88,6 +89,7 @@ class BatchOptions:
     batch_docs: int = DEFAULT_BATCH_DOCS
     workers: int = DEFAULT_WORKERS
     per_host: int = DEFAULT_PER_HOST
+    read_timeout: float = DEFAULT_READ_TIMEOUT_S
     progress: bool = False
     engine: str = "local"
     ray: RayOptions = field(default_factory=RayOptions)
@@ -102,6 +104,8 @@ class BatchOptions:
         for name in ("batch_docs", "workers", "per_host"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
+        if self.read_timeout <= 0:
+            raise ConfigError(f"read_timeout must be positive, not {self.read_timeout}")
 
     @property
     def mode(self) -> str:

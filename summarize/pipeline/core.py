@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any
 from ..backends import LengthSpec, Summarizer, Translator, make_summarizer, make_translator
 from ..config import DEFAULT_PRESET, PipelineConfig, load_config
 from ..document import Document, Result, Source, Translation, content_hash
-from ..errors import LanguageError, SummarizeError
+from ..errors import InputError, LanguageError, SummarizeError
 from ..reading.fetch import FetchSettings
 from ..reading.reader import Loaded, Reader
 from ..text.glossary import Glossary
 from ..text.langid import SUPPORTED_LANGUAGES, LanguageIdentifier, other_language
 from ..text.segment import cut_words, split_sentences
-from .scheduler import DEFAULT_BATCH_DOCS, DEFAULT_WORKERS, Outcome, process_stream
+from .envelope import guarded_read, isolated
+from .scheduler import DEFAULT_BATCH_DOCS, DEFAULT_READ_TIMEOUT_S, DEFAULT_WORKERS, Outcome, process_stream
 from .spec import PipelineSpec
 from .translate import DocumentTranslator
 
@@ -255,6 +256,7 @@ class Pipeline:
         summarize: bool = True,
         target: str | None = None,
         stop: Callable[[], bool] | None = None,
+        read_timeout: float = DEFAULT_READ_TIMEOUT_S,
     ) -> Iterator[tuple[int, Source, Outcome]]:
         """The one path every entry point takes: ``(position, source, outcome)`` as each completes.
 
@@ -267,18 +269,23 @@ class Pipeline:
             summarize: ``False`` translates only.
             target: the translation's language (default: the other one of each article).
             stop: polled between groups; see :func:`summarize.pipeline.scheduler.process_stream`.
+            read_timeout: seconds one source may take to read before it gets a ``DeadlineError``.
+
+        Every input is in its own envelope (:mod:`summarize.pipeline.envelope`): whatever goes
+        wrong with one becomes that input's outcome, and the others go on.
 
         Raises:
-            SummarizeError: a failure that stops every input alike.
+            TypeError: ``sources`` is not an iterable of strings and :class:`Source` objects.
+            SummarizeError: a failure that stops every input alike (a model, an engine, a device).
         """
         reader = self._reader if per_host is None else self._reader.with_per_host(per_host)
-        parsed = (Source.coerce(s, source_lang) for s in sources)
+        parsed = (Source.coerce(s, source_lang) for s in _checked_sources(sources))
 
         def process(group: Sequence[Loaded]) -> list[Outcome]:
             return self.process(group, summarize=summarize, target=target)
 
-        return process_stream(parsed, read=reader.load, process=process, batch_docs=batch_docs, workers=workers,
-                              stop=stop)
+        return process_stream(parsed, read=guarded_read(reader.load), process=isolated(process),
+                              batch_docs=batch_docs, workers=workers, stop=stop, read_timeout=read_timeout)
 
     def process(
         self,
@@ -349,7 +356,8 @@ class Pipeline:
                 continue
             start = time.perf_counter()
             shared: list[str] = []
-            outputs = translator.translate([w.units for w in group], src, tgt, warnings=shared)
+            outputs = translator.translate([w.units for w in group], src, tgt, warnings=shared,
+                                           notes=[w.warnings for w in group])
             elapsed = (time.perf_counter() - start) / len(group)
             for w, out in zip(group, outputs, strict=True):
                 w.translated = out
@@ -447,6 +455,38 @@ def _within_budget(summary: str, length: LengthSpec, warnings: list[str]) -> str
     warnings.append(f"the summary ran past {length.word_budget} words (the text has no sentence boundaries "
                     "there); it was cut at a word boundary")
     return cut
+
+
+def _checked_sources(sources: Iterable[str | Source] | str | Source) -> Iterator[str | Source]:
+    """The sources, checked at the door; a bare string or :class:`Source` is one source.
+
+    A list or tuple is checked whole before any work starts; any other iterable (a generator over
+    a million lines) item by item as it is read.
+
+    Raises:
+        TypeError: for something that is no source or no iterable of sources (``None``, bytes, a number).
+        InputError: for an empty or blank string, which names nothing.
+    """
+    if isinstance(sources, (str, Source)):
+        return iter([_checked(sources)])
+    if sources is None or isinstance(sources, (bytes, bytearray, memoryview)) or not isinstance(sources, Iterable):
+        raise TypeError(f"sources must be a URL, a path, a Source, or an iterable of them, not {type(sources).__name__}"
+                        " (for text in memory use Source.from_text(text); decode bytes first)")
+    if isinstance(sources, Sequence):
+        return iter([_checked(s) for s in sources])
+    return (_checked(s) for s in sources)
+
+
+def _checked(source: object) -> str | Source:
+    if isinstance(source, Source):
+        return source
+    if not isinstance(source, str):
+        raise TypeError(f"each source must be a URL or path string or a Source, not {type(source).__name__} "
+                        f"({source!r:.60}); for text in memory use Source.from_text(text)")
+    if not source.strip():
+        raise InputError("an empty string is not a source", source=source,
+                         hint="Give a URL, a file path, '-' for stdin, or Source.from_text(text).")
+    return source
 
 
 def _in_order(stream: Iterable[tuple[int, Source, Outcome]]) -> list[Result]:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from ..document import Document, Result, Source, content_hash
-from ..errors import SummarizeError
+from ..errors import DeadlineError, SummarizeError
 from ..reading.reader import Loaded
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
 
 DEFAULT_BATCH_DOCS = 16
 DEFAULT_WORKERS = 8
+DEFAULT_READ_TIMEOUT_S = 300.0  # reading one input (fetch included) may not take longer
 FILL_WAIT_S = 0.25  # how long a partial group waits for more documents before the models start on it
 DEDUP_MEMORY = 4096  # recent outcomes kept for copying to duplicates; the text cache covers older ones
 
@@ -56,6 +58,7 @@ def process_stream(
     batch_docs: int = DEFAULT_BATCH_DOCS,
     workers: int = DEFAULT_WORKERS,
     stop: Callable[[], bool] | None = None,
+    read_timeout: float = DEFAULT_READ_TIMEOUT_S,
 ) -> Iterator[tuple[int, Source, Outcome]]:
     """Yield ``(position, source, result or error)`` for every source, as groups of them complete.
 
@@ -68,6 +71,9 @@ def process_stream(
         stop: polled between groups; when it returns true, no new input is started, the group in
             the models finishes and is yielded, and the stream ends (unyielded inputs are simply
             not done).
+        read_timeout: seconds one source may take to read; past them it gets a
+            :class:`~summarize.errors.DeadlineError` and the stream goes on without waiting for it
+            (a thread cannot be stopped: the read finishes, or not, on its own, and is ignored).
 
     Yields:
         In completion order: the source's position in ``sources``, the source and its outcome.
@@ -77,9 +83,9 @@ def process_stream(
             ``process``: no document could be processed, so the stream stops instead of failing
             every input the same way.
     """
-    if batch_docs < 1 or workers < 1:
-        raise ValueError("batch_docs and workers must be at least 1")
-    return _Streamer(sources, read, process, batch_docs, workers, stop or (lambda: False)).run()
+    if batch_docs < 1 or workers < 1 or read_timeout <= 0:
+        raise ValueError("batch_docs and workers must be at least 1, read_timeout positive")
+    return _Streamer(sources, read, process, batch_docs, workers, stop or (lambda: False), read_timeout).run()
 
 
 _Slot = tuple[int, Loaded]
@@ -88,13 +94,14 @@ Done = tuple[int, Source, Outcome]
 
 class _Streamer:
     def __init__(self, sources: Iterable[Source], read: ReadFn, process: ProcessFn, batch_docs: int, workers: int,
-                 stop: Callable[[], bool]) -> None:
+                 stop: Callable[[], bool], read_timeout: float) -> None:
         self.sources = enumerate(sources)
         self.read = read
         self.process = process
         self.batch_docs = batch_docs
         self.workers = workers
         self.stop = stop
+        self.read_timeout = read_timeout
         self.window = 2 * batch_docs + workers  # loads in flight or waiting: bounds memory
         self.ready: list[_Slot] = []
         self.followers: dict[tuple[str, str | None], list[_Slot]] = {}
@@ -102,7 +109,7 @@ class _Streamer:
 
     def run(self) -> Iterator[Done]:
         pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="summarize-load")
-        pending: dict[Future[Loaded], int] = {}
+        pending: dict[Future[Loaded], tuple[int, Source, float]] = {}
         exhausted = False
         try:
             while True:
@@ -111,20 +118,36 @@ class _Streamer:
                     if item is None:
                         exhausted = True
                     else:
-                        pending[pool.submit(self.read, item[1])] = item[0]
+                        pending[pool.submit(self.read, item[1])] = (item[0], item[1], time.monotonic())
                 if self.stop():
                     break
                 if not pending and not self.ready:
                     return
                 timeout = 0.0 if len(self.ready) >= self.batch_docs else (FILL_WAIT_S if self.ready else None)
+                if pending:
+                    first_deadline = min(started for _, _, started in pending.values()) + self.read_timeout
+                    until = max(0.0, first_deadline - time.monotonic())
+                    timeout = until if timeout is None else min(timeout, until)
                 finished = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED).done if pending else set()
-                for future in finished:
-                    yield from self._arrived((pending.pop(future), future.result()))
+                # reads that finished together join the group in input order, not a set's arbitrary one
+                for future in sorted(finished, key=lambda f: pending[f][0]):
+                    yield from self._arrived((pending.pop(future)[0], future.result()))
+                yield from self._overdue(pending)
                 if len(self.ready) >= self.batch_docs or (self.ready and (not finished or not pending)):
                     group, self.ready = self.ready[: self.batch_docs], self.ready[self.batch_docs :]
                     yield from self._process(group)
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
+
+    def _overdue(self, pending: dict[Future[Loaded], tuple[int, Source, float]]) -> Iterator[Done]:
+        """Give up on the reads that passed their deadline: each gets its error record now."""
+        now = time.monotonic()
+        for future in [f for f, (_, _, started) in pending.items() if now - started >= self.read_timeout]:
+            position, source, _ = pending.pop(future)
+            future.cancel()
+            yield position, source, DeadlineError(
+                f"{source.label}: reading took longer than {self.read_timeout:g} s", source=source.label,
+                hint="The source is too slow or stuck; try it again later, or raise --read-timeout.")
 
     def _arrived(self, slot: _Slot) -> Iterator[Done]:
         position, (source, document, seconds) = slot

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..backends.base import Translator
 from ..text.glossary import Glossary
-from ..text.langid import LanguageIdentifier
+from ..text.langid import LanguageIdentifier, language_name
 from ..text.protect import Masked, Span, mask, restore
 from ..text.segment import split_sentences
 
@@ -52,21 +52,33 @@ class DocumentTranslator:
         tgt: str,
         *,
         warnings: list[str] | None = None,
+        notes: Sequence[list[str]] | None = None,
     ) -> list[list[str]]:
         """Translate each document's paragraphs from ``src`` to ``tgt``.
+
+        A paragraph clearly in a third language (neither ``src`` nor ``tgt``) is kept as written:
+        the engine knows only ``src``, and would garble it.
 
         Args:
             documents: per document, its paragraphs (a title can be the first one).
             src: source language.
             tgt: target language.
-            warnings: where engine warnings go.
+            warnings: where engine warnings go (shared by every document of the call).
+            notes: per document, where that document's own warnings go (a paragraph left in French).
 
         Returns:
             Per document, the translated paragraphs, one per input paragraph.
         """
         layout: list[list[list[_Piece]]] = []
-        for paragraphs in documents:
-            layout.append([self._pieces(p, src, tgt) for p in paragraphs])
+        for number, paragraphs in enumerate(documents):
+            pieces = []
+            for paragraph in paragraphs:
+                foreign = self._foreign(paragraph, src, tgt)
+                if foreign and notes is not None:
+                    notes[number].append(f"a paragraph in {language_name(foreign)} was left untranslated "
+                                         f"(only Spanish and English are translated)")
+                pieces.append([_Piece(paragraph, "", translate=False)] if foreign else self._pieces(paragraph, src, tgt))
+            layout.append(pieces)
         unique = list(dict.fromkeys(pc.text for doc in layout for par in doc for pc in par if pc.translate))
         translated = dict(zip(unique, self._translate(unique, src, tgt, warnings), strict=True))
         return [
@@ -117,6 +129,9 @@ class DocumentTranslator:
                     text += piece
             out.append(" ".join(text.split()))
         return out
+
+    def _foreign(self, paragraph: str, src: str, tgt: str) -> str | None:
+        return self.langid.foreign_language(paragraph, expected=(src, tgt)) if self.langid is not None else None
 
     def _pieces(self, paragraph: str, src: str, tgt: str) -> list[_Piece]:
         pieces: list[_Piece] = []

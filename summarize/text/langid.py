@@ -7,15 +7,25 @@ from typing import Any
 
 from ..errors import LanguageError
 
-__all__ = ["SUPPORTED_LANGUAGES", "LanguageGuess", "LanguageIdentifier", "other_language"]
+__all__ = ["SUPPORTED_LANGUAGES", "LanguageGuess", "LanguageIdentifier", "language_name", "other_language"]
 
 SUPPORTED_LANGUAGES = ("es", "en")
 DOCUMENT_SAMPLE_CHARS = 5000
 MIN_DOCUMENT_SCORE = 0.5
 MIN_SEGMENT_SCORE = 0.8
 MIN_SEGMENT_WORDS = 4
-LANGUAGE_NAMES = {"es": "Spanish", "en": "English", "pt": "Portuguese", "fr": "French", "it": "Italian",
-                  "de": "German", "ca": "Catalan", "gl": "Galician", "nl": "Dutch"}
+MIN_FOREIGN_PARAGRAPH_WORDS = 8
+MIN_FOREIGN_PARAGRAPH_SCORE = 0.9
+LANGUAGE_NAMES = {
+    "es": "Spanish", "en": "English", "pt": "Portuguese", "fr": "French", "it": "Italian", "de": "German",
+    "ca": "Catalan", "gl": "Galician", "eu": "Basque", "nl": "Dutch", "ro": "Romanian", "pl": "Polish",
+    "cs": "Czech", "sk": "Slovak", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
+    "hu": "Hungarian", "el": "Greek", "tr": "Turkish", "ru": "Russian", "uk": "Ukrainian", "bg": "Bulgarian",
+    "sr": "Serbian", "hr": "Croatian", "ar": "Arabic", "he": "Hebrew", "fa": "Persian", "hi": "Hindi",
+    "bn": "Bengali", "ur": "Urdu", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "vi": "Vietnamese",
+    "th": "Thai", "id": "Indonesian", "ms": "Malay", "tl": "Tagalog", "sw": "Swahili", "la": "Latin",
+    "eo": "Esperanto", "ht": "Haitian Creole", "qu": "Quechua", "gn": "Guarani",
+}
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,11 @@ class LanguageGuess:
 
     lang: str
     score: float
+
+
+def language_name(code: str) -> str:
+    """The English name of a language code (``fr`` -> ``French``); the code itself when unknown."""
+    return LANGUAGE_NAMES.get(code, f"the language '{code}'")
 
 
 def other_language(lang: str) -> str:
@@ -71,6 +86,16 @@ class LanguageIdentifier:
             message = f"{source}: detected language {name} ({guess.lang}, confidence {guess.score:.2f}); only Spanish and English are supported"
         raise LanguageError(message, detected=guess.lang,
                             hint="If the article really is Spanish or English, pass --source-lang es|en.")
+
+    def foreign_language(self, paragraph: str, *, expected: tuple[str, ...]) -> str | None:
+        """The language of a paragraph clearly in none of ``expected`` (a French quote in a Spanish
+        article), else ``None``. Short paragraphs and unsure guesses count as expected."""
+        if len(paragraph.split()) < MIN_FOREIGN_PARAGRAPH_WORDS:
+            return None
+        guess = self.guess(paragraph)
+        if guess.lang in expected or guess.lang == "unknown" or guess.score < MIN_FOREIGN_PARAGRAPH_SCORE:
+            return None
+        return guess.lang
 
     def segment_language(self, text: str) -> str | None:
         """Return ``es``/``en`` for a sentence when clearly in that language, else ``None``.

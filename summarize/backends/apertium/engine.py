@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...config import RuntimeConfig, TranslateConfig
-from ...errors import EngineUnavailableError
+from ...errors import EngineTimeoutError, EngineUnavailableError
 from ...text.protect import Masked, Span, localize_numbers, restore
 from ..base import Translator
 from .lexicon import ApertiumLexicon, carriers, find_dictionaries, process_env
@@ -169,8 +169,9 @@ class ApertiumTranslator(Translator):
             done = subprocess.run(command, input=payload, capture_output=True, text=True, encoding="utf-8",
                                   timeout=timeout, env=process_env(), check=False)
         except subprocess.TimeoutExpired as exc:
-            raise EngineUnavailableError(f"Apertium did not finish within {timeout:.0f} s",
-                                         hint="Check the installation with: apertium -l") from exc
+            raise EngineTimeoutError(f"Apertium did not finish within {timeout:.0f} s",
+                                     hint="The text may be degenerate; if every input times out, check the "
+                                          "installation with: apertium -l") from exc
         except OSError as exc:
             raise EngineUnavailableError(f"cannot run Apertium: {exc}", hint=INSTALL_HINT) from exc
         if done.returncode != 0:
