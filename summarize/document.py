@@ -128,4 +128,5 @@ class Result:
 
 def content_hash(text: str) -> str:
     """A stable short hash of text (used for caches, dedup and resume)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: a hash must never fail, whatever a caller's string holds
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]

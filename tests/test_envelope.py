@@ -211,3 +211,42 @@ def test_a_bare_string_is_one_source_and_bad_overrides_are_type_errors(offline, 
     with pytest.raises(TypeError, match="device must be a string"):
         Pipeline.from_preset("offline", device=0)
     assert issubclass(UnexpectedError, SummarizeError) and UnexpectedError.per_input
+
+
+def test_characters_no_article_needs_are_removed_before_anything_reads_the_text(offline):
+    from summarize.text.clean import clean_text
+
+    assert clean_text("a\x00b\ud800c\ufeffd\u202ee\x85f\tg") == "ab\ufffdcde\nf\tg"
+    assert clean_text("plain text") == "plain text"
+    [result] = offline.run([Source.from_text("El presidente\x00 habló \ud800 con la prensa\u202e del país ayer. "
+                                             "Dijo que la cárcel abrirá pronto.", lang="es")])
+    data = json.dumps(result.to_dict(), ensure_ascii=False)
+    assert "\x00" not in data and "\u202e" not in data and "\ufffd" in data
+    data.encode("utf-8")  # a lone surrogate would make this fail
+
+
+def test_a_manifest_line_nested_too_deeply_is_that_lines_error(offline, tmp_path):
+    manifest = tmp_path / "m.jsonl"
+    deep = "[" * 100_000 + "]" * 100_000
+    manifest.write_text(f'{{"id": "deep", "text": {deep}}}\n' + json.dumps({"id": "ok", "text": SHORT_ES}) + "\n")
+    out = tmp_path / "out.jsonl"
+    summary = run_batch([str(manifest)], offline, BatchOptions(str(out)))
+    assert (summary.done, summary.failed) == (1, 1)
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert any("nested too deeply" in r.get("error", {}).get("message", "") for r in records)
+
+
+def test_a_file_name_that_is_not_utf8_is_written_and_resumed(offline, tmp_path):
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.txt"), "wb") as f:
+        f.write(SHORT_ES.encode())
+    out = tmp_path / "out.jsonl"
+    first = run_batch([str(folder)], offline, BatchOptions(str(out)))
+    assert (first.done, first.failed) == (1, 0)
+    [line] = out.read_bytes().splitlines()
+    line.decode("utf-8")  # valid UTF-8: the surrogate is a JSON escape
+    again = run_batch([str(folder)], offline, BatchOptions(str(out), resume=True))
+    assert (again.skipped, again.done) == (1, 0)  # the id read back is the same string

@@ -21,6 +21,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Self
@@ -37,6 +38,7 @@ LOCK_SUFFIX = ".lock"
 TMP_SUFFIX = ".tmp"
 # Characters JSON leaves raw that str.splitlines() and some JSONL readers take for line ends: escaped,
 # so that every reader sees one record a line (JSON already escapes \n, \r and the other controls).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
@@ -210,7 +212,7 @@ class Journal:
         Raises:
             BatchError: the disk is full or the file cannot be written.
         """
-        line = (json.dumps(record, ensure_ascii=False).translate(LINE_BREAKS) + "\n").encode("utf-8")
+        line = (_escape_surrogates(json.dumps(record, ensure_ascii=False).translate(LINE_BREAKS)) + "\n").encode("utf-8")
         start = None
         try:
             if self._fd is None:
@@ -274,6 +276,12 @@ class Journal:
                 self._fd = None
             if self._lock.is_locked:
                 self._lock.release()
+
+
+def _escape_surrogates(line: str) -> str:
+    """Lone surrogates (a file name that is not UTF-8, read with surrogateescape) as JSON escapes:
+    UTF-8 cannot hold them raw, and ``json.loads`` gives back the very same string."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
 
 
 def _last_line_start(f: Any, end: int) -> int:

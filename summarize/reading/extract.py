@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from ..document import Document, Source
 from ..errors import EmptyDocumentError, InputError, UnsupportedInputError
 from ..registry import InputFormat, registry
+from ..text.clean import clean_text
 from ..text.segment import split_paragraphs
 
 if TYPE_CHECKING:
@@ -387,7 +388,7 @@ def document_from_text(text: str, *, source: str) -> Document:
     Raises:
         EmptyDocumentError: when there is no text.
     """
-    paragraphs = split_paragraphs(text)
+    paragraphs = split_paragraphs(clean_text(text))
     if not paragraphs:
         raise EmptyDocumentError(f"{source} holds no text", source=source)
     title = None
@@ -403,6 +404,7 @@ def document_from_html(html: str, *, source: str) -> Document:
     Raises:
         EmptyDocumentError: when the page has no article text.
     """
+    html = clean_text(html)
     import trafilatura
 
     extracted = trafilatura.bare_extraction(
@@ -454,7 +456,7 @@ def _document_from_markdown(text: str, *, source: str) -> Document:
     from lxml import html as lxml_html
     from markdown_it import MarkdownIt
 
-    rendered = MarkdownIt("commonmark").render(text)
+    rendered = MarkdownIt("commonmark").render(clean_text(text))
     if not rendered.strip():
         raise EmptyDocumentError(f"{source} holds no text", source=source)
     root = lxml_html.fragment_fromstring(rendered, create_parent="div")

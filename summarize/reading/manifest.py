@@ -204,6 +204,9 @@ def _jsonl_manifest(path: Path) -> Iterator[Source]:
         except json.JSONDecodeError as exc:
             yield _invalid(path, number, f"not valid JSON ({exc.msg}); each line must be one JSON object")
             continue
+        except RecursionError:  # arrays or objects nested thousands deep: valid JSON, but no entry
+            yield _invalid(path, number, "JSON nested too deeply; each line must be one flat JSON object")
+            continue
         yield _entry(entry, path, number)
 
 
