@@ -161,3 +161,15 @@ def test_a_mark_on_bytes_that_are_not_that_encoding_is_a_clear_error(tmp_path):
     path.write_bytes(codecs.BOM_UTF16_LE + "texto".encode("utf-16-le") + b"\x00\xd8")  # a lone surrogate
     with pytest.raises(UnsupportedInputError, match="byte-order mark says UTF-16-LE, but the bytes are not valid"):
         load_document(Source.parse(str(path)))
+
+
+def test_svg_saved_as_html_is_a_clear_input_error(tmp_path):
+    """lxml asserts on some SVG trees deep inside trafilatura: the seam turns that into our error."""
+    from summarize.errors import UnsupportedInputError
+
+    page = tmp_path / "chart.html"
+    page.write_bytes(b'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="9" '
+                     b'height="9"><title>Mapa de El Salvador</title><text x="1" y="2">Un texto dentro de un SVG, '
+                     b'no un articulo.</text><circle cx="5" cy="5" r="4"/></svg>\n')
+    with pytest.raises(UnsupportedInputError, match="the markup cannot be read as a web page"):
+        load_document(Source.parse(str(page)))

@@ -403,14 +403,24 @@ def document_from_html(html: str, *, source: str) -> Document:
 
     Raises:
         EmptyDocumentError: when the page has no article text.
+        UnsupportedInputError: when the HTML stack cannot parse the markup at all (an SVG or other
+            XML saved as ``.html``, markup nested beyond the parser's limits).
     """
     html = clean_text(html)
     import trafilatura
+    from lxml import etree
 
-    extracted = trafilatura.bare_extraction(
-        _drop_comment_sections(html), include_comments=False, include_tables=False, with_metadata=True,
-        deduplicate=True, favor_precision=True,
-    )
+    try:
+        extracted = trafilatura.bare_extraction(
+            _drop_comment_sections(html), include_comments=False, include_tables=False, with_metadata=True,
+            deduplicate=True, favor_precision=True,
+        )
+    # the HTML libraries' own failures on markup that is not a web page (lxml asserts on some SVG trees)
+    except (AssertionError, RecursionError, ValueError, etree.LxmlError) as exc:
+        raise UnsupportedInputError(
+            f"{source}: the markup cannot be read as a web page ({type(exc).__name__} in the HTML parser)",
+            source=source, hint="Is it an HTML article? An SVG or XML file saved as .html is not; save the "
+                                "article's text to a .txt file.") from exc
     body = extracted.text if extracted is not None else ""
     title = (extracted.title or None) if extracted is not None else None
     paragraphs = [" ".join(line.split()) for line in (body or "").split("\n")]
