@@ -291,6 +291,13 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
         self._body(200, "<p>Texto con tilde: acción</p>".encode(), ctype="text/html; charset=x-no-such-charset")
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that hang up mid-response (the fetch giving up) are expected here: say nothing."""
+
+
 @dataclass
 class HostileServer:
     """A threaded HTTP server on 127.0.0.1 (a free port) whose every route is a hostile response.
@@ -300,15 +307,14 @@ class HostileServer:
 
     drip_seconds: float = 75.0
     url: str = ""
-    _httpd: http.server.ThreadingHTTPServer | None = field(default=None, repr=False)
+    _httpd: _QuietServer | None = field(default=None, repr=False)
 
     ROUTES = ("error", "unavailable", "image", "octets", "binary-as-html", "bomb", "deflate-bomb", "loop", "ping",
               "drip", "svg", "svg-as-html", "nested", "empty", "scripts", "utf16-lies", "bad-charset")
 
     def __enter__(self) -> Self:
         handler = type("Handler", (_Hostile,), {"drip_seconds": self.drip_seconds})
-        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         return self

@@ -20,7 +20,7 @@ import shutil
 import string
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.hostile_batch import batch_args, kill_and_resume, run_child, whole_records
@@ -127,9 +127,17 @@ def hostile_files(draw) -> bytes:
     return (text[:80] + ". ") .encode() * draw(st.integers(1, 3000))
 
 
+def _one_line(data: bytes) -> bytes:
+    return data.replace(b"\n", b" ")
+
+
+def _entry_line(entry_id: object, text: object, lang: object) -> bytes:
+    return json.dumps({"id": entry_id, "text": text, "lang": lang}).encode()
+
+
 MANIFEST_LINES = st.one_of(
-    st.binary(max_size=200).map(lambda b: b.replace(b"\n", b" ")),
-    st.builds(lambda i, t, lang: json.dumps({"id": i, "text": t, "lang": lang}).encode(),
+    st.binary(max_size=200).map(_one_line),
+    st.builds(_entry_line,
               st.one_of(st.text(max_size=20), st.integers(), st.booleans(), st.none()),
               st.one_of(st.text(max_size=300), st.integers(), st.none()),
               st.one_of(st.sampled_from(["es", "en", "ES", "fr", "", " en "]), st.none(), st.integers())),
@@ -138,7 +146,8 @@ MANIFEST_LINES = st.one_of(
 )
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+@settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.generate],  # no shrinking: slow
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                                    HealthCheck.function_scoped_fixture])
 @given(files=st.lists(st.tuples(hostile_files(), st.sampled_from(SUFFIXES)), min_size=1, max_size=6),
        lines=st.lists(MANIFEST_LINES, max_size=6))
