@@ -16,6 +16,8 @@ stays consistent).
 
 from __future__ import annotations
 
+import glob
+import os
 import signal
 import sys
 import threading
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..document import Source
-from ..errors import ConfigError
+from ..errors import BatchError, ConfigError
 from ..pipeline.scheduler import DEFAULT_BATCH_DOCS, DEFAULT_WORKERS
 from ..reading.manifest import expand_inputs
 from ..reading.reader import DEFAULT_PER_HOST
@@ -183,14 +185,17 @@ def run_batch(
         ConfigError: contradictory options.
         InputError: a manifest that cannot be read as a whole (a single bad entry is only that
             entry's error record) or a glob that matches nothing.
-        BatchError: the output is locked by another run, not empty without resume/overwrite,
-            damaged before its last line, or cannot be written.
+        BatchError: the output is one of the inputs or inside an input folder, is locked by
+            another run, not empty without resume/overwrite, damaged before its last line, or
+            cannot be written.
         SummarizeError: a failure that stops every input alike (missing model, device); the
             records written before it stay valid.
     """
     options.validate()
     notice = log or (lambda _: None)
+    _refuse_output_among(options.output, inputs)  # before reading them: the output may be a manifest
     sources = expand_inputs(inputs)
+    _refuse_output_among(options.output, [s.value for s in sources if s.kind == "file"], expanded=True)
     stop = stop or threading.Event()
     start = time.monotonic()
     summary = BatchSummary(output=options.output, total=len(sources))
@@ -217,6 +222,60 @@ def run_batch(
         summary.interrupted = stop.is_set() and summary.done + summary.failed < len(todo)
     summary.seconds = time.monotonic() - start
     return summary
+
+
+def _refuse_output_among(output: str, paths: Sequence[str], *, expanded: bool = False) -> None:
+    """Refuse an output that is one of ``paths`` or lies inside a folder among them.
+
+    Writing records into a file the run reads (a manifest, a list, an article) destroys the input
+    and feeds the records back in on a resume; an output inside a scanned folder is picked up as an
+    article by a later run (when its suffix is one the folder scan takes) and is a mistake anyway.
+    Paths are compared resolved (symlinks, ``..``, relative spellings) and, where both exist, by
+    inode (hard links).
+
+    Args:
+        output: the output file, as given.
+        paths: raw inputs (what does not exist as a path is a URL, a glob, or a missing file: a glob
+            is matched here for the folders it names) or, with ``expanded``, the article files.
+        expanded: ``paths`` are the expanded sources' files, compared as files only.
+
+    Raises:
+        BatchError: the output is one of the paths, or inside one of the folders.
+    """
+    real = os.path.realpath(output)
+    try:
+        out_stat: os.stat_result | None = os.stat(real)
+    except OSError:
+        out_stat = None  # not written yet: the resolved path alone decides
+    for raw in paths:
+        matches = [raw] if expanded or os.path.exists(raw) else glob.glob(raw, recursive=True)
+        for path in matches:
+            if not expanded and os.path.isdir(path):
+                if _inside(real, os.path.realpath(path)):
+                    raise BatchError(
+                        f"the output {output} is inside the input folder {raw}, which the run scans for articles",
+                        hint="Write the output outside the input folders, e.g. -o results.jsonl next to the folder.",
+                    )
+            elif os.path.realpath(path) == real or (out_stat is not None and _same_file(out_stat, path)):
+                raise BatchError(
+                    f"the output {output} is also an input ({path}): the run would write its records into "
+                    "what it reads",
+                    hint="Write the output to another file with -o.",
+                )
+
+
+def _inside(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # Windows: on different drives
+        return False
+
+
+def _same_file(stat: os.stat_result, path: str) -> bool:
+    try:
+        return os.path.samestat(stat, os.stat(path))
+    except OSError:
+        return False
 
 
 def _plan(sources: list[Source], journal: Journal, options: BatchOptions, summary: BatchSummary) -> list[Source]:
