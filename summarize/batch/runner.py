@@ -125,8 +125,10 @@ class BatchSummary:
         skipped: inputs that already had a record.
         kept_failures: of those, records that are errors (``retry_failed`` redoes them).
         seconds: wall time.
-        interrupted: the run stopped early (Ctrl-C); resume it to finish.
+        interrupted: the run stopped early (a signal, or ``stop`` set); resume it to finish.
         repaired: torn last lines cut from the output before starting.
+        stop_signal: the signal that stopped the run (``SIGINT``, ``SIGTERM``, ``SIGHUP``), or
+            ``None`` when none came (``stop`` set from another thread counts as Ctrl-C).
     """
 
     output: str
@@ -138,6 +140,7 @@ class BatchSummary:
     seconds: float = 0.0
     interrupted: bool = False
     repaired: int = 0
+    stop_signal: int | None = None
 
     @property
     def per_minute(self) -> float:
@@ -146,7 +149,11 @@ class BatchSummary:
 
     @property
     def exit_code(self) -> int:
-        """0 when every input's record is a success, :data:`EXIT_SOME_FAILED` otherwise."""
+        """128 + the signal's number when one stopped the run early (130 Ctrl-C, 143 SIGTERM, 129
+        SIGHUP: the shell's convention), else 0 when every input's record is a success and
+        :data:`EXIT_SOME_FAILED` when some are errors."""
+        if self.interrupted:
+            return 128 + int(self.stop_signal or signal.SIGINT)
         return EXIT_SOME_FAILED if self.failed or self.kept_failures else 0
 
     def line(self) -> str:
@@ -174,12 +181,13 @@ def run_batch(
         pipeline: does the work (with the ``ray`` engine, its spec is what the actors build
             theirs from).
         options: output, resume and engine settings.
-        log: where short notices go (a torn line repaired, stopping on Ctrl-C); default: nowhere.
+        log: where short notices go (a torn line repaired, stopping on a signal); default: nowhere.
         stop: set it (from another thread) to stop as Ctrl-C does. In the main thread, the first
-            SIGINT sets it; a second one stops at once.
+            SIGINT, SIGTERM or SIGHUP sets it (the group in the models finishes and is written); a
+            second one stops at once. A signal the process ignores (``nohup``) stays ignored.
 
     Returns:
-        The run's counts; ``interrupted`` when it stopped early.
+        The run's counts; ``interrupted`` (and ``stop_signal``) when it stopped early.
 
     Raises:
         ConfigError: contradictory options.
@@ -203,7 +211,7 @@ def run_batch(
         if journal.repaired:
             notice(f"repaired {options.output}: cut a torn last line (that input will be redone)")
         todo = _plan(sources, journal, options, summary)
-        with _progress(len(todo), options.progress) as bar, _sigint_sets(stop, notice):
+        with _progress(len(todo), options.progress) as bar, _signals_stop(stop, notice) as received:
             last_sync = time.monotonic()
             try:
                 for record in _records(todo, pipeline, options, stop.is_set):
@@ -220,6 +228,7 @@ def run_batch(
             except KeyboardInterrupt:
                 stop.set()
         summary.interrupted = stop.is_set() and summary.done + summary.failed < len(todo)
+        summary.stop_signal = received[0] if received else None
     summary.seconds = time.monotonic() - start
     return summary
 
@@ -311,21 +320,41 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
         bar.close()
 
 
+# The signals that ask a run to stop: Ctrl-C, ``kill`` and schedulers' SIGTERM, a closed terminal's SIGHUP.
+STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 @contextmanager
-def _sigint_sets(stop: threading.Event, notice: Callable[[str], None]) -> Iterator[None]:
-    """First Ctrl-C: set ``stop`` (the records in flight finish). Second: stop at once."""
+def _signals_stop(stop: threading.Event, notice: Callable[[str], None]) -> Iterator[list[int]]:
+    """First stopping signal: set ``stop`` (the records in flight finish). Second: stop at once.
+
+    Yields:
+        A list that receives the first signal's number (empty if none came).
+    """
+    received: list[int] = []
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield received
         return
 
     def handler(signum: int, frame: Any) -> None:
         if stop.is_set():
             raise KeyboardInterrupt
         stop.set()
-        notice("stopping after the articles in progress (Ctrl-C again to stop now)")
+        received.append(signum)
+        if signum == signal.SIGINT:
+            notice("stopping after the articles in progress (Ctrl-C again to stop now)")
+        else:
+            name = signal.Signals(signum).name
+            notice(f"got {name}: stopping after the articles in progress ({name} again to stop now)")
 
-    previous = signal.signal(signal.SIGINT, handler)
+    previous: dict[int, Any] = {}
     try:
-        yield
+        for number in STOP_SIGNALS:
+            # an ignored signal stays ignored: under nohup, SIGHUP must not stop the run
+            if signal.getsignal(number) != signal.SIG_IGN:
+                previous[number] = signal.signal(number, handler)
+        yield received
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, old in previous.items():
+            signal.signal(number, signal.SIG_DFL if old is None else old)  # None: set outside Python
