@@ -250,6 +250,12 @@ def _signals_exit_with_resume_hint(func: Callable[..., Any]) -> Callable[..., An
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         previous: dict[int, Any] = {}
+
+        def restore() -> None:
+            while previous:
+                number, old = previous.popitem()
+                signal.signal(number, signal.SIG_DFL if old is None else old)
+
         if threading.current_thread() is threading.main_thread():
             for name in ("SIGTERM", "SIGHUP"):
                 number = getattr(signal, name, None)
@@ -258,12 +264,12 @@ def _signals_exit_with_resume_hint(func: Callable[..., Any]) -> Callable[..., An
         try:
             return func(*args, **kwargs)
         except KeyboardInterrupt as exc:
+            restore()  # a second signal while the hint is printed stops at once, as the default does
             ctx = click.get_current_context()
             _say_interrupted(ctx)
             ctx.exit(128 + getattr(exc, "signum", signal.SIGINT))
         finally:
-            for number, old in previous.items():
-                signal.signal(number, signal.SIG_DFL if old is None else old)
+            restore()
 
     return wrapper
 

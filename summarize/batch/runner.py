@@ -356,5 +356,5 @@ def _signals_stop(stop: threading.Event, notice: Callable[[str], None]) -> Itera
                 previous[number] = signal.signal(number, handler)
         yield received
     finally:
-        for number, old in previous.items():
-            signal.signal(number, signal.SIG_DFL if old is None else old)  # None: set outside Python
+        for signum, old in previous.items():
+            signal.signal(signum, signal.SIG_DFL if old is None else old)  # None: set outside Python
