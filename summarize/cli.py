@@ -241,19 +241,61 @@ def models_pull(preset: str) -> None:
     click.echo(f"downloaded {len(fetched)} model(s) for {preset}" + (": " + ", ".join(fetched) if fetched else ""))
 
 
-def _interrupt_exits_130(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Ctrl-C before the batch run takes it over (imports, loading models): exit 130 with a resume hint."""
+class _StopSignal(KeyboardInterrupt):
+    """SIGTERM or SIGHUP before the batch run installs its own handlers: unwinds like Ctrl-C.
+
+    Args:
+        signum: the signal's number.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _signals_exit_with_resume_hint(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A stopping signal before the batch run takes it over (imports, loading models): exit 128+N.
+
+    Ctrl-C exits 130, SIGTERM 143 and SIGHUP 129, each with the command that resumes the run. A
+    signal the process ignores (``nohup``) stays ignored.
+    """
+    import signal
+    import threading
+
+    def raise_stop(signum: int, frame: Any) -> None:
+        raise _StopSignal(signum)
+
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        previous: dict[int, Any] = {}
+
+        def restore() -> None:
+            while previous:
+                number, old = previous.popitem()
+                signal.signal(number, signal.SIG_DFL if old is None else old)
+
+        if threading.current_thread() is threading.main_thread():
+            for name in ("SIGTERM", "SIGHUP"):
+                number = getattr(signal, name, None)
+                if number is not None and signal.getsignal(number) != signal.SIG_IGN:
+                    previous[number] = signal.signal(number, raise_stop)
         try:
             return func(*args, **kwargs)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
+            restore()  # a second signal while the hint is printed stops at once, as the default does
             ctx = click.get_current_context()
-            click.echo(f"summarize: interrupted; {ctx.params['output']} holds every record finished so far. "
-                       f"Resume with:\n  {_resume_command(ctx)}", err=True)
-            ctx.exit(130)
+            _say_interrupted(ctx)
+            ctx.exit(128 + getattr(exc, "signum", signal.SIGINT))
+        finally:
+            restore()
 
     return wrapper
+
+
+def _say_interrupted(ctx: click.Context) -> None:
+    """Tell where the records are and how to go on."""
+    click.echo(f"summarize: interrupted; {ctx.params['output']} holds every record finished so far. "
+               f"Resume with:\n  {_resume_command(ctx)}", err=True)
 
 
 @cli.command()
@@ -280,7 +322,7 @@ def _interrupt_exits_130(func: Callable[..., Any]) -> Callable[..., Any]:
 @_pipeline_options(formats=False)
 @_summary_options
 @_user_errors
-@_interrupt_exits_130
+@_signals_exit_with_resume_hint
 def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool, overwrite: bool, batch_docs: int,
           fetch_workers: int, per_host: int, read_timeout: float, engine: str, address: str | None, workers: int | None,
           gpus_per_worker: float, cpus_per_worker: float, cache_dir: str | None, no_cache: bool, preset: str,
@@ -290,7 +332,7 @@ def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool
     INPUTS are directories (searched recursively for .txt/.md/.html), globs, list files (one URL
     or path a line), JSONL/CSV manifests (id plus url, path or text; optional lang), files or URLs.
     Exit status: 0 when every input succeeded, 8 when some failed (their error records are in
-    OUTPUT), 130 when interrupted (resume with --resume).
+    OUTPUT), 130 when interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP (resume with --resume).
     """
     import sys
 
@@ -313,9 +355,7 @@ def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool
         click.echo(f"summarize: {summary.line()}", err=True)
     ctx = click.get_current_context()
     if summary.interrupted:
-        click.echo(f"summarize: interrupted; {output} holds every record finished so far. Resume with:\n"
-                   f"  {_resume_command(ctx)}", err=True)
-        ctx.exit(130)
+        _say_interrupted(ctx)
     ctx.exit(summary.exit_code)
 
 

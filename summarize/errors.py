@@ -23,8 +23,8 @@ exit code of the class::
     └── BatchError                 exit 7   output locked by another run, cannot write output
 
 Not an exception: ``summarize batch`` exits 8 when it finished but some inputs failed (their error
-records are in the output; see :data:`summarize.batch.EXIT_SOME_FAILED`), and 130 when Ctrl-C
-stopped it (rerun with ``--resume``).
+records are in the output; see :data:`summarize.batch.EXIT_SOME_FAILED`), and 128 + the signal's
+number when one stopped it: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (rerun with ``--resume``).
 """
 
 from __future__ import annotations

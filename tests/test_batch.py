@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import signal
 import subprocess
@@ -21,7 +22,7 @@ from summarize import Pipeline, Result, Source
 from summarize.batch import EXIT_SOME_FAILED, BatchOptions, run_batch
 from summarize.batch.journal import Journal
 from summarize.cli import cli
-from summarize.errors import InputError, LanguageError
+from summarize.errors import BatchError, InputError, LanguageError
 
 GERMAN = "Der Präsident traf sich gestern mit dem Außenminister in der Hauptstadt. Es war ein langes Gespräch."
 
@@ -209,6 +210,65 @@ def test_ctrl_c_then_a_kill_then_resume_gives_every_input_exactly_once(cheap_pre
     records = read_records(out)
     assert sorted(records) == [f"n{i:02d}" for i in range(n)]
     assert all("summaries" in r for r in records.values())
+
+
+def _inputs_and_outputs(tmp_path: Path) -> dict[str, tuple[list[str], str, str]]:
+    """Cases of an output that is an input: (inputs, output, what the message names as the input)."""
+    (tmp_path / "news" / "2025").mkdir(parents=True)
+    (tmp_path / "news" / "a.txt").write_text(SHORT_ES, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(SHORT_EN, encoding="utf-8")
+    manifest = write_manifest(tmp_path / "m.jsonl", [{"id": "b", "path": "b.txt"}])
+    (tmp_path / "urls.list").write_text("b.txt\n")
+    (tmp_path / "link.jsonl").symlink_to(manifest)
+    os.link(tmp_path / "b.txt", tmp_path / "hard.jsonl")
+    m, news, b = str(manifest), str(tmp_path / "news"), str(tmp_path / "b.txt")
+    return {
+        "the manifest": ([m], m, m),
+        "the list file": ([str(tmp_path / "urls.list")], str(tmp_path / "urls.list"), str(tmp_path / "urls.list")),
+        "an article a manifest names": ([m], b, b),
+        "a symlink to the manifest": ([m], str(tmp_path / "link.jsonl"), m),
+        "a hard link to an article": ([m], str(tmp_path / "hard.jsonl"), b),
+        "the manifest, spelled relatively": ([m], "m.jsonl", m),
+        "a missing article": ([str(tmp_path / "gone.txt")], str(tmp_path / "gone.txt"), str(tmp_path / "gone.txt")),
+        "inside an input folder": ([news], str(tmp_path / "news" / "out.jsonl"), news),
+        "deep inside an input folder": ([news], str(tmp_path / "news" / "2025" / "out.jsonl"), news),
+        "inside a folder a glob matches": ([str(tmp_path / "ne*")], str(tmp_path / "news" / "out.jsonl"),
+                                           str(tmp_path / "ne*")),
+    }
+
+
+@pytest.mark.parametrize("case", ["the manifest", "the list file", "an article a manifest names",
+                                  "a symlink to the manifest", "a hard link to an article",
+                                  "the manifest, spelled relatively", "a missing article", "inside an input folder",
+                                  "deep inside an input folder", "inside a folder a glob matches"])
+def test_an_output_that_is_an_input_is_refused_before_anything_is_written(tiny_pipeline, tmp_path, monkeypatch,
+                                                                          case):
+    monkeypatch.chdir(tmp_path)
+    inputs, output, named = _inputs_and_outputs(tmp_path)[case]
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    with pytest.raises(BatchError) as caught:
+        run_batch(inputs, tiny_pipeline, BatchOptions(output, overwrite=True))
+    error = caught.value
+    assert error.exit_code == 7 and error.message.startswith(f"the output {output} is ")
+    if "folder" in case:
+        assert error.message.endswith(f"inside the input folder {named}, which the run scans for articles")
+        assert error.hint.startswith("Write the output outside the input folders")
+    else:
+        assert f"is also an input ({named})" in error.message and error.hint == "Write the output to another file with -o."
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before  # nothing written: no output, no lock file, the inputs untouched
+
+
+def test_cli_refuses_an_output_inside_an_input_folder(cheap_preset, tmp_path):
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "a.txt").write_text(SHORT_ES, encoding="utf-8")
+    out = tmp_path / "news" / "out.jsonl"
+    result = CliRunner().invoke(cli, ["batch", str(tmp_path / "news"), "-o", str(out), "-p", str(cheap_preset), "-q"])
+    assert result.exit_code == 7
+    assert result.stderr == (f"Error: the output {out} is inside the input folder {tmp_path / 'news'}, which the run "
+                             "scans for articles\nWrite the output outside the input folders, e.g. -o results.jsonl "
+                             "next to the folder.\n")
+    assert not out.exists()
 
 
 def test_a_missing_model_stops_the_run_instead_of_failing_every_input(tiny_preset, tmp_path):

@@ -9,14 +9,18 @@ import errno
 import json
 import os
 import random
+import shlex
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
-from batch_helpers import many_texts, read_records, start_summarize, write_manifest
+from batch_helpers import many_texts, read_records, start_summarize, wait_for_records, write_manifest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from summarize import cli as cli_module
 from summarize.batch import journal as jsonl
@@ -170,3 +174,82 @@ def test_sigkill_and_ctrl_c_at_random_moments_then_resume_gives_every_input_exac
     records = read_records(out)
     assert sorted(records) == [f"n{i:02d}" for i in range(n)]
     assert all("summaries" in r for r in records.values())
+
+
+def _stopped_by(sig: signal.Signals, tmp_path: Path, *, twice: bool = False, early: bool = False) -> None:
+    """Send ``sig`` to a batch run (once records flow, or as soon as models load), check the exit,
+    the resume command and the file, then resume to completion."""
+    n = 6
+    manifest = write_manifest(tmp_path / "m.jsonl", many_texts(n))
+    out = tmp_path / "out.jsonl"
+    args = ["batch", str(manifest), "-o", str(out), "-p", "offline", "--batch-docs", "2", "--no-cache"]
+    process = start_summarize(args)
+    if early:  # before the run installs its handlers, or just after: either way 128+N and the hint
+        line = process.stderr.readline()
+        while "loading models" not in line:
+            assert line, process.communicate()
+            line = process.stderr.readline()
+    else:
+        wait_for_records(process, out)
+    process.send_signal(sig)
+    if twice:
+        process.send_signal(sig)  # the second one stops at once: the group in flight is not waited for
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 128 + sig, stderr
+    if not early and not twice:
+        assert f"got {sig.name}: stopping after the articles in progress ({sig.name} again to stop now)" in stderr
+    assert f"interrupted; {out} holds every record finished so far. Resume with:" in stderr
+    command = stderr.strip().splitlines()[-1].strip()
+    assert command == shlex.join(["summarize", "batch", str(manifest), "-o", str(out), "--batch-docs", "2", "--no-cache",
+                                  "-p", "offline", "--resume"])  # in the order the command declares its options
+    data = out.read_bytes() if out.exists() else b""
+    assert not data or data.endswith(b"\n")  # a stop, not a crash: no torn line to repair
+    interrupted = len(read_records(out)) if data else 0  # every line whole JSON, no id twice
+    assert interrupted < n, "the run finished before the signal"
+
+    final = subprocess.run([sys.executable, "-m", *shlex.split(command)], cwd=ROOT, capture_output=True, text=True,
+                           check=False, timeout=300)
+    assert final.returncode == 0, final.stderr
+    assert f"skipped {interrupted} of {n}" in final.stderr and "repaired" not in final.stderr
+    records = read_records(out)
+    assert sorted(records) == [f"n{i:02d}" for i in range(n)]
+    assert all("summaries" in r for r in records.values())
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_stop_like_ctrl_c_with_their_own_exit_code(tmp_path, sig):
+    _stopped_by(sig, tmp_path)
+
+
+def test_a_second_sigterm_stops_at_once_and_the_file_stays_whole(tmp_path):
+    _stopped_by(signal.SIGTERM, tmp_path, twice=True)
+
+
+def test_sigterm_while_models_load_exits_143_with_the_resume_command(tmp_path, monkeypatch):
+    def terminated(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler runs here, in the main thread
+        raise AssertionError("SIGTERM did not stop the command")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cli_module, "_build_pipeline", terminated)
+        manifest = write_manifest(tmp_path / "m.jsonl", many_texts(1))
+        out = tmp_path / "out.jsonl"
+        result = CliRunner().invoke(cli, ["batch", str(manifest), "-o", str(out), "-p", "offline"])
+    assert result.exit_code == 143, result.output
+    assert result.stderr == (f"summarize: interrupted; {out} holds every record finished so far. Resume with:\n"
+                             f"  summarize batch {manifest} -o {out} -p offline --resume\n")
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the command's handler is gone with it
+    (tmp_path / "subprocess").mkdir()
+    _stopped_by(signal.SIGTERM, tmp_path / "subprocess", early=True)
+
+
+def test_the_cli_refuses_a_second_run_on_another_name_of_the_output(tmp_path):
+    manifest = write_manifest(tmp_path / "m.jsonl", many_texts(1))
+    out = tmp_path / "out.jsonl"
+    (tmp_path / "link.jsonl").symlink_to(out)
+    with jsonl.Journal(out):
+        result = CliRunner().invoke(cli, ["batch", str(manifest), "-o", str(tmp_path / "link.jsonl"), "-p", "offline",
+                                          "--no-cache", "-q"])
+    assert result.exit_code == 7
+    assert result.stderr == (f"Error: {tmp_path / 'link.jsonl'} is being written by another run (lock {out}.lock is "
+                             "held)\nWait for that run to finish, or write to another file with -o.\n")

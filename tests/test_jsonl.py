@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -104,6 +105,73 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_file(tmp_path):
             capture_output=True, text=True, check=False, cwd=ROOT)
         assert other.returncode != 0 and "is being written by another run" in other.stderr
     Journal(out).close()  # free again once the first writer is done
+
+
+def _other_names(tmp_path: Path, out: Path) -> dict[str, Path]:
+    """Every way to name ``out`` but its own spelling: each must meet the same lock."""
+    (tmp_path / "link.jsonl").symlink_to(out)
+    (tmp_path / "via").symlink_to(out.parent, target_is_directory=True)
+    names = {"relative": Path(os.path.relpath(out)), "dotted": out.parent / ".." / out.parent.name / out.name,
+             "symlink": tmp_path / "link.jsonl", "symlinked folder": tmp_path / "via" / out.name}
+    if out.exists():
+        os.link(out, tmp_path / "hard.jsonl")
+        names["hard link"] = tmp_path / "hard.jsonl"
+    return names
+
+
+def _refused_in_another_process(path: Path) -> bool:
+    other = subprocess.run(
+        [sys.executable, "-c", f"from summarize.batch.journal import Journal; Journal({str(path)!r})"],
+        capture_output=True, text=True, check=False, cwd=ROOT)
+    return other.returncode != 0 and "is being written by another run" in other.stderr
+
+
+@pytest.mark.parametrize("exists", [True, False], ids=["file exists", "file not yet written"])
+def test_every_name_of_the_output_meets_one_lock(tmp_path, monkeypatch, exists):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "runs" / "out.jsonl"
+    out.parent.mkdir()
+    if exists:
+        out.write_text(json.dumps(ok("a")) + "\n")
+    names = _other_names(tmp_path, out)
+    assert ("hard link" in names) == exists
+    with Journal(out) as first:
+        for how, name in names.items():
+            with pytest.raises(BatchError, match="is being written by another run") as caught:
+                Journal(name)  # flock: two opens in one process conflict, as two processes do
+            assert caught.value.exit_code == 7 and str(caught.value).startswith(f"{name} is being written"), how
+        assert _refused_in_another_process(names["symlink"])
+        if exists:
+            assert _refused_in_another_process(names["hard link"])
+        first.append(ok("b"))
+    for name in names.values():  # free again once the first writer is done, by any name
+        Journal(name).close()
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out.jsonl", "out.jsonl.lock"]
+
+
+def test_a_file_created_by_the_run_is_locked_against_a_hard_link_made_later(tmp_path):
+    out = tmp_path / "out.jsonl"
+    with Journal(out, mode="new") as journal:
+        journal.append(ok("a"))  # creates the file, and locks it
+        os.link(out, tmp_path / "hard.jsonl")
+        with pytest.raises(BatchError, match=r"the file itself is locked: that run names it otherwise"):
+            Journal(tmp_path / "hard.jsonl")
+
+
+def test_rewriting_through_a_symlink_keeps_the_symlink_and_the_lock(tmp_path):
+    target = tmp_path / "real.jsonl"
+    target.write_text("".join(json.dumps(r) + "\n" for r in [failed("a"), ok("b")]))
+    link = tmp_path / "out.jsonl"
+    link.symlink_to(target)
+    with Journal(link) as journal:
+        journal.drop(["a"])  # an atomic replace: of the file the link names, not of the link
+        assert link.is_symlink() and [r["id"] for r in lines(link)] == ["b"]
+        os.link(target, tmp_path / "hard.jsonl")  # to the new inode the replace made: locked as well
+        with pytest.raises(BatchError, match="the file itself is locked"):
+            Journal(tmp_path / "hard.jsonl")
+        assert _refused_in_another_process(tmp_path / "hard.jsonl")
+    assert (tmp_path / "real.jsonl.lock").exists() and not (tmp_path / "out.jsonl.lock").exists()  # the file's lock
+    assert not list(tmp_path.glob("*.tmp"))
 
 
 def test_records_of_results_and_errors():

@@ -8,7 +8,9 @@ sizes), the direction or summary length, and the text itself. Values are the out
 :class:`CachedTranslator` and :class:`CachedSummarizer` wrap any engine: cached texts never reach
 the engine, so a run over text seen before loads no model and does no model work. The cache
 lives in the user cache directory (``platformdirs.user_cache_dir("summarize")``), or in
-``$SUMMARIZE_CACHE_DIR``; it grows without bound (delete the file to empty it).
+``$SUMMARIZE_CACHE_DIR``; it grows without bound (delete the file to empty it). A cache that
+cannot be used never stops a run (see :class:`TextCache`): it is replaced or switched off, with a
+warning in the results.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import BatchError
 from .base import LengthSpec, Summarizer, Translator
 from .checkpoints import fingerprint
 
@@ -33,6 +34,8 @@ __all__ = ["CACHE_DIR_ENV", "CACHE_FILE", "CachedSummarizer", "CachedTranslator"
 CACHE_DIR_ENV = "SUMMARIZE_CACHE_DIR"
 CACHE_FILE = "cache.sqlite3"
 BUSY_TIMEOUT_S = 30.0
+SCHEMA_VERSION = 1  # PRAGMA user_version of the files this version writes (0: made before it was set)
+COLUMNS = ("key", "value", "created")
 MAX_SQL_VARIABLES = 500  # well under SQLite's limit of bound parameters per statement
 _UNKEYED_SETTINGS = frozenset({"batch_size"})  # change speed, not outputs
 
@@ -47,11 +50,28 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("summarize"))
 
 
+class _Unreadable(Exception):
+    """The cache file is not one this version can read: another program's, damaged, or newer."""
+
+
 class TextCache:
     """Text outputs stored by key in SQLite; safe to share between threads and processes.
 
     The connection opens on first use, so the object is cheap to build and can be pickled (a Ray
-    actor gets a copy that opens its own connection).
+    actor gets a copy that opens its own connection, and gives its own warnings).
+
+    A cache never stops a run: outputs are what the engines compute, the cache only saves work.
+
+    * a file that is not a cache this version can read (not SQLite, damaged, another schema, a
+      newer ``user_version``) is renamed ``cache.sqlite3.corrupt-<timestamp>`` (with its ``-wal``
+      and ``-shm`` files) and a new cache is built in its place;
+    * a cache that cannot be opened (its folder cannot be made, permission denied) or written
+      (disk full) or read is switched off for the rest of the run: every text goes to the engine,
+      as with ``--no-cache``.
+
+    Either way one warning is given, the first problem's (a later one switches the cache off
+    without another): it is in :attr:`warnings`, and :meth:`take_warnings` hands it over once, which
+    is how :class:`CachedTranslator` and :class:`CachedSummarizer` put it in a result's warnings.
 
     Args:
         directory: folder of the cache file; ``None`` uses :func:`default_cache_dir`.
@@ -59,56 +79,174 @@ class TextCache:
 
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(directory if directory is not None else default_cache_dir()).expanduser() / CACHE_FILE
+        self._start()
+
+    def _start(self) -> None:
+        """The state of a cache not used yet (a pickled copy starts here too, in its own process)."""
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
+        self._off = False
+        self.warnings: list[str] = []
+        self._unsaid: list[str] = []
 
     def __getstate__(self) -> dict[str, Any]:
         return {"path": self.path}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.path = state["path"]
-        self._lock = threading.Lock()
-        self._conn = None
+        self._start()
 
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
+    @property
+    def enabled(self) -> bool:
+        """False once a problem switched the cache off for the rest of the run."""
+        return not self._off
+
+    def take_warnings(self) -> list[str]:
+        """The warnings not handed over yet (each is handed over once)."""
+        with self._lock:
+            unsaid, self._unsaid = self._unsaid, []
+        return unsaid
+
+    def _warn(self, message: str) -> None:
+        if not self.warnings:  # one warning a run: the first problem is the one to fix
+            self.warnings.append(message)
+            self._unsaid.append(message)
+
+    def _switch_off(self, why: str) -> None:
+        """Stop using the cache for the rest of the run (the engines compute everything)."""
+        self._drop_connection()
+        self._off = True
+        self._warn(f"the translation cache {self.path} cannot be used ({why}); it is off for the rest of this "
+                   "run and every text is computed anew (--cache-dir DIR picks another folder, --no-cache "
+                   "skips the cache)")
+
+    def _drop_connection(self) -> None:
+        if self._conn is not None:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False,
-                                       isolation_level=None)
-                # WAL lets several processes (Ray actors, parallel runs) read while one writes
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-                conn.execute("CREATE TABLE IF NOT EXISTS entries "
-                             "(key TEXT PRIMARY KEY, value TEXT NOT NULL, created REAL NOT NULL) WITHOUT ROWID")
-            except sqlite3.Error as exc:
-                raise BatchError(f"cannot open the cache {self.path}: {exc}",
-                                 hint="Pass --cache-dir DIR, set SUMMARIZE_CACHE_DIR, or --no-cache.") from exc
-            self._conn = conn
+                self._conn.close()
+            except sqlite3.Error:
+                pass  # the connection is being given up because it failed; nothing more to do with it
+            self._conn = None
+
+    def _connection(self) -> sqlite3.Connection | None:
+        """The open connection; ``None`` when the cache is off. Call with ``_lock`` held."""
+        if self._conn is None and not self._off:
+            try:
+                self._conn = self._open()
+            except _Unreadable as exc:
+                self._replace(str(exc), recheck=True)
+            except (sqlite3.Error, OSError) as exc:
+                self._switch_off(f"cannot open it: {_reason(exc)}")
         return self._conn
 
+    def _open(self) -> sqlite3.Connection:
+        """Connect, and check (or create) the table.
+
+        Raises:
+            _Unreadable: the file is not a cache this version can read.
+            sqlite3.Error, OSError: it cannot be opened.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None)
+        try:
+            _check_schema(conn)  # first: a file that is not ours is judged before anything changes it
+            # WAL lets several processes (Ray actors, parallel runs) read while one writes
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if _is_damage(exc):
+                raise _Unreadable(f"{exc}") from None
+            raise
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _replace(self, why: str, *, recheck: bool) -> None:
+        """Move an unreadable cache file aside and open a new one; switch off if that fails.
+
+        Args:
+            why: what is wrong with the file.
+            recheck: open it once more first (it failed to open, rather than failed in use).
+        """
+        self._drop_connection()
+        if recheck:
+            try:
+                # another process (a Ray actor, a parallel run) may have replaced it a moment ago:
+                # moving that new cache aside would throw its work away
+                self._conn = self._open()
+                return
+            except (sqlite3.Error, OSError, _Unreadable):
+                pass
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        number = 1
+        while aside.exists():  # never over an earlier copy: it may be what someone wants back
+            number += 1
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{number}")
+        try:
+            os.replace(self.path, aside)
+            for suffix in ("-wal", "-shm"):  # a journal of the old file must not be replayed into the new one
+                side = self.path.with_name(self.path.name + suffix)
+                if side.exists():
+                    os.replace(side, aside.with_name(aside.name + suffix))
+            self._conn = self._open()
+        except (sqlite3.Error, OSError, _Unreadable) as exc:
+            self._switch_off(f"{why}, and it could not be replaced: {_reason(exc)}")
+            return
+        self._warn(f"the translation cache {self.path} could not be read ({why}); it was moved to {aside.name} "
+                   "and a new, empty cache is used")
+
+    def _failed(self, exc: sqlite3.Error, doing: str) -> None:
+        """A read or write failed mid-run: replace a damaged file, else switch off."""
+        if _is_damage(exc) and not self.warnings:
+            self._replace(f"{exc}", recheck=False)
+        else:
+            self._switch_off(f"cannot {doing} it: {_reason(exc)}")
+
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
-        """Return the stored values of those keys that are present."""
+        """Return the stored values of those keys that are present (none while the cache is off)."""
         found: dict[str, str] = {}
         with self._lock:
             conn = self._connection()
-            for start in range(0, len(keys), MAX_SQL_VARIABLES):
-                part = keys[start : start + MAX_SQL_VARIABLES]
-                marks = ",".join("?" * len(part))
-                found.update(conn.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})", part).fetchall())
+            if conn is None:
+                return found
+            try:
+                for start in range(0, len(keys), MAX_SQL_VARIABLES):
+                    part = keys[start : start + MAX_SQL_VARIABLES]
+                    marks = ",".join("?" * len(part))
+                    found.update(conn.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})",
+                                              part).fetchall())
+            except sqlite3.Error as exc:
+                self._failed(exc, "read")
+                return {}
         return found
 
     def put_many(self, items: Iterable[tuple[str, str]]) -> None:
-        """Store values (an existing key keeps its first value: outputs are deterministic)."""
+        """Store values (an existing key keeps its first value: outputs are deterministic).
+
+        Nothing is stored while the cache is off; a write that fails (disk full) switches it off.
+        """
         now = time.time()
         rows = [(k, v, now) for k, v in items]
         if not rows:
             return
         with self._lock:
             conn = self._connection()
-            conn.execute("BEGIN")
-            conn.executemany("INSERT OR IGNORE INTO entries (key, value, created) VALUES (?, ?, ?)", rows)
-            conn.execute("COMMIT")
+            if conn is None:
+                return
+            try:
+                conn.execute("BEGIN")
+                conn.executemany("INSERT OR IGNORE INTO entries (key, value, created) VALUES (?, ?, ?)", rows)
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    try:
+                        conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # the connection is dropped next; SQLite rolls back what it never committed
+                self._failed(exc, "write")
 
     def translator(self, inner: Translator) -> CachedTranslator:
         """``inner`` with its outputs looked up in (and saved to) this cache."""
@@ -120,14 +258,64 @@ class TextCache:
 
     def __len__(self) -> int:
         with self._lock:
-            return int(self._connection().execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+            conn = self._connection()
+            if conn is None:
+                return 0
+            try:
+                return int(conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+            except sqlite3.Error as exc:
+                self._failed(exc, "read")
+                return 0
 
     def close(self) -> None:
-        """Close the connection (it reopens on next use)."""
+        """Close the connection (it reopens on next use, unless the cache was switched off)."""
         with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            self._drop_connection()
+
+
+def _check_schema(conn: sqlite3.Connection) -> None:
+    """Accept this version's table (creating it in an empty file); refuse anything else.
+
+    Raises:
+        _Unreadable: a newer schema version, other tables, or an ``entries`` table of other columns.
+    """
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise _Unreadable(f"it was made by a newer summarize: schema version {version}, this one reads "
+                          f"{SCHEMA_VERSION}")
+    if not _columns(conn):
+        conn.execute("BEGIN IMMEDIATE")  # another process may be creating it at this moment
+        try:
+            tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            if not tables:
+                conn.execute("CREATE TABLE entries "
+                             "(key TEXT PRIMARY KEY, value TEXT NOT NULL, created REAL NOT NULL) WITHOUT ROWID")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        if "entries" not in tables and tables:
+            raise _Unreadable(f"it holds other tables ({', '.join(sorted(tables))}), not a summarize cache")
+    columns = _columns(conn)
+    if columns != COLUMNS:
+        raise _Unreadable(f"its table entries has the columns {', '.join(columns)}, not {', '.join(COLUMNS)}")
+
+
+def _columns(conn: sqlite3.Connection) -> tuple[str, ...]:
+    return tuple(row[1] for row in conn.execute("PRAGMA table_info(entries)"))
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    """The file is not a database, or a damaged one (as opposed to one that cannot be reached)."""
+    return getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT")
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
+    return str(exc)
 
 
 def _settings(engine: Any) -> dict[str, Any]:
@@ -147,17 +335,28 @@ def _key(namespace: str, text: str) -> str:
     return hashlib.sha256(f"{namespace}\x00{text}".encode()).hexdigest()
 
 
-def _cached_call(cache: TextCache, namespace: str, texts: Sequence[str], compute: Any) -> list[str]:
-    """Outputs for ``texts``: from the cache where present, else from ``compute(missing)``."""
-    keys = [_key(namespace, t) for t in texts]
-    found = cache.get_many(list(dict.fromkeys(keys)))
-    missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in found))
-    if missing:
-        outputs = compute(missing)
-        fresh = {_key(namespace, t): out for t, out in zip(missing, outputs, strict=True)}
-        cache.put_many(fresh.items())
-        found.update(fresh)
-    return [found[k] for k in keys]
+def _cached_call(cache: TextCache, namespace: str, texts: Sequence[str], compute: Any,
+                 warnings: list[str] | None) -> list[str]:
+    """Outputs for ``texts``: from the cache where present, else from ``compute(missing)``.
+
+    A cache that is off sends every text to ``compute``, as if there were none. The cache's warning
+    (a file moved aside, the cache switched off) goes to ``warnings`` once, when the call has them.
+    """
+    try:
+        keys = [_key(namespace, t) for t in texts]
+        found = cache.get_many(list(dict.fromkeys(keys))) if cache.enabled else {}
+        if not cache.enabled:  # off before, or since this lookup: the engine gets the call unchanged
+            return list(compute(list(texts)))
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in found))
+        if missing:
+            outputs = compute(missing)
+            fresh = {_key(namespace, t): out for t, out in zip(missing, outputs, strict=True)}
+            cache.put_many(fresh.items())
+            found.update(fresh)
+        return [found[k] for k in keys]
+    finally:
+        if warnings is not None:  # else it waits for a call that has somewhere to put it
+            warnings.extend(cache.take_warnings())
 
 
 class CachedTranslator(Translator):
@@ -191,7 +390,7 @@ class CachedTranslator(Translator):
     def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
         namespace = self._namespace(f"{src}-{tgt}")
         return _cached_call(self.cache, namespace, texts,
-                            lambda missing: self.inner.translate(missing, src, tgt, warnings=warnings))
+                            lambda missing: self.inner.translate(missing, src, tgt, warnings=warnings), warnings)
 
 
 class CachedSummarizer(Summarizer):
@@ -224,4 +423,4 @@ class CachedSummarizer(Summarizer):
     ) -> list[str]:
         namespace = self._namespace(lang, length)
         return _cached_call(self.cache, namespace, texts,
-                            lambda missing: self.inner.summarize(missing, lang, length, warnings=warnings))
+                            lambda missing: self.inner.summarize(missing, lang, length, warnings=warnings), warnings)

@@ -10,7 +10,11 @@ Guarantees, whatever moment a process is killed at (SIGKILL or power loss includ
 * the file never holds two records for one id: retrying failed inputs first rewrites the file
   without their records, to a temporary file that atomically replaces the original;
 * one writer at a time: an OS lock (``flock``/``LockFileEx``) on ``OUT.jsonl.lock``, released by
-  the OS when the process dies, so a crash never leaves a stale lock.
+  the OS when the process dies, so a crash never leaves a stale lock. The lock belongs to the file,
+  not to its spelling: ``OUT`` is the output's real path (symlinks and ``..`` resolved), so a
+  relative and an absolute path, a symlink or a path through a symlinked folder all meet at one
+  lock; and where ``flock`` exists the file itself is locked too, which refuses a second run that
+  reaches it through a hard link (another name for the same inode).
 
 Records are fsync'd in groups (see :meth:`Journal.sync`): a power cut loses at most the last group,
 which a resumed run redoes.
@@ -22,12 +26,18 @@ import errno
 import json
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Self
 
 from ..document import Result, Source
 from ..errors import BatchError, SummarizeError
+
+if sys.platform != "win32":
+    import fcntl as _fcntl
+else:  # pragma: no cover - no flock on Windows; the lock file alone guards the output there
+    _fcntl = None
 
 __all__ = ["FAILED", "OK", "Journal", "error_record", "record_status", "to_record"]
 
@@ -68,40 +78,46 @@ class Journal:
     Use as a context manager, or call :meth:`close`.
 
     Args:
-        path: the output file (created with its folder when missing).
+        path: the output file (created with its folder when missing). Messages name it as given;
+            the file operations and the lock use its real path (see :attr:`real`).
         mode: ``new`` (a file that exists and is not empty is an error), ``resume`` (keep its
             records) or ``overwrite`` (empty it).
 
     Raises:
-        BatchError: the file is locked by another run, cannot be written, is not empty in mode
-            ``new``, or has a damaged line before the last one (which only a person can judge).
+        BatchError: the file is locked by another run (under any name: a symlink, a hard link, a
+            relative path), cannot be written, is not empty in mode ``new``, or has a damaged line
+            before the last one (which only a person can judge).
     """
 
     def __init__(self, path: str | os.PathLike[str], *, mode: str = "resume") -> None:
         from filelock import FileLock, Timeout
 
         self.path = Path(path)
+        # The real path, not the spelling: the lock must be the same for every name of the file, and
+        # the atomic rewrite must replace the file a symlink points to, not the symlink itself.
+        self.real = Path(os.path.realpath(self.path))
         self.statuses: dict[str, str] = {}
         self.repaired = 0
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.real.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise BatchError(f"cannot create the folder of {self.path}: {exc.strerror or exc}") from None
-        self._lock = FileLock(str(self.path) + LOCK_SUFFIX, timeout=0)
+        lock_name = f"{self.real}{LOCK_SUFFIX}"
+        self._lock = FileLock(lock_name, timeout=0)
         try:
             self._lock.acquire()
         except Timeout:
-            raise BatchError(
-                f"{self.path} is being written by another run (lock {self.path}{LOCK_SUFFIX} is held)",
-                hint="Wait for that run to finish, or write to another file with -o.",
-            ) from None
+            raise _locked_error(self.path, f"lock {lock_name} is held") from None
         except OSError as exc:
-            raise BatchError(f"cannot lock {self.path}{LOCK_SUFFIX}: {exc.strerror or exc}") from None
+            raise BatchError(f"cannot lock {lock_name}: {exc.strerror or exc}") from None
         self._fd: int | None = None
+        self._inode_fd: int | None = None  # holds the lock on the file itself (see _lock_inode)
         self._failed = False  # a write failed: the run is stopping, don't sync again
         try:
+            self._lock_inode()
             self._open(mode)
         except BaseException:
+            self._unlock_inode()
             self._lock.release()
             raise
 
@@ -115,11 +131,11 @@ class Journal:
         """Check, empty or load the file as the mode says."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
-        if not self.path.exists():
+        if not self.real.exists():
             return
         if mode == "overwrite":
             self.truncate()
-        elif mode == "new" and self.path.stat().st_size > 0:
+        elif mode == "new" and self.real.stat().st_size > 0:
             raise BatchError(f"{self.path} already exists and is not empty",
                              hint="Pass --resume to continue that run, or --overwrite to start again.")
         else:
@@ -136,7 +152,7 @@ class Journal:
             self._rewrite(drop=set())
 
     def _repair_tail(self) -> int:
-        with self.path.open("r+b") as f:
+        with self.real.open("r+b") as f:
             data_end = f.seek(0, os.SEEK_END)
             if data_end == 0:
                 return 0
@@ -154,7 +170,7 @@ class Journal:
             return 1
 
     def _records(self) -> Iterator[tuple[bytes, dict[str, Any]]]:
-        with self.path.open("rb") as f:
+        with self.real.open("rb") as f:
             for number, line in enumerate(f, start=1):
                 if not line.strip():
                     continue
@@ -173,7 +189,7 @@ class Journal:
 
     def truncate(self) -> None:
         """Empty the file (``--overwrite``)."""
-        with self.path.open("wb") as f:
+        with self.real.open("wb") as f:
             os.fsync(f.fileno())
         self.statuses.clear()
 
@@ -187,7 +203,7 @@ class Journal:
         last: dict[str, int] = {}
         for index, (_, record) in enumerate(self._records()):
             last[record["id"]] = index
-        tmp = self.path.with_name(self.path.name + TMP_SUFFIX)
+        tmp = self.real.with_name(self.real.name + TMP_SUFFIX)
         try:
             with tmp.open("wb") as out:
                 for index, (line, record) in enumerate(self._records()):
@@ -195,10 +211,13 @@ class Journal:
                         out.write(line)
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(tmp, self.path)
+            os.replace(tmp, self.real)
         except OSError as exc:
             raise BatchError(f"cannot rewrite {self.path}: {exc.strerror or exc}") from None
-        _fsync_dir(self.path.parent)
+        _fsync_dir(self.real.parent)
+        # the file is a new inode now: lock it (nobody can have found it yet) and let the old one go
+        self._unlock_inode()
+        self._lock_inode()
         for i in drop:
             self.statuses.pop(i, None)
 
@@ -216,10 +235,11 @@ class Journal:
         start = None
         try:
             if self._fd is None:
-                created = not self.path.exists()
-                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                created = not self.real.exists()
+                self._fd = os.open(self.real, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
                 if created:
-                    _fsync_dir(self.path.parent)
+                    _fsync_dir(self.real.parent)
+                    self._lock_inode()  # before anyone could make a hard link to it
             start = os.lseek(self._fd, 0, os.SEEK_END)  # we hold the lock: nobody else appends
             view = memoryview(line)
             while view:
@@ -274,8 +294,49 @@ class Journal:
             if self._fd is not None:
                 os.close(self._fd)
                 self._fd = None
+            self._unlock_inode()
             if self._lock.is_locked:
                 self._lock.release()
+
+    def _lock_inode(self) -> None:
+        """Lock the file itself, so that a run reaching it by another name (a hard link) is refused.
+
+        The lock on ``OUT.jsonl.lock`` covers every spelling that resolves to one path; a hard link
+        is another path to the same inode, which only a lock on the inode sees. Nothing to lock while
+        the file does not exist (it is locked as it is created), nor where ``flock`` is missing
+        (Windows: its byte-range locks would block this run's own appends).
+
+        Raises:
+            BatchError: another run holds the file, or it cannot be opened or locked.
+        """
+        if _fcntl is None or self._inode_fd is not None:
+            return
+        try:
+            fd = os.open(self.real, os.O_RDONLY)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise BatchError(f"cannot open {self.path}: {exc.strerror or exc}") from None
+        try:
+            _fcntl.flock(fd, _fcntl.LOCK_EX | _fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise _locked_error(self.path, "the file itself is locked: that run names it otherwise, "
+                                               "through a hard link") from None
+            raise BatchError(f"cannot lock {self.path}: {exc.strerror or exc}") from None
+        self._inode_fd = fd
+
+    def _unlock_inode(self) -> None:
+        """Let go of the lock on the file itself (closing the descriptor releases it)."""
+        if self._inode_fd is not None:
+            os.close(self._inode_fd)
+            self._inode_fd = None
+
+
+def _locked_error(path: Path, why: str) -> BatchError:
+    return BatchError(f"{path} is being written by another run ({why})",
+                      hint="Wait for that run to finish, or write to another file with -o.")
 
 
 def _escape_surrogates(line: str) -> str:

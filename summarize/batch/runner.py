@@ -16,6 +16,8 @@ stays consistent).
 
 from __future__ import annotations
 
+import glob
+import os
 import signal
 import sys
 import threading
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..document import Source
-from ..errors import ConfigError
+from ..errors import BatchError, ConfigError
 from ..pipeline.scheduler import DEFAULT_BATCH_DOCS, DEFAULT_READ_TIMEOUT_S, DEFAULT_WORKERS
 from ..reading.manifest import expand_inputs
 from ..reading.reader import DEFAULT_PER_HOST
@@ -127,8 +129,10 @@ class BatchSummary:
         skipped: inputs that already had a record.
         kept_failures: of those, records that are errors (``retry_failed`` redoes them).
         seconds: wall time.
-        interrupted: the run stopped early (Ctrl-C); resume it to finish.
+        interrupted: the run stopped early (a signal, or ``stop`` set); resume it to finish.
         repaired: torn last lines cut from the output before starting.
+        stop_signal: the signal that stopped the run (``SIGINT``, ``SIGTERM``, ``SIGHUP``), or
+            ``None`` when none came (``stop`` set from another thread counts as Ctrl-C).
     """
 
     output: str
@@ -140,6 +144,7 @@ class BatchSummary:
     seconds: float = 0.0
     interrupted: bool = False
     repaired: int = 0
+    stop_signal: int | None = None
 
     @property
     def per_minute(self) -> float:
@@ -148,7 +153,11 @@ class BatchSummary:
 
     @property
     def exit_code(self) -> int:
-        """0 when every input's record is a success, :data:`EXIT_SOME_FAILED` otherwise."""
+        """128 + the signal's number when one stopped the run early (130 Ctrl-C, 143 SIGTERM, 129
+        SIGHUP: the shell's convention), else 0 when every input's record is a success and
+        :data:`EXIT_SOME_FAILED` when some are errors."""
+        if self.interrupted:
+            return 128 + int(self.stop_signal or signal.SIGINT)
         return EXIT_SOME_FAILED if self.failed or self.kept_failures else 0
 
     def line(self) -> str:
@@ -176,25 +185,29 @@ def run_batch(
         pipeline: does the work (with the ``ray`` engine, its spec is what the actors build
             theirs from).
         options: output, resume and engine settings.
-        log: where short notices go (a torn line repaired, stopping on Ctrl-C); default: nowhere.
+        log: where short notices go (a torn line repaired, stopping on a signal); default: nowhere.
         stop: set it (from another thread) to stop as Ctrl-C does. In the main thread, the first
-            SIGINT sets it; a second one stops at once.
+            SIGINT, SIGTERM or SIGHUP sets it (the group in the models finishes and is written); a
+            second one stops at once. A signal the process ignores (``nohup``) stays ignored.
 
     Returns:
-        The run's counts; ``interrupted`` when it stopped early.
+        The run's counts; ``interrupted`` (and ``stop_signal``) when it stopped early.
 
     Raises:
         ConfigError: contradictory options.
         InputError: a manifest that cannot be read as a whole (a single bad entry is only that
             entry's error record) or a glob that matches nothing.
-        BatchError: the output is locked by another run, not empty without resume/overwrite,
-            damaged before its last line, or cannot be written.
+        BatchError: the output is one of the inputs or inside an input folder, is locked by
+            another run, not empty without resume/overwrite, damaged before its last line, or
+            cannot be written.
         SummarizeError: a failure that stops every input alike (missing model, device); the
             records written before it stay valid.
     """
     options.validate()
     notice = log or (lambda _: None)
+    _refuse_output_among(options.output, inputs)  # before reading them: the output may be a manifest
     sources = expand_inputs(inputs)
+    _refuse_output_among(options.output, [s.value for s in sources if s.kind == "file"], expanded=True)
     stop = stop or threading.Event()
     start = time.monotonic()
     summary = BatchSummary(output=options.output, total=len(sources))
@@ -202,7 +215,7 @@ def run_batch(
         if journal.repaired:
             notice(f"repaired {options.output}: cut a torn last line (that input will be redone)")
         todo = _plan(sources, journal, options, summary)
-        with _progress(len(todo), options.progress) as bar, _sigint_sets(stop, notice):
+        with _progress(len(todo), options.progress) as bar, _signals_stop(stop, notice) as received:
             last_sync = time.monotonic()
             try:
                 for record in _records(todo, pipeline, options, stop.is_set):
@@ -219,8 +232,63 @@ def run_batch(
             except KeyboardInterrupt:
                 stop.set()
         summary.interrupted = stop.is_set() and summary.done + summary.failed < len(todo)
+        summary.stop_signal = received[0] if received else None
     summary.seconds = time.monotonic() - start
     return summary
+
+
+def _refuse_output_among(output: str, paths: Sequence[str], *, expanded: bool = False) -> None:
+    """Refuse an output that is one of ``paths`` or lies inside a folder among them.
+
+    Writing records into a file the run reads (a manifest, a list, an article) destroys the input
+    and feeds the records back in on a resume; an output inside a scanned folder is picked up as an
+    article by a later run (when its suffix is one the folder scan takes) and is a mistake anyway.
+    Paths are compared resolved (symlinks, ``..``, relative spellings) and, where both exist, by
+    inode (hard links).
+
+    Args:
+        output: the output file, as given.
+        paths: raw inputs (what does not exist as a path is a URL, a glob, or a missing file: a glob
+            is matched here for the folders it names) or, with ``expanded``, the article files.
+        expanded: ``paths`` are the expanded sources' files, compared as files only.
+
+    Raises:
+        BatchError: the output is one of the paths, or inside one of the folders.
+    """
+    real = os.path.realpath(output)
+    try:
+        out_stat: os.stat_result | None = os.stat(real)
+    except OSError:
+        out_stat = None  # not written yet: the resolved path alone decides
+    for raw in paths:
+        matches = [raw] if expanded or os.path.exists(raw) else glob.glob(raw, recursive=True)
+        for path in matches:
+            if not expanded and os.path.isdir(path):
+                if _inside(real, os.path.realpath(path)):
+                    raise BatchError(
+                        f"the output {output} is inside the input folder {raw}, which the run scans for articles",
+                        hint="Write the output outside the input folders, e.g. -o results.jsonl next to the folder.",
+                    )
+            elif os.path.realpath(path) == real or (out_stat is not None and _same_file(out_stat, path)):
+                raise BatchError(
+                    f"the output {output} is also an input ({path}): the run would write its records into "
+                    "what it reads",
+                    hint="Write the output to another file with -o.",
+                )
+
+
+def _inside(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # Windows: on different drives
+        return False
+
+
+def _same_file(stat: os.stat_result, path: str) -> bool:
+    try:
+        return os.path.samestat(stat, os.stat(path))
+    except OSError:
+        return False
 
 
 def _plan(sources: list[Source], journal: Journal, options: BatchOptions, summary: BatchSummary) -> list[Source]:
@@ -256,21 +324,41 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
         bar.close()
 
 
+# The signals that ask a run to stop: Ctrl-C, ``kill`` and schedulers' SIGTERM, a closed terminal's SIGHUP.
+STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 @contextmanager
-def _sigint_sets(stop: threading.Event, notice: Callable[[str], None]) -> Iterator[None]:
-    """First Ctrl-C: set ``stop`` (the records in flight finish). Second: stop at once."""
+def _signals_stop(stop: threading.Event, notice: Callable[[str], None]) -> Iterator[list[int]]:
+    """First stopping signal: set ``stop`` (the records in flight finish). Second: stop at once.
+
+    Yields:
+        A list that receives the first signal's number (empty if none came).
+    """
+    received: list[int] = []
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield received
         return
 
     def handler(signum: int, frame: Any) -> None:
         if stop.is_set():
             raise KeyboardInterrupt
         stop.set()
-        notice("stopping after the articles in progress (Ctrl-C again to stop now)")
+        received.append(signum)
+        if signum == signal.SIGINT:
+            notice("stopping after the articles in progress (Ctrl-C again to stop now)")
+        else:
+            name = signal.Signals(signum).name
+            notice(f"got {name}: stopping after the articles in progress ({name} again to stop now)")
 
-    previous = signal.signal(signal.SIGINT, handler)
+    previous: dict[int, Any] = {}
     try:
-        yield
+        for number in STOP_SIGNALS:
+            # an ignored signal stays ignored: under nohup, SIGHUP must not stop the run
+            if signal.getsignal(number) != signal.SIG_IGN:
+                previous[number] = signal.signal(number, handler)
+        yield received
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, old in previous.items():
+            signal.signal(signum, signal.SIG_DFL if old is None else old)  # None: set outside Python
