@@ -2,7 +2,9 @@
 
 Run from the repository root:
 
-    python examples/python_api.py                       # the default preset (downloads models once)
+    python examples/python_api.py                       # auto: the neural models when cached or
+                                                        # downloadable, else the offline engines
+    python examples/python_api.py --pipeline default    # the neural models (downloaded once)
     python examples/python_api.py --pipeline offline    # no downloads
 """
 
@@ -19,10 +21,12 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pipeline", default="default", help="preset name or .toml path")
+    parser.add_argument("--pipeline", default="auto", help="preset name or .toml path")
     args = parser.parse_args()
 
     pipeline = Pipeline.from_preset(args.pipeline, sentences=2)  # models load on first use, once
+    for note in pipeline.notes:  # why auto chose what it did
+        print("note:", note)
     sources = [
         str(HERE / "oferta-carcel-cecot.es.txt"),
         Source.from_text(

@@ -3,6 +3,10 @@
 Only this module imports Click. Data goes to stdout; progress, warnings and errors to stderr.
 The names the options offer (engines, output formats, batch engines) are read from
 :mod:`summarize.registry` when an option is used or its help is shown, never at import.
+
+The pipeline options (``-q``, ``-v``, ``--pipeline``, ``--device``, ...) may come before the
+subcommand or after it (``summarize -q translate FILE``): :class:`_OptionsFirst` moves them after
+the subcommand's name, so a new command gets them by using :func:`_pipeline_options`.
 """
 
 from __future__ import annotations
@@ -96,10 +100,11 @@ def _pipeline_options(func: Callable[..., Any] | None = None, *, formats: bool =
         click.option("--max-bytes", type=click.IntRange(min=1), help="Largest page to download, in bytes."),
         click.option("--debug", is_flag=True, envvar="SUMMARIZE_DEBUG",
                      help="Print the traceback of any unexpected error on stderr (the input still gets its error)."),
-        click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr."),
+        click.option("-v", "--verbose", is_flag=True, help="Also show how long each stage took, on stderr."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress messages or warnings on stderr."),
     ]
     if formats:
-        options.insert(-1, click.option("-f", "--format", "fmt", type=FORMAT_CHOICE, default="text", show_default=True))
+        options.insert(-2, click.option("-f", "--format", "fmt", type=FORMAT_CHOICE, default="text", show_default=True))
     if not source_lang:
         options.pop(1)
     for option in reversed(options):
@@ -107,8 +112,27 @@ def _pipeline_options(func: Callable[..., Any] | None = None, *, formats: bool =
     return func
 
 
+def _cache_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--cache-dir", type=click.Path(file_okay=False), envvar="SUMMARIZE_CACHE_DIR",
+                     help="Folder of the translation cache (default: the user cache folder)."),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the translation cache."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _cache_folder(cache_dir: str | None, no_cache: bool) -> str | None:
+    """The cache folder the options ask for (``None``: no cache)."""
+    from .backends.cache import default_cache_dir
+
+    return None if no_cache else str(cache_dir or default_cache_dir())
+
+
 def _build_pipeline(preset: str, *, allow_private: bool, max_bytes: int | None, quiet: bool,
-                    cache_dir: str | None = None, debug: bool = False, **overrides: Any) -> Any:
+                    cache_dir: str | None = None, debug: bool = False, verbose: bool = False,
+                    stages: bool = False, **overrides: Any) -> Any:
     from .backends.checkpoints import quiet_transformers
     from .pipeline import Pipeline, PipelineSpec
     from .reading.fetch import FetchSettings
@@ -117,12 +141,39 @@ def _build_pipeline(preset: str, *, allow_private: bool, max_bytes: int | None, 
     quiet_transformers()
     fetch = FetchSettings(allow_private=allow_private, **({"max_bytes": max_bytes} if max_bytes else {}))
     pipeline = Pipeline(PipelineSpec.from_preset(preset, fetch=fetch, cache_dir=cache_dir, **overrides))
-    if not quiet:
-        for note in pipeline.notes:
-            click.echo(f"summarize: {note}", err=True)
-        click.echo(f"summarize: pipeline {pipeline.config.name!r} on device {pipeline.config.runtime.device}; "
-                   "loading models", err=True)
+    _stage_log(stages and not quiet)
+    if quiet:
+        return pipeline
+    from .doctor import describe_device, unused_runtime_options
+
+    for note in pipeline.notes:
+        click.echo(f"summarize: {note}", err=True)
+    for option in unused_runtime_options(pipeline.config, {k: overrides.get(k) for k in ("device", "dtype")}):
+        click.echo(f"warning: {option}", err=True)
+    click.echo(f"summarize: pipeline {pipeline.config.name!r}: {describe_device(pipeline.config)}", err=True)
     return pipeline
+
+
+def _stage_log(on: bool) -> None:
+    """The pipeline's one-line stage messages (``summarize.stages``) on stderr, for single runs, or off."""
+    import logging
+    import sys
+
+    log = logging.getLogger("summarize.stages")
+    if not on:
+        for handler in [h for h in log.handlers if getattr(h, "_summarize_stages", False)]:
+            log.removeHandler(handler)
+        return
+    if not any(getattr(h, "_summarize_stages", False) for h in log.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("summarize: %(message)s"))
+        handler._summarize_stages = True  # type: ignore[attr-defined]
+        log.addHandler(handler)
+    for handler in log.handlers:  # click's test runner swaps sys.stderr between invocations
+        if isinstance(handler, logging.StreamHandler) and getattr(handler, "_summarize_stages", False):
+            handler.setStream(sys.stderr)
+    log.setLevel(logging.INFO)
+    log.propagate = False  # --debug's handler on "summarize" would say each line twice
 
 
 def _debug_log(debug: bool) -> None:
@@ -141,24 +192,138 @@ def _debug_log(debug: bool) -> None:
 
 
 def _emit(results: list[Any], fmt: str, *, quiet: bool, with_translation: bool = False,
-          already_said: list[str] | None = None) -> None:
+          already_said: list[str] | None = None, output: str | None = None, verbose: bool = False) -> None:
+    """Print (or write to ``output``) the results; warnings and timings go to stderr.
+
+    Markdown documents list their warnings themselves, so they are not said twice.
+    """
     from .render import render
 
-    click.echo(render(results, fmt, with_translation=with_translation))
-    if not quiet:
+    text = render(results, fmt, with_translation=with_translation)
+    if output is None:
+        click.echo(text)
+    else:
+        _write_output(output, text)
+    if quiet:
+        return
+    if fmt != "markdown":
         for result in results:
             for warning in result.warnings:
                 if warning not in (already_said or []):
                     click.echo(f"warning: {result.source}: {warning}", err=True)
+    if verbose:
+        for result in results:
+            steps = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items())
+            click.echo(f"summarize: {result.source}: took {steps}", err=True)
+    if output is not None:
+        click.echo(f"summarize: wrote {output}", err=True)
 
 
-@click.group(cls=DefaultGroup, default="run", default_if_no_args=False)
+def _write_output(output: str, text: str) -> None:
+    """Write the rendered results to ``output`` (whole, or not at all).
+
+    Raises:
+        BatchError: the file cannot be written.
+    """
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from .errors import BatchError
+
+    path = Path(output)
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
+                                         delete=False) as handle:
+            handle.write(text + "\n")
+        os.replace(handle.name, path)
+    except OSError as exc:
+        raise BatchError(f"cannot write {output}: {exc.strerror or exc}",
+                         hint="Check that its folder exists and is writable.") from exc
+
+
+def _format_for(output: str | None, fmt: str) -> str:
+    """The format to write: ``-f`` when given, else the one ``output``'s suffix names.
+
+    Raises:
+        ConfigError: ``output`` has a suffix no format is written as.
+    """
+    from pathlib import Path
+
+    from click.core import ParameterSource
+
+    from .errors import ConfigError
+
+    ctx = click.get_current_context()
+    if output is None or ctx.get_parameter_source("fmt") != ParameterSource.DEFAULT:
+        return fmt
+    suffix = Path(output).suffix
+    if not suffix:
+        return fmt
+    found = _registry().output_format_for_suffix(suffix)
+    if found is None:
+        known = ", ".join(s for name in _registry().output_format_names()
+                          for s in _registry().output_format(name).suffixes)
+        raise ConfigError(f"cannot tell the output format from the suffix {suffix!r} of {output}",
+                          hint=f"Pass -f/--format, or name the file with one of: {known}.")
+    return str(found.name)
+
+
+def _leading_options(args: list[str]) -> tuple[list[str], list[str]]:
+    """Split ``args`` into the pipeline options that lead them and the rest."""
+    def probe() -> None:
+        pass
+
+    _cache_options(_summary_options(_pipeline_options(probe)))
+    takes_value = {opt: not param.is_flag for param in probe.__click_params__  # type: ignore[attr-defined]
+                   for opt in (*param.opts, *param.secondary_opts)}
+    i = 0
+    while i < len(args):
+        name = args[i].split("=", 1)[0]
+        if name not in takes_value:
+            break
+        i += 2 if takes_value[name] and "=" not in args[i] else 1
+    return args[:i], args[i:]
+
+
+class _OptionsFirst:
+    """A group that takes the pipeline options before the subcommand's name too.
+
+    ``summarize -q translate FILE`` is read as ``summarize translate -q FILE``; before a group
+    (``summarize -q eval translate ...``) they travel on to its subcommand.
+    """
+
+    commands: dict[str, click.Command]
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        leading, rest = _leading_options(list(args))
+        if leading:
+            if rest and rest[0] in self.commands:
+                args = [rest[0], *leading, *rest[1:]]
+            elif getattr(self, "default_cmd_name", None):
+                args = [self.default_cmd_name, *leading, *rest]  # type: ignore[attr-defined]
+        return super().parse_args(ctx, args)  # type: ignore[misc, no-any-return]
+
+
+class _Group(_OptionsFirst, DefaultGroup):
+    """The top-level group: a default command, options before or after the subcommand."""
+
+
+class _SubGroup(_OptionsFirst, click.Group):
+    """A command group whose subcommands take the pipeline options before their names too."""
+
+
+@click.group(cls=_Group, default="run", default_if_no_args=False)
 @click.version_option(__version__, prog_name="summarize")
 def cli() -> None:
     """Translate and summarize Spanish and English news articles.
 
     SOURCE is a URL, a .txt/.md/.html file, or - for stdin. 'summarize SOURCE' is short for
-    'summarize run SOURCE'.
+    'summarize run SOURCE'. Options such as -q, -v, --pipeline and --device go before or after
+    the command. 'summarize doctor' says what will run on this machine.
+
+    Shell completion: eval "$(_SUMMARIZE_COMPLETE=bash_source summarize)" in ~/.bashrc
+    (zsh_source for zsh, fish_source for fish).
     """
 
 
@@ -177,31 +342,51 @@ def _summary_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.argument("source")
 @_pipeline_options
 @_summary_options
+@_cache_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the result to FILE instead of stdout (format from its suffix unless -f is given).")
 @click.option("--translation/--no-translation", "with_translation", default=False,
               help="Also print the full translation in text/markdown output.")
 @_user_errors
-def run(source: str, preset: str, source_lang: str | None, fmt: str, quiet: bool, with_translation: bool,
-        allow_private: bool, max_bytes: int | None, **overrides: Any) -> None:
+def run(source: str, preset: str, source_lang: str | None, fmt: str, quiet: bool, verbose: bool,
+        with_translation: bool, output: str | None, cache_dir: str | None, no_cache: bool, allow_private: bool,
+        max_bytes: int | None, **overrides: Any) -> None:
     """Summarize SOURCE in English and Spanish and translate it."""
-    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, **overrides)
+    fmt = _format_for(output, fmt)
+    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet,
+                               verbose=verbose, stages=True, cache_dir=_cache_folder(cache_dir, no_cache), **overrides)
+    _say_reading(source, quiet)
     results = pipeline.run([source], source_lang=source_lang)
-    _emit(results, fmt, quiet=quiet, with_translation=with_translation, already_said=pipeline.notes)
+    _emit(results, fmt, quiet=quiet, with_translation=with_translation, already_said=pipeline.notes, output=output,
+          verbose=verbose)
 
 
 @cli.command()
 @click.argument("source")
 @click.option("--to", "target", type=LANG_CHOICE, help="Target language (default: the other one).")
 @_pipeline_options
+@_cache_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the result to FILE instead of stdout (format from its suffix unless -f is given).")
 @_user_errors
 def translate(source: str, target: str | None, preset: str, source_lang: str | None, fmt: str, quiet: bool,
-              allow_private: bool, max_bytes: int | None, **overrides: Any) -> None:
+              verbose: bool, output: str | None, cache_dir: str | None, no_cache: bool, allow_private: bool,
+              max_bytes: int | None, **overrides: Any) -> None:
     """Translate SOURCE into the other language (or --to)."""
-    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, **overrides)
+    fmt = _format_for(output, fmt)
+    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet,
+                               verbose=verbose, stages=True, cache_dir=_cache_folder(cache_dir, no_cache), **overrides)
+    _say_reading(source, quiet)
     results = pipeline.translate([source], to=target, source_lang=source_lang)
-    _emit(results, fmt, quiet=quiet, already_said=pipeline.notes)
+    _emit(results, fmt, quiet=quiet, already_said=pipeline.notes, output=output, verbose=verbose)
 
 
-@cli.group()
+def _say_reading(source: str, quiet: bool) -> None:
+    if not quiet:
+        click.echo(f"summarize: reading {'stdin' if source == '-' else source}", err=True)
+
+
+@cli.group(cls=_SubGroup)
 def models() -> None:
     """List and download the models the presets use."""
 
@@ -239,6 +424,23 @@ def models_pull(preset: str) -> None:
 
     fetched = pull(preset)
     click.echo(f"downloaded {len(fetched)} model(s) for {preset}" + (": " + ", ".join(fetched) if fetched else ""))
+
+
+@cli.command()
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_user_errors
+def doctor(fmt: str) -> None:
+    """Say what will run on this machine: engines, devices, cached models, what auto picks, the caches.
+
+    Each missing piece says what it is for and how to get it. Nothing is downloaded; 'auto'
+    asks the model hub once, quickly, whether it answers (not with HF_HUB_OFFLINE=1).
+    """
+    from .backends.checkpoints import quiet_transformers
+    from .doctor import diagnose, render_report
+
+    quiet_transformers()
+    report = diagnose()
+    click.echo(json.dumps(report.to_dict(), indent=2) if fmt == "json" else render_report(report))
 
 
 class _StopSignal(KeyboardInterrupt):
@@ -316,9 +518,7 @@ def _say_interrupted(ctx: click.Context) -> None:
 @click.option("--workers", type=click.IntRange(min=1), help="Pipeline actors (ray engine; default: fill the cluster).")
 @click.option("--gpus-per-worker", type=click.FloatRange(min=0), default=0.0, help="GPUs per actor (ray engine).")
 @click.option("--cpus-per-worker", type=click.FloatRange(min=0.1), default=1.0, help="CPUs per actor (ray engine).")
-@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="SUMMARIZE_CACHE_DIR",
-              help="Folder of the translation cache (default: the user cache folder).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the translation cache.")
+@_cache_options
 @_pipeline_options(formats=False)
 @_summary_options
 @_user_errors
@@ -326,7 +526,8 @@ def _say_interrupted(ctx: click.Context) -> None:
 def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool, overwrite: bool, batch_docs: int,
           fetch_workers: int, per_host: int, read_timeout: float, engine: str, address: str | None, workers: int | None,
           gpus_per_worker: float, cpus_per_worker: float, cache_dir: str | None, no_cache: bool, preset: str,
-          source_lang: str | None, quiet: bool, allow_private: bool, max_bytes: int | None, **overrides: Any) -> None:
+          source_lang: str | None, quiet: bool, verbose: bool, allow_private: bool, max_bytes: int | None,
+          **overrides: Any) -> None:
     """Process many INPUTS into one JSONL record each, resumably.
 
     INPUTS are directories (searched recursively for .txt/.md/.html), globs, list files (one URL
@@ -336,7 +537,6 @@ def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool
     """
     import sys
 
-    from .backends.cache import default_cache_dir
     from .batch import BatchOptions, RayOptions, run_batch
 
     options = BatchOptions(
@@ -347,9 +547,8 @@ def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool
         source_lang=source_lang,
     )
     options.validate()
-    cache = None if no_cache else str(cache_dir or default_cache_dir())
-    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, cache_dir=cache,
-                               **overrides)
+    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet,
+                               cache_dir=_cache_folder(cache_dir, no_cache), **overrides)
     summary = run_batch(inputs, pipeline, options, log=None if quiet else lambda m: click.echo(m, err=True))
     if not quiet:
         click.echo(f"summarize: {summary.line()}", err=True)
@@ -379,7 +578,7 @@ def _resume_command(ctx: click.Context) -> str:
     return shlex.join([*words, "--resume"])
 
 
-@cli.group("eval")
+@cli.group("eval", cls=_SubGroup)
 def eval_group() -> None:
     """Measure quality on your own data (needs the eval extra: pip install 'summarize[eval]')."""
 
@@ -416,7 +615,7 @@ def _report_eval(report: Any, output: str | None, quiet: bool) -> None:
 @_summary_options
 @_user_errors
 def eval_summarize(data: str, lang: str | None, fmt: str, output: str | None, limit: int | None, preset: str,
-                   source_lang: str | None, quiet: bool, allow_private: bool, max_bytes: int | None,
+                   source_lang: str | None, quiet: bool, verbose: bool, allow_private: bool, max_bytes: int | None,
                    **overrides: Any) -> None:
     """Score the pipeline's summarizer against reference summaries with ROUGE-1/2/L F1 (x100).
 
@@ -445,7 +644,7 @@ def eval_summarize(data: str, lang: str | None, fmt: str, output: str | None, li
 @_pipeline_options(formats=False, source_lang=False)
 @_user_errors
 def eval_translate(src_path: str, ref_path: str, direction: str, fmt: str, output: str | None, limit: int | None,
-                   preset: str, quiet: bool, allow_private: bool, max_bytes: int | None,
+                   preset: str, quiet: bool, verbose: bool, allow_private: bool, max_bytes: int | None,
                    **overrides: Any) -> None:
     """Translate --src with a pipeline and print BLEU and chrF against --ref (sacrebleu)."""
     from .evaluate import evaluate_translation, read_lines

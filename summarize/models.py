@@ -1,6 +1,8 @@
 """What models each preset uses, whether they are cached, their licences, and downloading them.
 
-Model ids come from presets only: nothing here queries a hub to choose a model.
+Model ids come from presets only: nothing here queries a hub to choose a model. Whether the hub
+can be reached is decided by one quick request (:func:`hub_unreachable`), never by the hub
+library's own downloader, which retries for most of a minute when there is no network.
 """
 
 from __future__ import annotations
@@ -8,13 +10,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .backends.checkpoints import OFFLINE_HINT, is_local
+from .backends.checkpoints import first_line, is_local
 from .config import PipelineConfig, list_presets, load_config
 from .errors import ModelNotAvailableError
 from .registry import registry
+from .resources import data_dir
 
-__all__ = ["ModelInfo", "choose_available", "is_available", "is_cached", "preset_models", "pull"]
+__all__ = [
+    "ModelInfo",
+    "choose_available",
+    "hub_unreachable",
+    "is_available",
+    "is_cached",
+    "missing_model_error",
+    "preset_models",
+    "pull",
+    "pull_command",
+    "require_obtainable",
+]
 
+# seconds to connect to the hub: offline machines fail at once (DNS) or after this; a reachable
+# hub answers a HEAD well within it
+PROBE_CONNECT_TIMEOUT = 2.0
 PROBE_TIMEOUT = 5.0
 
 LICENCES = {
@@ -63,28 +80,87 @@ def is_cached(model: str) -> bool:
     return isinstance(try_to_load_from_cache(model, "config.json"), str)
 
 
+def hub_unreachable(model: str) -> str | None:
+    """Why the model hub cannot serve ``model`` right now, or ``None`` when it answers.
+
+    One request for the model's config file, without retries: a connection that fails (no
+    network, DNS, refused) or times out means unreachable; any HTTP answer means reachable (a
+    404 is left to the loader, which says the model does not exist). With ``HF_HUB_OFFLINE=1``
+    nothing is asked.
+    """
+    import httpx
+    from huggingface_hub import constants
+
+    if constants.HF_HUB_OFFLINE:
+        return "HF_HUB_OFFLINE is set"
+    url = f"{constants.ENDPOINT}/{model}/resolve/main/config.json"
+    try:
+        httpx.head(url, timeout=httpx.Timeout(PROBE_TIMEOUT, connect=PROBE_CONNECT_TIMEOUT), follow_redirects=True)
+    except httpx.HTTPError as exc:
+        return f"{constants.ENDPOINT} cannot be reached: {first_line(exc)}"
+    return None
+
+
 def is_available(model: str) -> bool:
     """True when the model is cached, or the hub answers for its config file right now.
 
-    One quick request without retries (huggingface_hub's own downloader retries for about half a
-    minute when there is no network). Only presets that name a fallback ask; with
-    ``HF_HUB_OFFLINE=1`` nothing is asked.
+    One quick request without retries (see :func:`hub_unreachable`). Only presets that name a
+    fallback ask; with ``HF_HUB_OFFLINE=1`` nothing is asked.
     """
     if is_cached(model):
         return True
     if is_local(model):
         return False
-    import httpx
+    return hub_unreachable(model) is None
+
+
+def pull_command(config: PipelineConfig) -> str:
+    """The ``summarize models pull`` command that downloads this configuration's models."""
+    import shlex
+
+    shipped = config.source is None or Path(config.source).parent == data_dir("pipelines")
+    return shlex.join(["summarize", "models", "pull", config.name if shipped else str(config.source)])
+
+
+def missing_model_error(model: str, reason: str, config: PipelineConfig | None = None) -> ModelNotAvailableError:
+    """The error for a model that is not cached and cannot be downloaded, with every remedy.
+
+    Args:
+        model: the hub id.
+        reason: why it cannot be downloaded (one line).
+        config: the configuration that needs it (names the preset to pull).
+    """
     from huggingface_hub import constants
 
-    if constants.HF_HUB_OFFLINE:
-        return False
-    url = f"{constants.ENDPOINT}/{model}/resolve/main/config.json"
-    try:
-        response = httpx.head(url, timeout=PROBE_TIMEOUT, follow_redirects=True)
-    except httpx.HTTPError:
-        return False
-    return response.status_code < 400
+    command = pull_command(config) if config is not None else "summarize models pull PRESET"
+    hint = (f"On a machine with network access run\n  {command}\n"
+            "then copy that machine's Hugging Face cache folder (~/.cache/huggingface unless HF_HOME says "
+            f"otherwise) to {constants.HF_HOME} here, or anywhere with HF_HOME set to it.\n"
+            "Or use the engines that need no downloads: --pipeline offline")
+    return ModelNotAvailableError(
+        f"model {model} is not in the local cache and cannot be downloaded ({reason})", model=model, hint=hint)
+
+
+def require_obtainable(config: PipelineConfig, role: str) -> None:
+    """Check, before any loading library tries, that a role's models are cached or downloadable.
+
+    One quick probe for the first model that is not cached (see :func:`hub_unreachable`), so an
+    offline machine fails in a second with the remedy instead of after the hub's retries.
+
+    Args:
+        config: the configuration in use.
+        role: ``translate`` or ``summarize``.
+
+    Raises:
+        ModelNotAvailableError: a model is not cached and the hub cannot be reached.
+    """
+    for model_role, model in preset_models(config):
+        if not model_role.startswith(role) or is_local(model) or is_cached(model):
+            continue
+        reason = hub_unreachable(model)
+        if reason is not None:
+            raise missing_model_error(model, reason, config)
+        return  # the hub answers: the loader downloads whatever is missing
 
 
 def choose_available(config: PipelineConfig) -> tuple[PipelineConfig, str | None]:
@@ -105,7 +181,7 @@ def choose_available(config: PipelineConfig) -> tuple[PipelineConfig, str | None
     chosen = load_config(config.fallback)
     reason = (f"using the '{chosen.name}' pipeline ({chosen.description.rstrip('.')}) because "
               f"{missing[0]} is not cached and cannot be downloaded; "
-              "run 'summarize models pull' to get the neural models")
+              f"run '{pull_command(config)}' to get the neural models")
     return chosen, reason
 
 
@@ -128,17 +204,26 @@ def pull(preset: str) -> list[str]:
     """Download a preset's models into the Hugging Face cache; return the models fetched.
 
     Raises:
-        ModelNotAvailableError: when a download fails.
+        ModelNotAvailableError: when the hub cannot be reached (this command needs network
+            access) or a download fails.
     """
-    from huggingface_hub import snapshot_download
+    from huggingface_hub import constants, snapshot_download
 
+    config = load_config(preset)
+    todo = [m for _, m in preset_models(config) if not (is_local(m) or is_cached(m))]
+    if todo and (reason := hub_unreachable(todo[0])) is not None:
+        raise ModelNotAvailableError(
+            f"cannot download {todo[0]}: {reason}", model=todo[0],
+            hint=("'summarize models pull' needs network access. Run it on a machine that has it, then copy "
+                  "that machine's Hugging Face cache folder (~/.cache/huggingface unless HF_HOME says otherwise) "
+                  f"to {constants.HF_HOME} here, or anywhere with HF_HOME set to it; "
+                  "or use --pipeline offline, which needs no downloads."))
     fetched: list[str] = []
-    for _, model in preset_models(load_config(preset)):
-        if is_local(model) or is_cached(model):
-            continue
+    for model in todo:
         try:
             snapshot_download(model)
         except Exception as exc:  # hub errors have no common base below Exception
-            raise ModelNotAvailableError(f"cannot download {model}: {exc}", model=model, hint=OFFLINE_HINT) from exc
+            raise ModelNotAvailableError(f"cannot download {model}: {first_line(exc)}", model=model,
+                                         hint="Check the network and the model id, then run the command again.") from exc
         fetched.append(model)
     return fetched

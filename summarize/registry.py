@@ -116,11 +116,16 @@ class InputFormat:
 
 @dataclass(frozen=True)
 class OutputFormat:
-    """A way to print results: ``render(results, *, with_translation) -> str``."""
+    """A way to print results: ``render(results, *, with_translation) -> str``.
+
+    ``suffixes`` (lower case, with the dot) are the file names ``summarize run -o FILE`` writes in
+    this format when no ``--format`` is given.
+    """
 
     name: str
     target: str | Callable[..., Any]
     description: str = ""
+    suffixes: tuple[str, ...] = ()
 
     def load(self) -> Callable[..., Any]:
         """Import and return the render function."""
@@ -234,6 +239,10 @@ class Registry:
         """The output formats' names, in registration order."""
         return tuple(self._outputs)
 
+    def output_format_for_suffix(self, suffix: str) -> OutputFormat | None:
+        """The output format a file suffix (``.md``) is written in, or ``None``."""
+        return next((f for f in self._outputs.values() if suffix.lower() in f.suffixes), None)
+
     def output_format(self, name: str) -> OutputFormat:
         """The output format of that name.
 
@@ -293,11 +302,11 @@ def builtin_registry() -> Registry:
                                      f"{extract}:extract_markdown"))
     reg.add_input_format(InputFormat("html", (".html", ".htm", ".xhtml"), ("text/html", "application/xhtml+xml"),
                                      f"{extract}:extract_html"))
-    for name, description in (("text", "titles and summaries, for reading"),
-                              ("markdown", "the two summaries side by side in a table"),
-                              ("json", "one object (an array for several results)"),
-                              ("jsonl", "one JSON object a line")):
-        reg.add_output_format(OutputFormat(name, f"summarize.render:render_{name}", description))
+    for name, description, suffixes in (("text", "titles and summaries, for reading", (".txt", ".text")),
+                                        ("markdown", "the two summaries side by side in a table", (".md", ".markdown")),
+                                        ("json", "one object (an array for several results)", (".json",)),
+                                        ("jsonl", "one JSON object a line", (".jsonl", ".ndjson"))):
+        reg.add_output_format(OutputFormat(name, f"summarize.render:render_{name}", description, suffixes))
     reg.add_batch_engine(BatchEngine("local", "summarize.batch.local:local_records",
                                      "this process: reader threads and one pipeline"))
     reg.add_batch_engine(BatchEngine("ray", "summarize.batch.ray:ray_records",

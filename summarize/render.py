@@ -89,6 +89,6 @@ def _markdown(result: Result, with_translation: bool) -> str:
         if result.translation.title:
             parts += [f"### {result.translation.title}", ""]
         parts.append(result.translation.text)
-    if result.warnings:
-        parts += [""] + [f"> **Warning:** {w}" for w in result.warnings]
+    if result.warnings:  # a list: consecutive lines would run together into one paragraph
+        parts += ["", "**Warnings**", ""] + [f"- {_cell(w)}" for w in result.warnings]
     return "\n".join(parts)

@@ -102,7 +102,7 @@ def test_missing_hub_model_names_model_and_remedy(runner, tmp_path, monkeypatch)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     result = runner.invoke(cli, ["-", "-q", "--device", "cpu", "--pipeline", "default"], input=SHORT_ES)
     assert result.exit_code == 5
-    assert result.stderr.startswith("Error: model Helsinki-NLP/opus-mt-es-en is not in the local cache and cannot be downloaded")
+    assert result.stderr.startswith("Error: model Helsinki-NLP/opus-mt-en-es is not in the local cache and cannot be downloaded")
     assert "summarize models pull" in result.stderr
 
 

