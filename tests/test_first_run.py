@@ -157,11 +157,11 @@ def test_run_writes_the_format_its_suffix_names(runner, tiny_preset, tmp_path):
 @pytest.mark.parametrize(
     ("name", "code", "message"),
     [
-        ("result.xyz", 2, "Error: cannot tell the output format from the suffix '.xyz' of {out}\n"
+        ("result.xyz", 2, ("Error: cannot tell the output format from the suffix '.xyz' of {out}\n"
                           "Pass -f/--format, or name the file with one of: .txt, .text, .md, .markdown, .json, "
-                          ".jsonl, .ndjson.\n"),
-        ("missing/result.json", 7, "Error: cannot write {out}: No such file or directory\n"
-                                   "Check that its folder exists and is writable.\n"),
+                          ".jsonl, .ndjson.\n")),
+        ("missing/result.json", 7, ("Error: cannot write {out}: No such file or directory\n"
+                                   "Check that its folder exists and is writable.\n")),
     ],
 )
 def test_run_output_errors(runner, tiny_preset, tmp_path, name, code, message):
@@ -228,8 +228,8 @@ def test_a_device_no_engine_uses_is_a_warning(runner):
     result = runner.invoke(cli, ["--device", "cuda", "-p", "offline", "translate", "-", "--no-cache"], input=SHORT_ES)
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[:2] == [
-        "warning: --device cuda does not apply: the 'offline' pipeline's engines (apertium and extractive) run no "
-        "model on a device; it is ignored",
+        ("warning: --device cuda does not apply: the 'offline' pipeline's engines (apertium and extractive) run no "
+        "model on a device; it is ignored"),
         "summarize: pipeline 'offline': apertium translation, extractive summaries; no models to load",
     ]
 
