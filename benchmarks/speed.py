@@ -49,6 +49,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--eval-dir", type=Path, default=None, help="evaluation data (default: "
                         "$SUMMARIZE_EVAL_DIR or ../shared/eval)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--chart", type=Path, default=None,
+                        help="also draw the table as a PNG chart here (needs matplotlib: summarize[bench])")
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -203,6 +205,10 @@ def main(argv: list[str] | None = None) -> None:
     report = print_report(jobs, results, meta)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    if args.chart:
+        from benchmarks.charts import speed_chart, speed_rows_from_report
+
+        speed_chart(speed_rows_from_report(report), args.chart)
 
 
 def _progress_line(result: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ Options: ``--data-dir DIR`` (default ``../shared/eval`` from the repository root
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import sys
@@ -98,12 +99,16 @@ def systems(lang: str) -> dict[str, Callable[[list[str], int], str]]:
         # the engine gets the article as text, the way the pipeline calls it
         return engine.summarize(["\n".join(sentences)], lang, LengthSpec(sentences=k))[0]
 
-    return {
+    found: dict[str, Callable[[list[str], int], str]] = {
         "extractive (this project)": extractive,
         "lead-k": lambda sentences, k: " ".join(sentences[:k]),
-        "LexRank (sumy)": sumy_system("lexrank", lang),
-        "TextRank (sumy)": sumy_system("textrank", lang),
     }
+    if importlib.util.find_spec("sumy") is None:
+        print("sumy is not installed (pip install sumy): its LexRank and TextRank rows are left out", file=sys.stderr)
+        return found
+    found["LexRank (sumy)"] = sumy_system("lexrank", lang)
+    found["TextRank (sumy)"] = sumy_system("textrank", lang)
+    return found
 
 
 def evaluate(data: DataSet, lengths: Sequence[int]) -> list[tuple[str, str, int, dict[str, float], float]]:
@@ -137,12 +142,18 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="folder holding mlsum_es/ and cnndm_mini/ (default: ../shared/eval)")
     parser.add_argument("--limit", type=int, help="score only the first N articles of each set")
     parser.add_argument("--sentences", default="1,2,3", help="comma-separated summary lengths (default 1,2,3)")
+    parser.add_argument("--chart", type=Path, help="also draw the table as a PNG chart here (needs matplotlib)")
     args = parser.parse_args(argv)
     lengths = [int(k) for k in args.sentences.split(",")]
     sets = [load_mlsum(args.data_dir / "mlsum_es" / "dev250.jsonl", args.limit),
             load_cnndm(args.data_dir / "cnndm_mini" / "cnndm_mini-dataset.tsv", args.limit)]
     rows = [row for data in sets for row in evaluate(data, lengths)]
-    print(markdown(rows))
+    table = markdown(rows)
+    print(table)
+    if args.chart:
+        from benchmarks.charts import markdown_rows, summary_chart
+
+        summary_chart(markdown_rows(table, ("data set", "system", "sentences", "ROUGE-1")), args.chart)
 
 
 if __name__ == "__main__":

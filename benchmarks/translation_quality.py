@@ -127,12 +127,17 @@ def main() -> None:
     parser.add_argument("--facts", type=Path, default=ROOT.parent / "shared" / "facts" / "el-salvador-agreement.md",
                         help="the fact sheet whose name list is checked")
     parser.add_argument("--limit", type=int, help="score only the first N lines of each set")
+    parser.add_argument("--chart", type=Path, help="also draw the BLEU/chrF table as a PNG chart here (needs matplotlib)")
     args = parser.parse_args()
 
-    print("| set | direction | system | BLEU | chrF | seconds |")
-    print("|---|---|---|---:|---:|---:|")
+    table = ["| set | direction | system | BLEU | chrF | seconds |", "|---|---|---|---:|---:|---:|"]
     for name, direction, system, bleu, chrf, seconds in score_sets(args.data_dir, args.limit):
-        print(f"| {name} | {direction} | {system} | {bleu:.2f} | {chrf:.2f} | {seconds:.1f} |")
+        table.append(f"| {name} | {direction} | {system} | {bleu:.2f} | {chrf:.2f} | {seconds:.1f} |")
+    print("\n".join(table))
+    if args.chart:
+        from benchmarks.charts import markdown_rows, translation_chart
+
+        translation_chart(markdown_rows("\n".join(table), ("set", "direction", "system", "BLEU", "chrF")), args.chart)
     if args.facts.is_file():
         print()
         print("| example | direction | fact-sheet names in it | kept by raw Apertium | kept by summarize apertium"
