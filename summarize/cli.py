@@ -132,8 +132,13 @@ def _cache_folder(cache_dir: str | None, no_cache: bool) -> str | None:
 
 def _build_pipeline(preset: str, *, allow_private: bool, max_bytes: int | None, quiet: bool,
                     cache_dir: str | None = None, debug: bool = False, verbose: bool = False,
-                    stages: bool = False, **overrides: Any) -> Any:
+                    stages: bool = False, roles: Sequence[str] = ("translate", "summarize"), **overrides: Any) -> Any:
+    """The pipeline the options ask for, its models known to be cached or downloadable for ``roles``.
+
+    A model that is neither fails here, in a second, before any article is read or torch imported.
+    """
     from .backends.checkpoints import quiet_transformers
+    from .models import require_obtainable
     from .pipeline import Pipeline, PipelineSpec
     from .reading.fetch import FetchSettings
 
@@ -141,6 +146,8 @@ def _build_pipeline(preset: str, *, allow_private: bool, max_bytes: int | None, 
     quiet_transformers()
     fetch = FetchSettings(allow_private=allow_private, **({"max_bytes": max_bytes} if max_bytes else {}))
     pipeline = Pipeline(PipelineSpec.from_preset(preset, fetch=fetch, cache_dir=cache_dir, **overrides))
+    for role in roles:
+        require_obtainable(pipeline.config, role)
     _stage_log(stages and not quiet)
     if quiet:
         return pipeline
@@ -375,7 +382,8 @@ def translate(source: str, target: str | None, preset: str, source_lang: str | N
     """Translate SOURCE into the other language (or --to)."""
     fmt = _format_for(output, fmt)
     pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet,
-                               verbose=verbose, stages=True, cache_dir=_cache_folder(cache_dir, no_cache), **overrides)
+                               verbose=verbose, stages=True, cache_dir=_cache_folder(cache_dir, no_cache),
+                               roles=("translate",), **overrides)
     _say_reading(source, quiet)
     results = pipeline.translate([source], to=target, source_lang=source_lang)
     _emit(results, fmt, quiet=quiet, already_said=pipeline.notes, output=output, verbose=verbose)
@@ -623,7 +631,8 @@ def eval_summarize(data: str, lang: str | None, fmt: str, output: str | None, li
     """
     from .evaluate import evaluate_summaries
 
-    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, **overrides)
+    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet,
+                               roles=("summarize",), **overrides)
     result = evaluate_summaries(pipeline, data, lang=lang or source_lang, limit=limit)
     _report_eval(result, output, quiet)
     scores = {"rouge1": round(result.rouge1, 2), "rouge2": round(result.rouge2, 2), "rougeL": round(result.rougeL, 2)}
@@ -650,7 +659,8 @@ def eval_translate(src_path: str, ref_path: str, direction: str, fmt: str, outpu
     from .evaluate import evaluate_translation, read_lines
 
     src_lines, ref_lines = read_lines(src_path, limit), read_lines(ref_path, limit)
-    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, **overrides)
+    pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet,
+                               roles=("translate",), **overrides)
     report = evaluate_translation(pipeline, src_lines, ref_lines, direction)
     _report_eval(report, output, quiet)
     if fmt == "json":

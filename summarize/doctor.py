@@ -101,14 +101,18 @@ def unused_runtime_options(config: PipelineConfig, given: Mapping[str, str | Non
 def describe_device(config: PipelineConfig) -> str:
     """Say which engines a configuration runs and on what device and precision, as resolved here.
 
-    Raises:
-        DeviceError: the configured device is not present.
-        EngineUnavailableError: a runtime the engines need is not installed.
+    A device this process cannot resolve (a batch driver without the GPU its Ray actors have, a
+    runtime not installed) is said as configured, with why; loading the models reports it as an
+    error where it matters.
     """
     engines = f"{config.translate.engine} translation, {config.summarize.engine} summaries"
     if not _runs_models(config):
         return f"{engines}; no models to load"
-    return f"{engines} on {_resolved(config.runtime, [n for _, n in _engines_of(config)])}; loading models"
+    try:
+        where = _resolved(config.runtime, [n for _, n in _engines_of(config)])
+    except SummarizeError as exc:
+        where = f"device {config.runtime.device} (not usable in this process: {exc.message})"
+    return f"{engines} on {where}; loading models"
 
 
 def _resolved(runtime: RuntimeConfig, engines: list[str]) -> str:

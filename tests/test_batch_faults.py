@@ -186,7 +186,7 @@ def _stopped_by(sig: signal.Signals, tmp_path: Path, *, twice: bool = False, ear
     process = start_summarize(args)
     if early:  # before the run installs its handlers, or just after: either way 128+N and the hint
         line = process.stderr.readline()
-        while "loading models" not in line:
+        while not line.startswith("summarize: pipeline "):  # the line said just before models load
             assert line, process.communicate()
             line = process.stderr.readline()
     else:

@@ -10,7 +10,7 @@ from conftest import ROOT
 
 pytest.importorskip("matplotlib")
 
-from benchmarks.charts import (  # noqa: E402
+from benchmarks.charts import (
     markdown_rows,
     speed_chart,
     speed_rows_from_report,

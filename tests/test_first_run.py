@@ -283,3 +283,19 @@ def test_shell_completion_is_clicks(tmp_path):
     source = subprocess.run([sys.executable, "-m", "summarize"], capture_output=True, text=True, env=env, timeout=60,
                             check=False)
     assert "_summarize_completion()" in source.stdout
+
+
+def test_the_python_api_fails_as_fast_with_the_same_remedy(no_hub):
+    from summarize import Pipeline, Source
+    from summarize.errors import ModelNotAvailableError
+
+    endpoint, _ = no_hub
+    pipeline = Pipeline.from_preset("default", device="cpu")
+    start = time.perf_counter()
+    with pytest.raises(ModelNotAvailableError) as caught:
+        pipeline.run([Source.from_text(SHORT_ES)])
+    assert time.perf_counter() - start < 3.0
+    assert caught.value.model == "Helsinki-NLP/opus-mt-en-es"
+    assert caught.value.message == ("model Helsinki-NLP/opus-mt-en-es is not in the local cache and cannot be "
+                                    f"downloaded ({endpoint} cannot be reached: [Errno 111] Connection refused)")
+    assert "  summarize models pull default\n" in caught.value.hint + "\n"
