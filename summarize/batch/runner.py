@@ -221,7 +221,7 @@ def run_batch(
     options.validate()
     notice = log or (lambda _: None)
     _refuse_output_among(options.output, inputs)  # before reading them: the output may be a manifest
-    sources = expand_inputs(inputs)
+    sources = expand_inputs(inputs, since=_since(options), fetch=_feed_fetcher(pipeline))
     _refuse_output_among(options.output, [s.value for s in sources if s.kind == "file"], expanded=True)
     stop = stop or threading.Event()
     start = time.monotonic()
@@ -255,6 +255,27 @@ def run_batch(
         write_digest(options.output, options.digest, options.digest_format)
     summary.seconds = time.monotonic() - start
     return summary
+
+
+def _since(options: BatchOptions) -> Any:
+    if not options.since:
+        return None
+    from ..reading.feeds import parse_since
+
+    return parse_since(options.since)
+
+
+def _feed_fetcher(pipeline: Pipeline) -> Callable[[str], bytes]:
+    """Download a feed URL with the pipeline's fetch limits and transport, within the per-host limit."""
+    reader = pipeline.reader
+
+    def fetch_feed(url: str) -> bytes:
+        from ..reading.fetch import fetch
+
+        with reader.limiter.hold(url):
+            return fetch(url, reader.settings, transport=reader.transport).content
+
+    return fetch_feed
 
 
 def _refuse_output_among(output: str, paths: Sequence[str], *, expanded: bool = False) -> None:
