@@ -156,7 +156,7 @@ def _expand_path(raw: str, feeds: _Feeds) -> Iterator[Source]:
     elif suffix == ".csv" and path.is_file():
         yield from _csv_manifest(path)
     elif path.is_file() and (suffix in LIST_SUFFIXES or (suffix == ".txt" and _looks_like_list(path))):
-        yield from _list_file(path)
+        yield from _list_file(path, feeds)
     else:
         yield Source(raw, "file", id=raw)
 
@@ -237,14 +237,18 @@ def _list_lines(text: str) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
-def _list_file(path: Path) -> Iterator[Source]:
+def _list_file(path: Path, feeds: _Feeds) -> Iterator[Source]:
     for _, line in _list_lines(_read_text(path)):
         if _URL.match(line) or "://" in line[:12]:
-            yield Source(line, "url", id=line)
+            entries = feeds.url(line) if _URL.match(line) else None
+            yield from entries if entries is not None else [Source(line, "url", id=line)]
         else:
             resolved = _resolve(path.parent, line)
+            feed = feeds.format_for(Path(resolved))
             if os.path.isdir(resolved):
-                yield from _walk(resolved)
+                yield from _walk(resolved, feeds)
+            elif feed is not None and os.path.isfile(resolved):
+                yield from feeds.expand(feed, _read_bytes(Path(resolved)), resolved)
             else:
                 yield Source(resolved, "file", id=resolved)
 
