@@ -31,7 +31,7 @@ TOP_NAMES = 6
 SUPPORT = 0.5  # share of a sentence's content words an article must hold to be cited for it
 REPEAT = 0.6  # a sentence sharing this much with one already taken says nothing new
 _NUMBER_UNIT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)\s+(?:de\s+)?([^\W\d]{3,})", re.UNICODE)
-_UNIT_STOP = frozenset("and the of per por and y de del que who which years año años".split())
+_UNIT_STOP = frozenset(["and", "the", "of", "per", "por", "and", "y", "de", "del", "que", "who", "which", "years", "año", "años"])
 
 
 @dataclass(frozen=True)
@@ -278,7 +278,7 @@ def _disagreements(members: Sequence[Mapping[str, Any]], sources: Sequence[Sourc
         if len(values) > 1:
             said = "; ".join(f"{v} {unit} {_cite(c)}" for v, c in sorted(values.items()))
             notes.append(f"the outlets give different figures for “{unit}”: {said}")
-    for _, spellings in people.items():
+    for spellings in people.values():
         firsts = {name.split()[0].casefold() for name in spellings}
         if len(spellings) > 1 and len(firsts) > 1:
             said = "; ".join(f"{name} {_cite(c)}" for name, c in sorted(spellings.items()))

@@ -20,7 +20,7 @@ __all__ = ["DEFAULT_THRESHOLD", "DuplicateIndex", "Match", "shingles"]
 
 SHINGLE_WORDS = 3
 NUM_PERM = 128
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.4
 REUSED = ("translation", "summaries", "engines")
 MIN_SHINGLES = 8  # shorter texts are too small to call near-copies; exact copies are caught elsewhere
 

@@ -18,8 +18,16 @@ from typing import Any
 
 from ..backends._stopwords import STOPWORDS
 
-__all__ = ["Evidence", "evidence_of", "extract_names", "extract_numbers", "normalise", "record_names",
-           "record_text", "content_words"]
+__all__ = [
+    "Evidence",
+    "content_words",
+    "evidence_of",
+    "extract_names",
+    "extract_numbers",
+    "normalise",
+    "record_names",
+    "record_text",
+]
 
 _WORD = re.compile(r"\w+(?:[.'’]\w+)*", re.UNICODE)
 _CAP = r"[A-ZÁÉÍÓÚÑÜ][\w'’\-]*"
@@ -31,10 +39,7 @@ _SINGLE_CAP = re.compile(rf"\b{_CAP}")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?(?![\w])")
 # Capitalised words that open sentences or name days and months: not names on their own.
 _NOT_NAMES = frozenset(
-    "the a an in on at el la los las un una en este esta según however but and y pero "
-    "monday tuesday wednesday thursday friday saturday sunday lunes martes miércoles jueves viernes sábado "
-    "domingo january february march april may june july august september october november december enero "
-    "febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre".split()
+    ["the", "a", "an", "in", "on", "at", "el", "la", "los", "las", "un", "una", "en", "este", "esta", "según", "however", "but", "and", "y", "pero", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre", "diciembre"]
 )
 MIN_WORD_CHARS = 3
 

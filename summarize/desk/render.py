@@ -30,6 +30,11 @@ def render_digest_json(digest: Digest) -> str:
     return json.dumps(digest.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
+def _notes(source: SourceEntry) -> list[str]:
+    """A source's own warnings, less the near-copy one (its ``duplicate_of`` says it already)."""
+    return [w for w in source.warnings if not (source.duplicate_of and w.startswith("a near-copy of"))]
+
+
 def _source_line(source: SourceEntry) -> str:
     parts = [source.site_name or source.id, source.date or "undated", source.lang]
     if source.author:
@@ -41,8 +46,8 @@ def render_digest_markdown(digest: Digest) -> str:
     """The digest in Markdown: per story its two briefs, names, disagreements and sources."""
     lines = [f"# Story digest: {len(digest.stories)} stories from {digest.articles} articles", ""]
     for story in digest.stories:
-        lines += [f"## {story.title or story.id}", "", f"*{story.id} · {story.date or 'undated'} · "
-                  f"{len(story.sources)} article(s)*", ""]
+        byline = f"*{story.id} · {story.date or 'undated'} · {len(story.sources)} article(s)*"
+        lines += [f"## {story.title or story.id}", "", byline, ""]
         for lang in ("en", "es"):
             text = " ".join(f"{s.text} {' '.join(f'[{n}]' for n in s.cites)}" for s in story.brief[lang])
             lines += [f"**{LANG_NAMES[lang]}.** {text or '(no summary)'}", ""]
@@ -64,7 +69,7 @@ def render_digest_markdown(digest: Digest) -> str:
                 extra.append(f"near-copy of {source.duplicate_of}")
             if source.low_confidence:
                 extra.append("low-confidence translation")
-            extra += list(source.warnings)
+            extra += _notes(source)
             note = f" — {'; '.join(extra)}" if extra else ""
             lines.append(f"{source.n}. {link} ({_source_line(source)}){note}")
         lines.append("")
@@ -76,9 +81,9 @@ def _anchor(story: StoryBrief, n: int) -> str:
 
 
 def _html_story(story: StoryBrief) -> str:
+    byline = f"{escape(story.id)} · {escape(story.date or 'undated')} · {len(story.sources)} article(s)"
     out = [f'<article id="{escape(story.id)}">', f"<h2>{escape(story.title or story.id)}</h2>",
-           f'<p class="meta">{escape(story.id)} · {escape(story.date or "undated")} · '
-           f"{len(story.sources)} article(s)</p>", '<div class="briefs">']
+           f'<p class="meta">{byline}</p>', '<div class="briefs">']
     for lang in ("en", "es"):
         sentences = []
         for s in story.brief[lang]:
@@ -103,7 +108,7 @@ def _html_story(story: StoryBrief) -> str:
             extra.append('<span class="low">low-confidence translation</span>')
         if source.duplicate_of:
             extra.append(f"near-copy of {escape(source.duplicate_of)}")
-        extra += [f'<span class="warn">{escape(w)}</span>' for w in source.warnings]
+        extra += [f'<span class="warn">{escape(w)}</span>' for w in _notes(source)]
         note = " — " + "; ".join(extra) if extra else ""
         out.append(f'<li id="{escape(_anchor(story, source.n))}" value="{source.n}">{link} '
                    f"({escape(_source_line(source))}){note}</li>")

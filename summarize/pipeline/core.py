@@ -31,9 +31,8 @@ from .translate import DocumentTranslator
 if TYPE_CHECKING:
     import httpx
 
-    from ..desk.duplicates import DuplicateIndex
-
     from ..backends.cache import TextCache
+    from ..desk.duplicates import DuplicateIndex
 
 __all__ = ["Pipeline", "summarize"]
 
@@ -469,7 +468,7 @@ def _reuse(result: Result, original: str, similarity: float, work: dict[str, Any
         translation = Translation(**translation)
     result.translation = translation
     result.summaries = dict(work.get("summaries") or {})
-    result.engines = {**result.engines, **(work.get("engines") or {})}
+    result.engines = {**(work.get("engines") or {}), **result.engines}  # its own language id and pipeline
     result.duplicate_of = original
     result.warnings.append(f"a near-copy of {original} (similarity {similarity:.2f}): its translation and "
                            "summaries are that article's")

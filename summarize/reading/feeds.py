@@ -66,7 +66,8 @@ def _entry_date(entry: Any) -> dt.datetime | None:
     for key in ("published_parsed", "updated_parsed"):
         parsed = entry.get(key)
         if parsed:
-            return dt.datetime(*parsed[:6], tzinfo=dt.UTC)
+            year, month, day, hour, minute, second = parsed[:6]
+            return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
     return None
 
 

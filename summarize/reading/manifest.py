@@ -29,12 +29,12 @@ a glob that matches nothing.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import glob
 import io
 import json
 import os
 import re
-import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
