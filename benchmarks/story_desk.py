@@ -78,7 +78,12 @@ def grouping(args: argparse.Namespace) -> dict:
     articles = flores_articles(_eval_dir(args.eval_dir))
     entries = grouping_inputs(articles, args.mixed)
     article_of = {e["id"]: e["article"] for e in entries}
-    records, seconds = _records(entries)
+    if args.records and Path(args.records).exists():
+        records, seconds = json.loads(Path(args.records).read_text(encoding="utf-8")), 0.0
+    else:
+        records, seconds = _records(entries)
+        if args.records:
+            Path(args.records).write_text(json.dumps(records), encoding="utf-8")
     order = {e["id"]: n for n, e in enumerate(entries)}
     records.sort(key=lambda r: order[r["id"]])
     out = {"articles": len(articles), "records": len(records), "translate_seconds": round(seconds, 1), "by_threshold": {}}
@@ -198,6 +203,7 @@ def main() -> None:
     parser.add_argument("--eval-dir")
     parser.add_argument("--mixed", type=int, default=200, help="grouping: articles given in one language only")
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.15, 0.22, 0.3])
+    parser.add_argument("--records", help="grouping: keep the translated records in this JSON file, and reuse it")
     parser.add_argument("--articles", type=int, default=200, help="duplicates: real articles used")
     parser.add_argument("--threshold", type=float, default=0.4, help="duplicates: MinHash threshold")
     parser.add_argument("--count", type=int, default=200, help="throughput: articles")

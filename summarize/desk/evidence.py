@@ -42,6 +42,7 @@ _NOT_NAMES = frozenset(
     ["the", "a", "an", "in", "on", "at", "el", "la", "los", "las", "un", "una", "en", "este", "esta", "según", "however", "but", "and", "y", "pero", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre", "diciembre"]
 )
 MIN_WORD_CHARS = 3
+STEM_CHARS = 5
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,14 @@ def evidence_of(record: Mapping[str, Any], lang: str = "en") -> Evidence:
     names = {_fold(n) for side in sides for n in extract_names(side)} | {_fold(n) for n in record_names(record)}
     numbers = {n for side in sides for n in extract_numbers(side)}
     return Evidence(names=frozenset(n for n in names if n), numbers=frozenset(numbers),
-                    words=frozenset(content_words(record_text(record, lang), lang)))
+                    words=frozenset(stem(w) for w in content_words(record_text(record, lang), lang)))
+
+
+def stem(word: str) -> str:
+    """A word's first :data:`STEM_CHARS` letters: ``disturbed`` and ``disturb`` meet, as do a
+    translation's ``cooking`` and an original's ``cook`` (a crude stemmer, but one without a
+    language model that works as well for Apertium's word choices as for the original's)."""
+    return word[:STEM_CHARS]
 
 
 def fold_name(name: str) -> str:

@@ -14,8 +14,10 @@ story and new ones join them.
 
 from __future__ import annotations
 
+import math
 import threading
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,10 +26,11 @@ from .evidence import Evidence, evidence_of
 
 __all__ = ["DEFAULT_THRESHOLD", "StoryIndex", "similarity", "story_id"]
 
-DEFAULT_THRESHOLD = 0.22
+DEFAULT_THRESHOLD = 0.3
 NAME_WEIGHT = 0.45
 NUMBER_WEIGHT = 0.15
 WORD_WEIGHT = 0.40
+WORD_SCALE = 3.5  # a weighted word Jaccard of 0.29 between two articles is already full evidence
 MIN_SHARED_NAMES = 1
 
 
@@ -36,30 +39,45 @@ def story_id(founder: str) -> str:
     return "s-" + content_hash(founder)[:10]
 
 
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    """Shared items over the smaller set (a short article inside a long one still counts)."""
+Weight = Callable[[str], float]
+
+
+def _unit(_: str) -> float:
+    return 1.0
+
+
+def _overlap(a: frozenset[str], b: frozenset[str], weight: Weight) -> float:
+    """Weighted shared items over the lighter set (a short article inside a long one still counts)."""
     if not a or not b:
         return 0.0
-    return len(a & b) / min(len(a), len(b))
+    shared = sum(weight(t) for t in a & b)
+    return shared / min(sum(weight(t) for t in a), sum(weight(t) for t in b))
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+def _jaccard(a: frozenset[str], b: frozenset[str], weight: Weight) -> float:
+    if not a or not b:
+        return 0.0
+    return sum(weight(t) for t in a & b) / sum(weight(t) for t in a | b)
 
 
-def similarity(a: Evidence, b: Evidence) -> float:
+def similarity(a: Evidence, b: Evidence, weight: Weight = _unit) -> float:
     """How likely two articles report one event, 0-1: weighted name, number and word overlap.
+
+    Args:
+        a, b: the two articles' evidence.
+        weight: how much one name, number or word counts (:class:`StoryIndex` gives rare ones
+            more: two articles sharing "United States" say less than two sharing "Coatepeque").
 
     Numbers count only together with a shared name: two articles that both mention 2025 are not
     one story for that alone.
     """
-    names = _overlap(a.names, b.names)
     shared_names = len(a.names & b.names)
-    numbers = _overlap(a.numbers, b.numbers) if shared_names >= MIN_SHARED_NAMES else 0.0
-    words = _jaccard(a.words, b.words)
-    score = NAME_WEIGHT * names + NUMBER_WEIGHT * numbers + WORD_WEIGHT * min(1.0, 2.5 * words)
-    if shared_names < MIN_SHARED_NAMES:
-        score *= 0.5
+    names = _overlap(a.names, b.names, weight)
+    numbers = _overlap(a.numbers, b.numbers, weight) if shared_names >= MIN_SHARED_NAMES else 0.0
+    words = _jaccard(a.words, b.words, weight)
+    score = NAME_WEIGHT * names + NUMBER_WEIGHT * numbers + WORD_WEIGHT * min(1.0, WORD_SCALE * words)
+    if shared_names < MIN_SHARED_NAMES and a.names and b.names:
+        score *= 0.5  # both name people or places, and not the same ones
     return round(score, 4)
 
 
@@ -81,6 +99,11 @@ class StoryIndex:
     threshold: float = DEFAULT_THRESHOLD
     _members: list[_Member] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _df: Counter[str] = field(default_factory=Counter)
+
+    def _weight(self, item: str) -> float:
+        """Inverse document frequency among the articles so far (a new item counts as seen once)."""
+        return math.log((len(self._members) + 2) / (self._df[item] + 1)) + 0.1
 
     def __len__(self) -> int:
         return len(self._members)
@@ -96,11 +119,12 @@ class StoryIndex:
         key = str(record.get("id") or record.get("source") or "")
         evidence = evidence_of(record)
         with self._lock:
+            self._df.update(evidence.names | evidence.numbers | evidence.words)
             story = record.get("story") or self._story_of(record.get("duplicate_of"))
             if not story:
                 best, best_score = None, 0.0
                 for member in self._members:
-                    score = similarity(evidence, member.evidence)
+                    score = similarity(evidence, member.evidence, self._weight)
                     if score > best_score:
                         best, best_score = member, score
                 story = best.story if best is not None and best_score >= self.threshold else story_id(key)
