@@ -527,13 +527,19 @@ def _say_interrupted(ctx: click.Context) -> None:
 @click.option("--gpus-per-worker", type=click.FloatRange(min=0), default=0.0, help="GPUs per actor (ray engine).")
 @click.option("--cpus-per-worker", type=click.FloatRange(min=0.1), default=1.0, help="CPUs per actor (ray engine).")
 @_cache_options
+@click.option("--digest", "digest_file", type=click.Path(dir_okay=False),
+              help="After the run, write the story digest of OUTPUT here (.html, .md or .json).")
+@click.option("--digest-format", type=click.Choice(["json", "markdown", "html"]),
+              help="The digest's format (default: from its suffix).")
+@click.option("--since", help="Feeds: keep only entries published on or after this date (YYYY-MM-DD).")
 @_pipeline_options(formats=False)
 @_summary_options
 @_user_errors
 @_signals_exit_with_resume_hint
 def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool, overwrite: bool, batch_docs: int,
           fetch_workers: int, per_host: int, read_timeout: float, engine: str, address: str | None, workers: int | None,
-          gpus_per_worker: float, cpus_per_worker: float, cache_dir: str | None, no_cache: bool, preset: str,
+          gpus_per_worker: float, cpus_per_worker: float, cache_dir: str | None, no_cache: bool,
+          digest_file: str | None, digest_format: str | None, since: str | None, preset: str,
           source_lang: str | None, quiet: bool, verbose: bool, allow_private: bool, max_bytes: int | None,
           **overrides: Any) -> None:
     """Process many INPUTS into one JSONL record each, resumably.
@@ -552,7 +558,7 @@ def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool
         workers=fetch_workers, per_host=per_host, read_timeout=read_timeout, progress=not quiet and sys.stderr.isatty(), engine=engine,
         ray=RayOptions(address=address, workers=workers, gpus_per_worker=gpus_per_worker,
                        cpus_per_worker=cpus_per_worker),
-        source_lang=source_lang,
+        source_lang=source_lang, digest=digest_file, digest_format=digest_format, since=since,
     )
     options.validate()
     pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet,
@@ -671,6 +677,25 @@ def eval_translate(src_path: str, ref_path: str, direction: str, fmt: str, outpu
     click.echo(f"{report.direction}, {report.sentences} sentences, {engine}" + (f" ({model})" if model else ""))
     click.echo(f"BLEU {report.bleu:.2f}")
     click.echo(f"chrF {report.chrf:.2f}")
+
+
+@cli.command()
+@click.argument("journal", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the digest here (default: stdout).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["json", "markdown", "html"]),
+              help="json, markdown or html (default: from OUTPUT's suffix, else markdown).")
+@_user_errors
+def digest(journal: str, output: str | None, fmt: str | None) -> None:
+    """Group the articles of a batch output JOURNAL into stories and brief each in English and Spanish.
+
+    Per story: about 100 words in each language, each sentence citing its articles ([1], [3]);
+    the outlets with dates and links; the names mentioned most; where the outlets disagree.
+    """
+    from .desk.command import write_digest
+
+    text = write_digest(journal, output, fmt)
+    if not output or output == "-":
+        click.echo(text, nl=False)
 
 
 def main() -> None:

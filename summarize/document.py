@@ -7,7 +7,31 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Document", "Result", "Source", "Translation", "content_hash"]
+__all__ = ["ArticleMeta", "Document", "Result", "Source", "Translation", "content_hash"]
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """What a page or feed says about an article besides its text; ``None`` where it says nothing.
+
+    Attributes:
+        author: the byline (several authors joined by ``; ``, as trafilatura gives them).
+        date: the publication date, ISO 8601 (``2025-02-04``).
+        site_name: the outlet (``El País``).
+        canonical_url: the page's canonical address (``<link rel="canonical">``).
+        description: the page's own standfirst (``<meta name="description">``).
+    """
+
+    author: str | None = None
+    date: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    description: str | None = None
+
+    def merged(self, fallback: ArticleMeta) -> ArticleMeta:
+        """These values, with ``fallback``'s where these are ``None`` (a feed entry under its page)."""
+        return ArticleMeta(**{f.name: getattr(self, f.name) if getattr(self, f.name) is not None
+                              else getattr(fallback, f.name) for f in dataclasses.fields(self)})
 
 
 @dataclass(frozen=True)
@@ -22,6 +46,8 @@ class Source:
         id: the caller's identifier (batch manifests); defaults to ``value``.
         lang: a language the caller vouches for (``es``/``en``), skipping detection.
         problem: what is wrong with an ``invalid`` entry.
+        meta: what the input's listing says of it (a feed entry's title and date), kept under
+            what the page itself says.
     """
 
     value: str
@@ -29,6 +55,7 @@ class Source:
     id: str | None = None
     lang: str | None = None
     problem: str | None = None
+    meta: ArticleMeta | None = None
 
     @classmethod
     def parse(cls, value: str, *, id: str | None = None, lang: str | None = None) -> Source:
@@ -89,6 +116,7 @@ class Document:
     paragraphs: tuple[str, ...]
     title: str | None = None
     url: str | None = None
+    meta: ArticleMeta = field(default_factory=ArticleMeta)
 
     @property
     def text(self) -> str:
@@ -107,7 +135,13 @@ class Translation:
 
 @dataclass
 class Result:
-    """Everything the pipeline produced for one article; serializes to JSON as is."""
+    """Everything the pipeline produced for one article; serializes to JSON as is.
+
+    ``meta`` holds the article's byline, date, outlet, canonical address and description (each
+    ``None`` where the input does not say). ``duplicate_of`` names the earlier input of the same
+    batch this one is a near-copy of; its translation and summaries are then that input's. ``story`` names
+    the story a batch grouped it in (see :mod:`summarize.desk.stories`).
+    """
 
     source: str
     source_lang: str
@@ -120,6 +154,9 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
     id: str | None = None
     content_hash: str | None = None
+    meta: ArticleMeta = field(default_factory=ArticleMeta)
+    duplicate_of: str | None = None
+    story: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-ready data (``json.dumps(result.to_dict())`` just works)."""

@@ -102,16 +102,26 @@ class InputFormat:
         media_types: HTTP content types fetched as this format (and accepted by the fetcher).
         target: ``extract(data: bytes, *, source: str, charset: str | None) -> Document``, or
             ``"module:function"``; it raises :class:`~summarize.errors.InputError` subclasses.
+        expand: for a format that lists articles (feeds): ``expand(data: bytes, *, source: str,
+            since: date | None) -> list[Source]``; a batch input of this format becomes those
+            sources.
     """
 
     name: str
     suffixes: tuple[str, ...]
     media_types: tuple[str, ...]
     target: str | Callable[..., Any]
+    expand: str | Callable[..., Any] | None = None
 
     def load(self) -> Callable[..., Any]:
         """Import and return the extraction function."""
         return _resolve(self.target, f"the input format {self.name!r}")  # type: ignore[no-any-return]
+
+    def load_expand(self) -> Callable[..., Any] | None:
+        """Import and return the expansion function (``None`` for a format of single articles)."""
+        if self.expand is None:
+            return None
+        return _resolve(self.expand, f"the input format {self.name!r}")  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -302,6 +312,9 @@ def builtin_registry() -> Registry:
                                      f"{extract}:extract_markdown"))
     reg.add_input_format(InputFormat("html", (".html", ".htm", ".xhtml"), ("text/html", "application/xhtml+xml"),
                                      f"{extract}:extract_html"))
+    reg.add_input_format(InputFormat("feed", (".rss", ".atom"), ("application/rss+xml", "application/atom+xml"),
+                                     "summarize.reading.feeds:extract_feed",
+                                     expand="summarize.reading.feeds:expand_feed"))
     for name, description, suffixes in (("text", "titles and summaries, for reading", (".txt", ".text")),
                                         ("markdown", "the two summaries side by side in a table", (".md", ".markdown")),
                                         ("json", "one object (an array for several results)", (".json",)),

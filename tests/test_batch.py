@@ -134,11 +134,14 @@ def test_identical_texts_are_processed_once(tiny_preset, tmp_path):
     entries = [{"id": f"copy{i}", "text": long_en} for i in range(3)] + [{"id": "other", "text": long_en + " More."}]
     out = tmp_path / "out.jsonl"
     run_batch([str(write_manifest(tmp_path / "m.jsonl", entries))], pipeline, BatchOptions(str(out), batch_docs=2))
-    assert len(seen) == 2  # one per distinct text
+    # one summary in all: the copies are identical, and "other" is a near-copy that reuses copy0's work
+    assert len(seen) == 1
     records = read_records(out)
     copies = [records[f"copy{i}"] for i in range(3)]
     assert [c["source"] for c in copies] == ["copy0", "copy1", "copy2"]
     assert len({json.dumps([c["summaries"], c["content_hash"], c["translation"]]) for c in copies}) == 1
+    assert [c["duplicate_of"] for c in copies] == [None, "copy0", "copy0"]
+    assert records["other"]["duplicate_of"] == "copy0" and records["other"]["summaries"] == copies[0]["summaries"]
 
 
 def test_pipeline_map_yields_every_outcome_with_its_input(tiny_pipeline, tmp_path):

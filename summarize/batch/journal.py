@@ -182,6 +182,12 @@ class Journal:
                     )
                 yield line, record
 
+    def records(self) -> Iterator[dict[str, Any]]:
+        """The records in the file, in order (a resumed run's earlier work)."""
+        if self.real.exists():
+            for _, record in self._records():
+                yield record
+
     @property
     def done(self) -> int:
         """Records in the file."""

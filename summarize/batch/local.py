@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .journal import to_record
 
 if TYPE_CHECKING:
+    from ..desk.duplicates import DuplicateIndex
     from ..document import Source
     from ..pipeline import Pipeline
     from .runner import BatchOptions
@@ -16,9 +17,13 @@ __all__ = ["local_records"]
 
 
 def local_records(todo: Sequence[Source], pipeline: Pipeline, options: BatchOptions,
-                  stop: Callable[[], bool] = lambda: False) -> Iterator[dict[str, Any]]:
-    """Process the inputs with ``pipeline`` here, yielding one record per input as each completes."""
+                  stop: Callable[[], bool] = lambda: False, *,
+                  duplicates: DuplicateIndex | None = None) -> Iterator[dict[str, Any]]:
+    """Process the inputs with ``pipeline`` here, yielding one record per input as each completes.
+
+    With ``duplicates``, a near-copy of an earlier input reuses that input's model work.
+    """
     for _, source, outcome in pipeline.stream(todo, batch_docs=options.batch_docs, workers=options.workers,
                                               per_host=options.per_host, stop=stop,
-                                              read_timeout=options.read_timeout):
+                                              read_timeout=options.read_timeout, duplicates=duplicates):
         yield to_record(source, outcome)

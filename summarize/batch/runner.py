@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..desk.batch import BatchDesk
 from ..document import Source
 from ..errors import BatchError, ConfigError
 from ..pipeline.scheduler import DEFAULT_BATCH_DOCS, DEFAULT_READ_TIMEOUT_S, DEFAULT_WORKERS
@@ -82,6 +83,9 @@ class BatchOptions:
         engine: a batch engine of :mod:`summarize.registry` (``local`` or ``ray``).
         ray: settings for the ``ray`` engine.
         source_lang: the language of every input that does not name its own (skips detection).
+        digest: after the run, write the story digest of the whole output here.
+        digest_format: ``json``, ``markdown`` or ``html`` (default: from ``digest``'s suffix).
+        since: feeds expand only into entries published on or after this date (``YYYY-MM-DD``).
     """
 
     output: str
@@ -96,6 +100,9 @@ class BatchOptions:
     engine: str = "local"
     ray: RayOptions = field(default_factory=RayOptions)
     source_lang: str | None = None
+    digest: str | None = None
+    digest_format: str | None = None
+    since: str | None = None
 
     def validate(self) -> None:
         """Raise :class:`ConfigError` for contradictory or out-of-range settings."""
@@ -108,6 +115,14 @@ class BatchOptions:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
         if self.read_timeout <= 0:
             raise ConfigError(f"read_timeout must be positive, not {self.read_timeout}")
+        if self.digest:
+            from ..desk.command import format_for
+
+            format_for(self.digest, self.digest_format)
+        if self.since:
+            from ..reading.feeds import parse_since
+
+            parse_since(self.since)
 
     @property
     def mode(self) -> str:
@@ -206,7 +221,7 @@ def run_batch(
     options.validate()
     notice = log or (lambda _: None)
     _refuse_output_among(options.output, inputs)  # before reading them: the output may be a manifest
-    sources = expand_inputs(inputs)
+    sources = expand_inputs(inputs, since=_since(options), fetch=_feed_fetcher(pipeline))
     _refuse_output_among(options.output, [s.value for s in sources if s.kind == "file"], expanded=True)
     stop = stop or threading.Event()
     start = time.monotonic()
@@ -215,11 +230,12 @@ def run_batch(
         if journal.repaired:
             notice(f"repaired {options.output}: cut a torn last line (that input will be redone)")
         todo = _plan(sources, journal, options, summary)
+        desk = BatchDesk.resume(journal.records())
         with _progress(len(todo), options.progress) as bar, _signals_stop(stop, notice) as received:
             last_sync = time.monotonic()
             try:
-                for record in _records(todo, pipeline, options, stop.is_set):
-                    journal.append(record)
+                for record in _records(todo, pipeline, options, stop.is_set, desk):
+                    journal.append(desk.annotate(record))
                     if record_status(record) == FAILED:
                         summary.failed += 1
                     else:
@@ -233,8 +249,33 @@ def run_batch(
                 stop.set()
         summary.interrupted = stop.is_set() and summary.done + summary.failed < len(todo)
         summary.stop_signal = received[0] if received else None
+    if options.digest and not summary.interrupted:
+        from ..desk.command import write_digest
+
+        write_digest(options.output, options.digest, options.digest_format)
     summary.seconds = time.monotonic() - start
     return summary
+
+
+def _since(options: BatchOptions) -> Any:
+    if not options.since:
+        return None
+    from ..reading.feeds import parse_since
+
+    return parse_since(options.since)
+
+
+def _feed_fetcher(pipeline: Pipeline) -> Callable[[str], bytes]:
+    """Download a feed URL with the pipeline's fetch limits and transport, within the per-host limit."""
+    reader = pipeline.reader
+
+    def fetch_feed(url: str) -> bytes:
+        from ..reading.fetch import fetch
+
+        with reader.limiter.hold(url):
+            return fetch(url, reader.settings, transport=reader.transport).content
+
+    return fetch_feed
 
 
 def _refuse_output_among(output: str, paths: Sequence[str], *, expanded: bool = False) -> None:
@@ -306,9 +347,13 @@ def _plan(sources: list[Source], journal: Journal, options: BatchOptions, summar
 
 
 def _records(todo: list[Source], pipeline: Pipeline, options: BatchOptions,
-             stop: Callable[[], bool]) -> Iterator[dict[str, Any]]:
-    run = registry().batch_engine(options.engine).load()
-    records: Iterator[dict[str, Any]] = run(todo, pipeline, options, stop)
+             stop: Callable[[], bool], desk: BatchDesk) -> Iterator[dict[str, Any]]:
+    engine = registry().batch_engine(options.engine)
+    run = engine.load()
+    if engine.name == "local":  # this process's pipeline can reuse a near-copy's original work
+        records: Iterator[dict[str, Any]] = run(todo, pipeline, options, stop, duplicates=desk.duplicates)
+    else:
+        records = run(todo, pipeline, options, stop)
     return records
 
 

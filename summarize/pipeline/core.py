@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import httpx
 
     from ..backends.cache import TextCache
+    from ..desk.duplicates import DuplicateIndex
 
 __all__ = ["Pipeline", "summarize"]
 
@@ -272,6 +273,7 @@ class Pipeline:
         target: str | None = None,
         stop: Callable[[], bool] | None = None,
         read_timeout: float = DEFAULT_READ_TIMEOUT_S,
+        duplicates: DuplicateIndex | None = None,
     ) -> Iterator[tuple[int, Source, Outcome]]:
         """The one path every entry point takes: ``(position, source, outcome)`` as each completes.
 
@@ -285,6 +287,8 @@ class Pipeline:
             target: the translation's language (default: the other one of each article).
             stop: polled between groups; see :func:`summarize.pipeline.scheduler.process_stream`.
             read_timeout: seconds one source may take to read before it gets a ``DeadlineError``.
+            duplicates: the batch's near-duplicate index: an input that nearly repeats an earlier
+                one gets that one's translation and summaries (see :meth:`process`).
 
         Every input is in its own envelope (:mod:`summarize.pipeline.envelope`): whatever goes
         wrong with one becomes that input's outcome, and the others go on.
@@ -297,7 +301,7 @@ class Pipeline:
         parsed = (Source.coerce(s, source_lang) for s in _checked_sources(sources))
 
         def process(group: Sequence[Loaded]) -> list[Outcome]:
-            return self.process(group, summarize=summarize, target=target)
+            return self.process(group, summarize=summarize, target=target, duplicates=duplicates)
 
         return process_stream(parsed, read=guarded_read(reader.load), process=isolated(process),
                               batch_docs=batch_docs, workers=workers, stop=stop, read_timeout=read_timeout)
@@ -308,6 +312,7 @@ class Pipeline:
         *,
         summarize: bool = True,
         target: str | None = None,
+        duplicates: DuplicateIndex | None = None,
     ) -> list[Result | SummarizeError]:
         """Run the model stages over loaded documents, batching across them.
 
@@ -316,6 +321,8 @@ class Pipeline:
                 :meth:`summarize.reading.Reader.load` returns them.
             summarize: ``False`` translates only.
             target: the translation's language (default: the other one of each article).
+            duplicates: near-copies of an earlier document (in this group or one before) skip the
+                model stages and get its translation and summaries, with ``duplicate_of`` naming it.
 
         A failure in one document (its language, say) does not stop the others: its slot holds
         the error instead of a result.
@@ -334,15 +341,35 @@ class Pipeline:
                 slots[i] = exc
                 continue
             work.append((i, item))
-        items = [w for _, w in work]
-        if items:
-            STAGES.info("detected the language: %s", _count_langs(items))
+        copies = {i: m for i, m in ((i, duplicates.check(_key(w.source), w.document.text)) for i, w in work)
+                  if m is not None} if duplicates is not None else {}
+        originals = [(i, w) for i, w in work if i not in copies]
+        if work:
+            STAGES.info("detected the language: %s", _count_langs([w for _, w in work]))
+        self._model_work([w for _, w in originals], summarize, target)
+        for i, item in originals:
+            slots[i] = result = self._result(item)
+            if duplicates is not None:
+                duplicates.keep(_key(item.source), result.to_dict())
+        redo = []
+        for i, item in work:
+            if i in copies:
+                reused = duplicates.work(copies[i].key) if duplicates is not None else None
+                if reused is None:  # the original failed: this copy does its own work
+                    redo.append((i, item))
+                else:
+                    slots[i] = _reuse(self._result(item), copies[i].key, copies[i].similarity, reused)
+        self._model_work([w for _, w in redo], summarize, target)
+        for i, item in redo:
+            slots[i] = self._result(item)
+        return slots  # type: ignore[return-value]
+
+    def _model_work(self, items: list[_Work], summarize: bool, target: str | None) -> None:
+        if not items:
+            return
         self._translate_documents(items, target)
         if summarize:
             self._summarize(items)
-        for i, item in work:
-            slots[i] = self._result(item)
-        return slots  # type: ignore[return-value]
 
     def _detect(self, item: _Work) -> None:
         start = time.perf_counter()
@@ -450,6 +477,7 @@ class Pipeline:
             timings=item.timings,
             id=item.source.id,
             content_hash=content_hash(doc.text),
+            meta=doc.meta.merged(item.source.meta) if item.source.meta else doc.meta,
         )
 
 
@@ -465,6 +493,24 @@ def _count_langs(items: list[_Work]) -> str:
 def _engine_label(described: dict[str, str]) -> str:
     model = described.get("model", "")
     return f"{described.get('engine', '')}, {model}" if model else described.get("engine", "")
+
+
+def _key(source: Source) -> str:
+    return str(source.id or source.label)
+
+
+def _reuse(result: Result, original: str, similarity: float, work: dict[str, Any]) -> Result:
+    """A near-copy's result: its own text and metadata, the original's translation and summaries."""
+    translation = work.get("translation")
+    if isinstance(translation, dict):
+        translation = Translation(**translation)
+    result.translation = translation
+    result.summaries = dict(work.get("summaries") or {})
+    result.engines = {**(work.get("engines") or {}), **result.engines}  # its own language id and pipeline
+    result.duplicate_of = original
+    result.warnings.append(f"a near-copy of {original} (similarity {similarity:.2f}): its translation and "
+                           "summaries are that article's")
+    return result
 
 
 def _body(document: Document) -> str:

@@ -42,11 +42,20 @@ ReadFn = Callable[[Source], Loaded]
 ProcessFn = Callable[[Sequence[Loaded]], list[Outcome]]
 
 
-def copy_outcome(outcome: Outcome, source: Source, seconds: float) -> Outcome:
-    """The outcome of an identical text, re-labelled for another input."""
+def copy_outcome(outcome: Outcome, source: Source, seconds: float, document: Document | None = None) -> Outcome:
+    """The outcome of an identical text, re-labelled for another input.
+
+    With the input's own ``document``, the copy keeps that input's title and metadata (two pages
+    of one wire story differ in outlet and date) and names the original in ``duplicate_of``.
+    """
     if isinstance(outcome, Result):
-        return dataclasses.replace(outcome, id=source.id, source=source.label, warnings=list(outcome.warnings),
-                                   timings={"load": round(seconds, 4)})
+        copied = dataclasses.replace(outcome, id=source.id, source=source.label, warnings=list(outcome.warnings),
+                                     timings={"load": round(seconds, 4)})
+        if document is not None:
+            copied.meta = document.meta.merged(source.meta) if source.meta else document.meta
+            copied.title = document.title if document.title is not None else outcome.title
+            copied.duplicate_of = outcome.duplicate_of or outcome.id or outcome.source
+        return copied
     return copy.copy(outcome)
 
 
@@ -157,7 +166,7 @@ class _Streamer:
         key = (content_hash(document.text), source.lang)
         if key in self.recent:
             self.recent.move_to_end(key)
-            yield position, source, copy_outcome(self.recent[key], source, seconds)
+            yield position, source, copy_outcome(self.recent[key], source, seconds, document)
         elif key in self.followers:
             self.followers[key].append(slot)
         else:
@@ -173,5 +182,6 @@ class _Streamer:
             if len(self.recent) > DEDUP_MEMORY:
                 self.recent.popitem(last=False)
             yield position, source, outcome
-            for follower_position, (follower, _, seconds) in self.followers.pop(key, []):
-                yield follower_position, follower, copy_outcome(outcome, follower, seconds)
+            for follower_position, (follower, copy_of, seconds) in self.followers.pop(key, []):
+                copied = copy_of if isinstance(copy_of, Document) else None
+                yield follower_position, follower, copy_outcome(outcome, follower, seconds, copied)

@@ -19,9 +19,9 @@ import re
 import stat
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..document import Document, Source
+from ..document import ArticleMeta, Document, Source
 from ..errors import EmptyDocumentError, InputError, UnsupportedInputError
 from ..registry import InputFormat, registry
 from ..text.clean import clean_text
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .fetch import FetchSettings
 
 __all__ = [
+    "article_meta",
     "decode_bytes",
     "document_from_html",
     "document_from_text",
@@ -93,7 +94,7 @@ def load_document(
         fetched = fetch(source.value, fetch_settings, transport=transport)
         fmt = formats.input_format_for_media_type(fetched.media_type) or formats.input_format("html")
         document = _from_bytes(fetched.content, fmt, source.label, charset=fetched.charset)
-        return Document(source.label, document.paragraphs, document.title, url=fetched.url)
+        return Document(source.label, document.paragraphs, document.title, url=fetched.url, meta=document.meta)
     return _from_file(Path(source.value), source.label)
 
 
@@ -433,7 +434,29 @@ def document_from_html(html: str, *, source: str) -> Document:
             source=source,
             hint="The page may need JavaScript or be only navigation; save the article text to a file.",
         )
-    return Document(source=source, paragraphs=tuple(paragraphs), title=title)
+    return Document(source=source, paragraphs=tuple(paragraphs), title=title, meta=article_meta(extracted))
+
+
+def article_meta(extracted: Any) -> ArticleMeta:
+    """The byline, date, outlet, canonical address and description trafilatura found in a page.
+
+    Args:
+        extracted: what ``trafilatura.bare_extraction(..., with_metadata=True)`` returned (its
+            ``Document``), or ``None``.
+
+    Returns:
+        The metadata, each value ``None`` where the page does not give it (never an empty string).
+    """
+    if extracted is None:
+        return ArticleMeta()
+
+    def value(name: str) -> str | None:
+        text = getattr(extracted, name, None)
+        text = " ".join(str(text).split()) if text is not None else ""
+        return text or None
+
+    return ArticleMeta(author=value("author"), date=value("date"), site_name=value("sitename"),
+                       canonical_url=value("url"), description=value("description"))
 
 
 def _drop_comment_sections(html: str) -> str:

@@ -29,18 +29,20 @@ a glob that matches nothing.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import glob
 import io
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..document import Source
 from ..errors import InputError, UnsupportedInputError
-from ..registry import registry
+from ..registry import InputFormat, registry
 from ..text.langid import SUPPORTED_LANGUAGES
 
 __all__ = ["LIST_SUFFIXES", "MANIFEST_SUFFIXES", "expand_inputs"]
@@ -53,11 +55,15 @@ _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
-def expand_inputs(inputs: Sequence[str]) -> list[Source]:
+def expand_inputs(inputs: Sequence[str], *, since: dt.date | None = None,
+                  fetch: Callable[[str], bytes] | None = None) -> list[Source]:
     """Expand command-line inputs into one :class:`Source` per article, each with an id.
 
     Args:
-        inputs: directories, globs, list files, manifests, article paths or URLs.
+        inputs: directories, globs, list files, manifests, feeds, article paths or URLs.
+        since: feeds expand only into entries published on or after this day.
+        fetch: downloads a feed URL's bytes (default: :func:`summarize.reading.fetch.fetch` with
+            default limits).
 
     Returns:
         The sources in input order (directories and globs sorted); the same input named twice
@@ -70,8 +76,9 @@ def expand_inputs(inputs: Sequence[str]) -> list[Source]:
             ``invalid`` source (see :meth:`Source.invalid`).
     """
     seen: dict[str, Source] = {}
+    feeds = _Feeds(since, fetch or _fetch_bytes)
     for raw in inputs:
-        for source in _expand_one(raw):
+        for source in _expand_one(raw, feeds):
             assert source.id is not None
             earlier = seen.get(source.id)
             if earlier is None:
@@ -84,12 +91,45 @@ def expand_inputs(inputs: Sequence[str]) -> list[Source]:
     return list(seen.values())
 
 
-def _expand_one(raw: str) -> Iterator[Source]:
+@dataclass(frozen=True)
+class _Feeds:
+    """How feeds expand: which entries to keep, and how a feed URL is downloaded."""
+
+    since: dt.date | None
+    fetch: Callable[[str], bytes]
+
+    def format_for(self, path: Path) -> InputFormat | None:
+        fmt = registry().input_format_for_suffix(path.suffix)
+        return fmt if fmt is not None and fmt.expand is not None else None
+
+    def expand(self, fmt: InputFormat, data: bytes, raw: str) -> list[Source]:
+        expand = fmt.load_expand()
+        assert expand is not None
+        sources: list[Source] = expand(data, source=raw, since=self.since)
+        return sources
+
+    def url(self, raw: str) -> list[Source] | None:
+        """A feed URL's entries, or ``None`` for an article URL."""
+        from .feeds import is_feed_url
+
+        if not is_feed_url(raw):
+            return None
+        return self.expand(registry().input_format("feed"), self.fetch(raw), raw)
+
+
+def _fetch_bytes(url: str) -> bytes:
+    from .fetch import fetch
+
+    return fetch(url).content
+
+
+def _expand_one(raw: str, feeds: _Feeds) -> Iterator[Source]:
     if raw == "-":
         raise UnsupportedInputError("batch inputs cannot come from stdin", source=raw,
                                     hint="Write the URLs or paths to a list file and name that file.")
     if _URL.match(raw):
-        yield Source(raw, "url", id=raw)
+        entries = feeds.url(raw)
+        yield from entries if entries is not None else [Source(raw, "url", id=raw)]
         return
     path = Path(raw)
     if not path.exists() and _GLOB_CHARS.search(raw):
@@ -98,34 +138,48 @@ def _expand_one(raw: str) -> Iterator[Source]:
             raise InputError(f"{raw}: the pattern matches no files", source=raw,
                              hint="Quote the pattern so the shell does not expand it, and check the folder.")
         for match in matches:
-            yield from _expand_path(match)
+            yield from _expand_path(match, feeds)
         return
-    yield from _expand_path(raw)
+    yield from _expand_path(raw, feeds)
 
 
-def _expand_path(raw: str) -> Iterator[Source]:
+def _expand_path(raw: str, feeds: _Feeds) -> Iterator[Source]:
     path = Path(raw)
     suffix = path.suffix.lower()
+    feed = feeds.format_for(path)
     if path.is_dir():
-        yield from _walk(raw)
+        yield from _walk(raw, feeds)
+    elif feed is not None and path.is_file():
+        yield from feeds.expand(feed, _read_bytes(path), raw)
     elif suffix in (".jsonl", ".ndjson") and path.is_file():
         yield from _jsonl_manifest(path)
     elif suffix == ".csv" and path.is_file():
         yield from _csv_manifest(path)
     elif path.is_file() and (suffix in LIST_SUFFIXES or (suffix == ".txt" and _looks_like_list(path))):
-        yield from _list_file(path)
+        yield from _list_file(path, feeds)
     else:
         yield Source(raw, "file", id=raw)
 
 
-def _walk(root: str) -> Iterator[Source]:
+def _walk(root: str, feeds: _Feeds) -> Iterator[Source]:
     found: list[str] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(os.path.join(folder, f) for f in files
                      if not f.startswith(".") and Path(f).suffix.lower() in registry().suffixes())
     for name in sorted(found):
-        yield Source(name, "file", id=name)
+        feed = feeds.format_for(Path(name))
+        if feed is not None:
+            yield from feeds.expand(feed, _read_bytes(Path(name)), name)
+        else:
+            yield Source(name, "file", id=name)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it: {exc.strerror or exc}", source=str(path)) from None
 
 
 def _resolve(base: Path, value: str) -> str:
@@ -183,14 +237,18 @@ def _list_lines(text: str) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
-def _list_file(path: Path) -> Iterator[Source]:
+def _list_file(path: Path, feeds: _Feeds) -> Iterator[Source]:
     for _, line in _list_lines(_read_text(path)):
         if _URL.match(line) or "://" in line[:12]:
-            yield Source(line, "url", id=line)
+            entries = feeds.url(line) if _URL.match(line) else None
+            yield from entries if entries is not None else [Source(line, "url", id=line)]
         else:
             resolved = _resolve(path.parent, line)
+            feed = feeds.format_for(Path(resolved))
             if os.path.isdir(resolved):
-                yield from _walk(resolved)
+                yield from _walk(resolved, feeds)
+            elif feed is not None and os.path.isfile(resolved):
+                yield from feeds.expand(feed, _read_bytes(Path(resolved)), resolved)
             else:
                 yield Source(resolved, "file", id=resolved)
 

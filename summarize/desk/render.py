@@ -1,0 +1,133 @@
+"""The digest as JSON (the data), Markdown, or one self-contained HTML page (offline, printable)."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from .digest import Digest, SourceEntry, StoryBrief
+
+__all__ = ["FORMATS", "render_digest", "render_digest_html", "render_digest_json", "render_digest_markdown"]
+
+LANG_NAMES = {"en": "English", "es": "Español"}
+
+_CSS = """
+body{font:15px/1.45 Georgia,serif;max-width:70rem;margin:1.5rem auto;padding:0 1rem;color:#111}
+h1{font-size:1.5rem}h2{font-size:1.2rem;margin:0 0 .3rem}
+article{border-top:2px solid #333;padding:1rem 0;break-inside:avoid}
+.briefs{display:grid;grid-template-columns:1fr 1fr;gap:1.5rem}
+.brief h3{font-size:.9rem;text-transform:uppercase;letter-spacing:.05em;margin:.2rem 0}
+.cite{text-decoration:none;font-size:.8em;vertical-align:super}
+.meta,.sources{font-size:.85rem;color:#333}
+.warn{background:#fff3cd;border-left:4px solid #c90;padding:.3rem .6rem;font-size:.85rem}
+.low{color:#a00;font-weight:bold}
+@media print{a{color:inherit}.briefs{grid-template-columns:1fr 1fr}}
+"""
+
+
+def render_digest_json(digest: Digest) -> str:
+    """The digest's data as one JSON object."""
+    return json.dumps(digest.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _notes(source: SourceEntry) -> list[str]:
+    """A source's own warnings, less the near-copy one (its ``duplicate_of`` says it already)."""
+    return [w for w in source.warnings if not (source.duplicate_of and w.startswith("a near-copy of"))]
+
+
+def _source_line(source: SourceEntry) -> str:
+    parts = [source.site_name or source.id, source.date or "undated", source.lang]
+    if source.author:
+        parts.append(source.author)
+    return ", ".join(parts)
+
+
+def render_digest_markdown(digest: Digest) -> str:
+    """The digest in Markdown: per story its two briefs, names, disagreements and sources."""
+    lines = [f"# Story digest: {len(digest.stories)} stories from {digest.articles} articles", ""]
+    for story in digest.stories:
+        byline = f"*{story.id} · {story.date or 'undated'} · {len(story.sources)} article(s)*"
+        lines += [f"## {story.title or story.id}", "", byline, ""]
+        for lang in ("en", "es"):
+            text = " ".join(f"{s.text} {' '.join(f'[{n}]' for n in s.cites)}" for s in story.brief[lang])
+            lines += [f"**{LANG_NAMES[lang]}.** {text or '(no summary)'}", ""]
+        if story.names:
+            lines += ["Named most: " + ", ".join(f"{name} ({n})" for name, n in story.names), ""]
+        for note in story.disagreements:
+            lines.append(f"> Disagreement: {note}")
+        for note in story.warnings:
+            lines.append(f"> Warning: {note}")
+        if story.disagreements or story.warnings:
+            lines.append("")
+        lines.append("Sources:")
+        lines.append("")
+        for source in story.sources:
+            title = source.title or source.id
+            link = f"[{title}]({source.url})" if source.url else title
+            extra = []
+            if source.duplicate_of:
+                extra.append(f"near-copy of {source.duplicate_of}")
+            if source.low_confidence:
+                extra.append("low-confidence translation")
+            extra += _notes(source)
+            note = f" — {'; '.join(extra)}" if extra else ""
+            lines.append(f"{source.n}. {link} ({_source_line(source)}){note}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _anchor(story: StoryBrief, n: int) -> str:
+    return f"{story.id}-src-{n}"
+
+
+def _html_story(story: StoryBrief) -> str:
+    byline = f"{escape(story.id)} · {escape(story.date or 'undated')} · {len(story.sources)} article(s)"
+    out = [f'<article id="{escape(story.id)}">', f"<h2>{escape(story.title or story.id)}</h2>",
+           f'<p class="meta">{byline}</p>', '<div class="briefs">']
+    for lang in ("en", "es"):
+        sentences = []
+        for s in story.brief[lang]:
+            cites = " ".join(f'<a class="cite" href="#{escape(_anchor(story, n))}">[{n}]</a>' for n in s.cites)
+            sentences.append(f"{escape(s.text)} {cites}")
+        body = " ".join(sentences) or "<em>(no summary)</em>"
+        out.append(f'<section class="brief" lang="{lang}"><h3>{LANG_NAMES[lang]}</h3><p>{body}</p></section>')
+    out.append("</div>")
+    if story.names:
+        out.append('<p class="meta">Named most: ' + ", ".join(f"{escape(name)} ({n})" for name, n in story.names)
+                   + "</p>")
+    for note in story.disagreements:
+        out.append(f'<p class="warn">Disagreement: {escape(note)}</p>')
+    for note in story.warnings:
+        out.append(f'<p class="warn">Warning: {escape(note)}</p>')
+    out.append('<ol class="sources">')
+    for source in story.sources:
+        title = escape(source.title or source.id)
+        link = f'<a href="{escape(source.url)}">{title}</a>' if source.url else title
+        extra = []
+        if source.low_confidence:
+            extra.append('<span class="low">low-confidence translation</span>')
+        if source.duplicate_of:
+            extra.append(f"near-copy of {escape(source.duplicate_of)}")
+        extra += [f'<span class="warn">{escape(w)}</span>' for w in _notes(source)]
+        note = " — " + "; ".join(extra) if extra else ""
+        out.append(f'<li id="{escape(_anchor(story, source.n))}" value="{source.n}">{link} '
+                   f"({escape(_source_line(source))}){note}</li>")
+    out += ["</ol>", "</article>"]
+    return "\n".join(out)
+
+
+def render_digest_html(digest: Digest) -> str:
+    """One HTML page with no external assets: stories newest first, the briefs side by side."""
+    head = (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Story digest</title>'
+            f'<meta name="viewport" content="width=device-width"><style>{_CSS}</style></head><body>')
+    intro = (f"<h1>Story digest</h1><p class=\"meta\">{len(digest.stories)} stories from {digest.articles} "
+             f"articles" + (f"; {digest.failed} input(s) failed" if digest.failed else "") + "</p>")
+    return "\n".join([head, intro, *(_html_story(s) for s in digest.stories), "</body></html>\n"])
+
+
+FORMATS = {"json": render_digest_json, "markdown": render_digest_markdown, "html": render_digest_html}
+
+
+def render_digest(digest: Digest, fmt: str) -> str:
+    """The digest in ``fmt`` (``json``, ``markdown`` or ``html``)."""
+    return FORMATS[fmt](digest)
