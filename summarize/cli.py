@@ -173,18 +173,24 @@ def _summary_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+DEADLINE_OPTION = click.option(
+    "--deadline", type=click.FloatRange(min=0.1), default=600.0, show_default=True, envvar="SUMMARIZE_DEADLINE",
+    help="Seconds one input may take, reading and model work together; past them it gets an error record.")
+
+
 @cli.command()
 @click.argument("source")
 @_pipeline_options
 @_summary_options
 @click.option("--translation/--no-translation", "with_translation", default=False,
               help="Also print the full translation in text/markdown output.")
+@DEADLINE_OPTION
 @_user_errors
 def run(source: str, preset: str, source_lang: str | None, fmt: str, quiet: bool, with_translation: bool,
-        allow_private: bool, max_bytes: int | None, **overrides: Any) -> None:
+        allow_private: bool, max_bytes: int | None, deadline: float, **overrides: Any) -> None:
     """Summarize SOURCE in English and Spanish and translate it."""
     pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, **overrides)
-    results = pipeline.run([source], source_lang=source_lang)
+    results = pipeline.run([source], source_lang=source_lang, deadline=deadline)
     _emit(results, fmt, quiet=quiet, with_translation=with_translation, already_said=pipeline.notes)
 
 
@@ -192,12 +198,13 @@ def run(source: str, preset: str, source_lang: str | None, fmt: str, quiet: bool
 @click.argument("source")
 @click.option("--to", "target", type=LANG_CHOICE, help="Target language (default: the other one).")
 @_pipeline_options
+@DEADLINE_OPTION
 @_user_errors
 def translate(source: str, target: str | None, preset: str, source_lang: str | None, fmt: str, quiet: bool,
-              allow_private: bool, max_bytes: int | None, **overrides: Any) -> None:
+              allow_private: bool, max_bytes: int | None, deadline: float, **overrides: Any) -> None:
     """Translate SOURCE into the other language (or --to)."""
     pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet, **overrides)
-    results = pipeline.translate([source], to=target, source_lang=source_lang)
+    results = pipeline.translate([source], to=target, source_lang=source_lang, deadline=deadline)
     _emit(results, fmt, quiet=quiet, already_said=pipeline.notes)
 
 
@@ -309,7 +316,8 @@ def _say_interrupted(ctx: click.Context) -> None:
 @click.option("--fetch-workers", type=click.IntRange(min=1), default=8, show_default=True, help="Threads reading inputs.")
 @click.option("--per-host", type=click.IntRange(min=1), default=2, show_default=True, help="Concurrent requests per host.")
 @click.option("--read-timeout", type=click.FloatRange(min=0.1), default=300.0, show_default=True,
-              help="Seconds reading one input (fetch included) may take before it gets an error record.")
+              help="Seconds reading one input (fetch included) may take (at most --deadline).")
+@DEADLINE_OPTION
 @click.option("--engine", type=BATCH_ENGINE_CHOICE, default="local", show_default=True, envvar="SUMMARIZE_ENGINE",
               help="Where the model work runs: local (this process) or ray (Ray Data actors).")
 @click.option("--address", help="Ray cluster address (ray engine; default: start a local Ray).")
@@ -324,7 +332,7 @@ def _say_interrupted(ctx: click.Context) -> None:
 @_user_errors
 @_signals_exit_with_resume_hint
 def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool, overwrite: bool, batch_docs: int,
-          fetch_workers: int, per_host: int, read_timeout: float, engine: str, address: str | None, workers: int | None,
+          fetch_workers: int, per_host: int, read_timeout: float, deadline: float, engine: str, address: str | None, workers: int | None,
           gpus_per_worker: float, cpus_per_worker: float, cache_dir: str | None, no_cache: bool, preset: str,
           source_lang: str | None, quiet: bool, allow_private: bool, max_bytes: int | None, **overrides: Any) -> None:
     """Process many INPUTS into one JSONL record each, resumably.
@@ -341,7 +349,7 @@ def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool
 
     options = BatchOptions(
         output, resume=resume, retry_failed=retry_failed, overwrite=overwrite, batch_docs=batch_docs,
-        workers=fetch_workers, per_host=per_host, read_timeout=read_timeout, progress=not quiet and sys.stderr.isatty(), engine=engine,
+        workers=fetch_workers, per_host=per_host, read_timeout=read_timeout, deadline=deadline, progress=not quiet and sys.stderr.isatty(), engine=engine,
         ray=RayOptions(address=address, workers=workers, gpus_per_worker=gpus_per_worker,
                        cpus_per_worker=cpus_per_worker),
         source_lang=source_lang,

@@ -20,5 +20,5 @@ def local_records(todo: Sequence[Source], pipeline: Pipeline, options: BatchOpti
     """Process the inputs with ``pipeline`` here, yielding one record per input as each completes."""
     for _, source, outcome in pipeline.stream(todo, batch_docs=options.batch_docs, workers=options.workers,
                                               per_host=options.per_host, stop=stop,
-                                              read_timeout=options.read_timeout):
+                                              read_timeout=options.read_timeout, deadline=options.deadline):
         yield to_record(source, outcome)
