@@ -122,7 +122,7 @@ def test_a_bad_deadline_is_refused_at_the_door(tmp_path):
 
 
 def test_a_neural_engine_stops_generating_at_the_deadline(tiny_pipeline):
-    texts = [f"El presidente habló con la prensa sobre la cárcel número {i}." for i in range(64)]
+    texts = [f"El presidente habló con la prensa sobre la cárcel número {i}." for i in range(256)]
     tiny_pipeline.translator.translate(texts[:1], "es", "en")  # load outside the deadline
     start = time.monotonic()
     with deadline.within(0.5, label="article.txt"), pytest.raises(DeadlineError, match="generation"):
