@@ -6,7 +6,6 @@ import shlex
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from batch_helpers import ROOT, many_texts, write_manifest

@@ -6,9 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-import summarize.errors as errors
 from benchmarks.hostile_corpus import HostileServer, build_corpus, manifests
-from summarize import Pipeline
+from summarize import Pipeline, errors
 from summarize.errors import SummarizeError
 from summarize.reading.fetch import FetchSettings
 from summarize.reading.manifest import expand_inputs
