@@ -83,12 +83,16 @@ class Source:
 
 @dataclass(frozen=True)
 class Document:
-    """An article reduced to its title and paragraphs."""
+    """An article reduced to its title and paragraphs.
+
+    ``warnings`` are what reading it found that its result should say (a mixed encoding).
+    """
 
     source: str
     paragraphs: tuple[str, ...]
     title: str | None = None
     url: str | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:

@@ -329,7 +329,7 @@ class Pipeline:
             if isinstance(document, SummarizeError):
                 slots[i] = document
                 continue
-            item = _Work(source, document, timings={"load": round(seconds, 4)}, warnings=self.notes)
+            item = _Work(source, document, timings={"load": round(seconds, 4)}, warnings=[*self.notes, *document.warnings])
             item.engines["pipeline"] = {"requested": self.requested, "used": self.config.name}
             try:
                 self._detect(item)
