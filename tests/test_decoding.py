@@ -22,8 +22,9 @@ def test_a_latin1_paragraph_inside_a_utf8_file_is_read_as_written_with_a_warning
     assert LATIN in document.text and "reunió" not in document.text
     assert "cárcel CECOT" in document.text  # the UTF-8 part untouched
     stray = sum(1 for c in LATIN if ord(c) > 0x7F)
-    assert document.warnings == (f"the text mixes encodings: {stray} byte(s) that are not valid UTF-8 were read "
-                                 "as Windows-1252 (Latin-1)",)
+    expected = (f"the text mixes encodings: {stray} byte(s) that are not valid UTF-8 were read as Windows-1252 "
+                "(Latin-1)")
+    assert document.warnings == (expected,)
 
 
 def test_a_legacy_single_byte_file_goes_to_detection_without_a_warning():
