@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.server
 import threading
 from collections.abc import Iterator
+from typing import ClassVar
 
 import pytest
 from conftest import SHORT_ES
@@ -36,7 +37,7 @@ class _Article(http.server.BaseHTTPRequestHandler):
 class _Proxy(http.server.BaseHTTPRequestHandler):
     """A proxy that only counts who came to it (and answers 502)."""
 
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         self.seen.append(self.path)
