@@ -345,6 +345,11 @@ def _summary_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+DEADLINE_OPTION = click.option(
+    "--deadline", type=click.FloatRange(min=0.1), default=600.0, show_default=True, envvar="SUMMARIZE_DEADLINE",
+    help="Seconds one input may take, reading and model work together; past them it gets an error record.")
+
+
 @cli.command()
 @click.argument("source")
 @_pipeline_options
@@ -354,16 +359,17 @@ def _summary_options(func: Callable[..., Any]) -> Callable[..., Any]:
               help="Write the result to FILE instead of stdout (format from its suffix unless -f is given).")
 @click.option("--translation/--no-translation", "with_translation", default=False,
               help="Also print the full translation in text/markdown output.")
+@DEADLINE_OPTION
 @_user_errors
 def run(source: str, preset: str, source_lang: str | None, fmt: str, quiet: bool, verbose: bool,
         with_translation: bool, output: str | None, cache_dir: str | None, no_cache: bool, allow_private: bool,
-        max_bytes: int | None, **overrides: Any) -> None:
+        max_bytes: int | None, deadline: float, **overrides: Any) -> None:
     """Summarize SOURCE in English and Spanish and translate it."""
     fmt = _format_for(output, fmt)
     pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet,
                                verbose=verbose, stages=True, cache_dir=_cache_folder(cache_dir, no_cache), **overrides)
     _say_reading(source, quiet)
-    results = pipeline.run([source], source_lang=source_lang)
+    results = pipeline.run([source], source_lang=source_lang, deadline=deadline)
     _emit(results, fmt, quiet=quiet, with_translation=with_translation, already_said=pipeline.notes, output=output,
           verbose=verbose)
 
@@ -375,17 +381,18 @@ def run(source: str, preset: str, source_lang: str | None, fmt: str, quiet: bool
 @_cache_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the result to FILE instead of stdout (format from its suffix unless -f is given).")
+@DEADLINE_OPTION
 @_user_errors
 def translate(source: str, target: str | None, preset: str, source_lang: str | None, fmt: str, quiet: bool,
               verbose: bool, output: str | None, cache_dir: str | None, no_cache: bool, allow_private: bool,
-              max_bytes: int | None, **overrides: Any) -> None:
+              max_bytes: int | None, deadline: float, **overrides: Any) -> None:
     """Translate SOURCE into the other language (or --to)."""
     fmt = _format_for(output, fmt)
     pipeline = _build_pipeline(preset, allow_private=allow_private, max_bytes=max_bytes, quiet=quiet,
                                verbose=verbose, stages=True, cache_dir=_cache_folder(cache_dir, no_cache),
                                roles=("translate",), **overrides)
     _say_reading(source, quiet)
-    results = pipeline.translate([source], to=target, source_lang=source_lang)
+    results = pipeline.translate([source], to=target, source_lang=source_lang, deadline=deadline)
     _emit(results, fmt, quiet=quiet, already_said=pipeline.notes, output=output, verbose=verbose)
 
 
@@ -519,7 +526,8 @@ def _say_interrupted(ctx: click.Context) -> None:
 @click.option("--fetch-workers", type=click.IntRange(min=1), default=8, show_default=True, help="Threads reading inputs.")
 @click.option("--per-host", type=click.IntRange(min=1), default=2, show_default=True, help="Concurrent requests per host.")
 @click.option("--read-timeout", type=click.FloatRange(min=0.1), default=300.0, show_default=True,
-              help="Seconds reading one input (fetch included) may take before it gets an error record.")
+              help="Seconds reading one input (fetch included) may take (at most --deadline).")
+@DEADLINE_OPTION
 @click.option("--engine", type=BATCH_ENGINE_CHOICE, default="local", show_default=True, envvar="SUMMARIZE_ENGINE",
               help="Where the model work runs: local (this process) or ray (Ray Data actors).")
 @click.option("--address", help="Ray cluster address (ray engine; default: start a local Ray).")
@@ -537,7 +545,7 @@ def _say_interrupted(ctx: click.Context) -> None:
 @_user_errors
 @_signals_exit_with_resume_hint
 def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool, overwrite: bool, batch_docs: int,
-          fetch_workers: int, per_host: int, read_timeout: float, engine: str, address: str | None, workers: int | None,
+          fetch_workers: int, per_host: int, read_timeout: float, deadline: float, engine: str, address: str | None, workers: int | None,
           gpus_per_worker: float, cpus_per_worker: float, cache_dir: str | None, no_cache: bool,
           digest_file: str | None, digest_format: str | None, since: str | None, preset: str,
           source_lang: str | None, quiet: bool, verbose: bool, allow_private: bool, max_bytes: int | None,
@@ -555,7 +563,7 @@ def batch(inputs: tuple[str, ...], output: str, resume: bool, retry_failed: bool
 
     options = BatchOptions(
         output, resume=resume, retry_failed=retry_failed, overwrite=overwrite, batch_docs=batch_docs,
-        workers=fetch_workers, per_host=per_host, read_timeout=read_timeout, progress=not quiet and sys.stderr.isatty(), engine=engine,
+        workers=fetch_workers, per_host=per_host, read_timeout=read_timeout, deadline=deadline, progress=not quiet and sys.stderr.isatty(), engine=engine,
         ray=RayOptions(address=address, workers=workers, gpus_per_worker=gpus_per_worker,
                        cpus_per_worker=cpus_per_worker),
         source_lang=source_lang, digest=digest_file, digest_format=digest_format, since=since,

@@ -110,13 +110,17 @@ class Source:
 
 @dataclass(frozen=True)
 class Document:
-    """An article reduced to its title and paragraphs."""
+    """An article reduced to its title and paragraphs.
+
+    ``warnings`` are what reading it found that its result should say (a mixed encoding).
+    """
 
     source: str
     paragraphs: tuple[str, ...]
     title: str | None = None
     url: str | None = None
     meta: ArticleMeta = field(default_factory=ArticleMeta)
+    warnings: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:

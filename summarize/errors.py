@@ -22,6 +22,9 @@ exit code of the class::
     │   └── DeviceMemoryError               one input does not fit even alone (that input's error)
     └── BatchError                 exit 7   output locked by another run, cannot write output
 
+Every error carries a hint: one raised without its own gets its class's :attr:`default_hint`
+(what anyone meeting that kind of error can do), so no error record has an empty hint.
+
 Not an exception: ``summarize batch`` exits 8 when it finished but some inputs failed (their error
 records are in the output; see :data:`summarize.batch.EXIT_SOME_FAILED`), and 128 + the signal's
 number when one stopped it: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (rerun with ``--resume``).
@@ -64,11 +67,12 @@ class SummarizeError(Exception):
 
     exit_code = 1
     per_input = False
+    default_hint = "See the message above; rerun with --debug for details."
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint: str = hint or type(self).default_hint
 
     def __str__(self) -> str:
         if self.hint:
@@ -79,11 +83,17 @@ class SummarizeError(Exception):
 class ConfigError(SummarizeError):
     """A preset file, option or environment variable is invalid."""
 
+    default_hint = (
+        "Fix the option, environment variable or preset file named in the message (summarize --help lists the options).")
+
     exit_code = 2
 
 
 class InputError(SummarizeError):
     """An input could not be read or turned into a document."""
+
+    default_hint = (
+        "Check that the input exists, can be read and holds one article; fix it, or leave it out of the run.")
 
     exit_code = 3
     per_input = True
@@ -95,6 +105,9 @@ class InputError(SummarizeError):
 
 class FetchError(InputError):
     """A URL could not be fetched."""
+
+    default_hint = (
+        "Check the URL (open it in a browser); if the site is slow or down, try again later (a batch: --retry-failed).")
 
     def __init__(
         self,
@@ -111,13 +124,21 @@ class FetchError(InputError):
 class UnsupportedInputError(InputError):
     """The input is of a kind the tool does not read (file type, URL scheme, binary data)."""
 
+    default_hint = "Give an article as plain text, Markdown or HTML: a file, stdin or an http(s) URL."
+
 
 class EmptyDocumentError(InputError):
     """The input holds no text to translate or summarize."""
 
+    default_hint = (
+        "The input holds no article text; check that it is the right file or page, or leave it out of the run.")
+
 
 class DeadlineError(InputError):
     """One input took longer than its time limit (reading it, or an engine working on it)."""
+
+    default_hint = (
+        "The input is too slow to read or too long or degenerate for the engine; shorten it, or give it more time with --deadline SECONDS (Python: deadline=).")
 
 
 class UnexpectedError(SummarizeError):
@@ -129,6 +150,7 @@ class UnexpectedError(SummarizeError):
 
     exit_code = 1
     per_input = True
+    default_hint = "This is a bug in summarize; rerun with --debug for the traceback, and please report it."
 
 
 class LanguageError(SummarizeError):
@@ -136,6 +158,8 @@ class LanguageError(SummarizeError):
 
     exit_code = 4
     per_input = True
+    default_hint = (
+        "Only Spanish and English articles are handled; if the language was misdetected, name it with --source-lang es or en.")
 
     def __init__(self, message: str, *, detected: str | None = None, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
@@ -146,6 +170,8 @@ class ModelError(SummarizeError):
     """A model could not be made ready."""
 
     exit_code = 5
+    default_hint = (
+        "Download the models with: summarize models pull (on a machine with network), or choose another pipeline (-p offline).")
 
     def __init__(self, message: str, *, model: str | None = None, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
@@ -159,32 +185,42 @@ class ModelNotAvailableError(ModelError):
 class ModelLoadError(ModelError):
     """A model directory exists but cannot be loaded."""
 
+    default_hint = "The model's folder is damaged or incomplete: delete it, then download it again with: summarize models pull"
+
 
 class EngineUnavailableError(SummarizeError):
     """A system engine the preset needs is not installed."""
 
     exit_code = 5
+    default_hint = (
+        "Install the engine the message names, or choose a pipeline with other engines (summarize models list).")
 
 
 class EngineTimeoutError(EngineUnavailableError):
     """A system engine did not finish one input's work in time (the input is at fault, not the engine)."""
 
     per_input = True
+    default_hint = (
+        "The text may be degenerate; shorten it. If every input times out, check the engine's installation.")
 
 
 class DeviceError(SummarizeError):
     """The requested device is missing or ran out of memory."""
 
     exit_code = 6
+    default_hint = "Choose another device with --device (cpu always works), or a smaller --batch-size."
 
 
 class DeviceMemoryError(DeviceError):
     """One input does not fit the device's memory even alone (a shorter one may)."""
 
     per_input = True
+    default_hint = "Shorten the input, or run it on a device with more memory (--device cpu)."
 
 
 class BatchError(SummarizeError):
     """A batch run cannot go on (output locked, unwritable, corrupt beyond repair)."""
 
     exit_code = 7
+    default_hint = (
+        "Fix the output file or its folder as the message says, then rerun the same command with --resume.")

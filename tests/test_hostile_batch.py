@@ -60,7 +60,7 @@ def _check_records(records: list[dict], items: list[tuple[str, str]]) -> None:
         elif "error" in record:
             error = record["error"]
             assert set(error) >= {"type", "message", "hint"}, (entry_id, error)
-            assert error["type"] and error["message"], (entry_id, error)
+            assert error["type"] and error["message"] and error["hint"], (entry_id, error)
         else:
             assert "summaries" in record, (entry_id, record)
 

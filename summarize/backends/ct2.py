@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import deadline
 from ..config import RuntimeConfig
 from ..errors import DeviceError, EngineUnavailableError, ModelLoadError
 from ..text.segment import batches_by_length, batches_by_tokens, restore_order
@@ -281,6 +282,7 @@ class CT2Model:
         prefix = self.meta.get("forced_bos_token")
         outputs: list[list[list[int]]] = []
         for indices in batches:
+            deadline.check("generation")  # one CTranslate2 call cannot be interrupted: check between them
             source = [self.tokenizer.convert_ids_to_tokens(encoded[i]) for i in indices]
             results = self.translator.translate_batch(
                 source, [[prefix] for _ in indices] if prefix else None, max_input_length=0,

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import deadline
 from ..config import RuntimeConfig
 from ..errors import DeviceError, DeviceMemoryError
 from ..text.segment import batches_by_length, restore_order
@@ -170,14 +171,22 @@ class HFGenerator:
             encoded = tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=limit,
                                 add_special_tokens=not self.decoder_only)
             encoded = {k: v.to(model.device) for k, v in encoded.items()}
+            kwargs = self._kwargs(decoding(int(encoded["input_ids"].shape[1])))
+            left = deadline.remaining()
+            if left is not None:  # generation stops at the input's deadline; the check below then raises
+                kwargs["max_time"] = max(left, 0.01)
             with torch.inference_mode():
-                generated = model.generate(**encoded, **self._kwargs(decoding(int(encoded["input_ids"].shape[1]))))
+                generated = model.generate(**encoded, **kwargs)
+            deadline.check("generation")
             if self.decoder_only:
                 generated = generated[:, encoded["input_ids"].shape[1]:]
             return [t.strip() for t in tokenizer.batch_decode(generated, skip_special_tokens=True)]
 
         batches = batches_by_length(texts, self.batch_size)
-        outputs = [run_halving_on_oom(run, [texts[i] for i in indices]) for indices in batches]
+        outputs = []
+        for indices in batches:
+            deadline.check("generation")
+            outputs.append(run_halving_on_oom(run, [texts[i] for i in indices]))
         return restore_order(batches, outputs, len(texts))
 
     def _kwargs(self, decoding: Any) -> dict[str, Any]:

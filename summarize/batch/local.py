@@ -25,5 +25,6 @@ def local_records(todo: Sequence[Source], pipeline: Pipeline, options: BatchOpti
     """
     for _, source, outcome in pipeline.stream(todo, batch_docs=options.batch_docs, workers=options.workers,
                                               per_host=options.per_host, stop=stop,
-                                              read_timeout=options.read_timeout, duplicates=duplicates):
+                                              read_timeout=options.read_timeout, deadline=options.deadline,
+                                              duplicates=duplicates):
         yield to_record(source, outcome)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import errors
+from ..deadline import DEFAULT_DEADLINE_S
 from ..document import Source
 from ..errors import EngineUnavailableError, SummarizeError
 from ..pipeline.scheduler import DEFAULT_READ_TIMEOUT_S
@@ -91,10 +92,11 @@ class PipelineActor:
         workers: reader threads in the actor.
         per_host: concurrent requests per host from the actor.
         read_timeout: seconds reading one input may take before it gets an error record.
+        deadline: seconds one input may take, reading and model work together.
     """
 
     def __init__(self, spec: PipelineSpec, workers: int = DEFAULT_WORKERS, per_host: int = DEFAULT_PER_HOST,
-                 read_timeout: float = DEFAULT_READ_TIMEOUT_S) -> None:
+                 read_timeout: float = DEFAULT_READ_TIMEOUT_S, deadline: float | None = DEFAULT_DEADLINE_S) -> None:
         from ..backends.checkpoints import quiet_transformers
         from ..pipeline import Pipeline
 
@@ -103,6 +105,7 @@ class PipelineActor:
         self.workers = workers
         self.per_host = per_host
         self.read_timeout = read_timeout
+        self.deadline = deadline
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         """Process one batch of inputs; return their records as JSON strings.
@@ -117,7 +120,8 @@ class PipelineActor:
         try:
             records = [json.dumps(to_record(s, o), ensure_ascii=False)
                        for _, s, o in self.pipeline.stream(sources, batch_docs=len(sources), workers=self.workers,
-                                                           per_host=self.per_host, read_timeout=self.read_timeout)]
+                                                           per_host=self.per_host, read_timeout=self.read_timeout,
+                                                           deadline=self.deadline)]
         except SummarizeError as exc:
             fatal = json.dumps({"type": type(exc).__name__, "message": exc.message, "hint": exc.hint})
             return {"record": [""], "fatal": [fatal]}
@@ -155,7 +159,7 @@ def ray_records(todo: Sequence[Source], pipeline: Pipeline, options: BatchOption
         mapped = dataset.map_batches(
             PipelineActor,
             fn_constructor_kwargs={"spec": spec, "workers": options.workers, "per_host": options.per_host,
-                                   "read_timeout": options.read_timeout},
+                                   "read_timeout": options.read_timeout, "deadline": options.deadline},
             batch_size=per_batch, batch_format="numpy",
             # one batch at a time per actor: the first actor up would otherwise queue every batch
             # of a small run while the others are still loading their models

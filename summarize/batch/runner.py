@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..desk.batch import BatchDesk
+from ..deadline import DEFAULT_DEADLINE_S
 from ..document import Source
 from ..errors import BatchError, ConfigError
 from ..pipeline.scheduler import DEFAULT_BATCH_DOCS, DEFAULT_READ_TIMEOUT_S, DEFAULT_WORKERS
@@ -79,6 +80,8 @@ class BatchOptions:
         workers: threads that read inputs (fetch, extract).
         per_host: concurrent requests to one host.
         read_timeout: seconds reading one input may take before it gets an error record.
+        deadline: seconds one input may take, reading and model work together (``None``: no limit
+            on model work); see :meth:`summarize.Pipeline.stream`.
         progress: draw a progress bar on stderr.
         engine: a batch engine of :mod:`summarize.registry` (``local`` or ``ray``).
         ray: settings for the ``ray`` engine.
@@ -96,6 +99,7 @@ class BatchOptions:
     workers: int = DEFAULT_WORKERS
     per_host: int = DEFAULT_PER_HOST
     read_timeout: float = DEFAULT_READ_TIMEOUT_S
+    deadline: float | None = DEFAULT_DEADLINE_S
     progress: bool = False
     engine: str = "local"
     ray: RayOptions = field(default_factory=RayOptions)
@@ -123,6 +127,8 @@ class BatchOptions:
             from ..reading.feeds import parse_since
 
             parse_since(self.since)
+        if self.deadline is not None and self.deadline <= 0:
+            raise ConfigError(f"deadline must be positive, not {self.deadline}")
 
     @property
     def mode(self) -> str:

@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..backends import LengthSpec, Summarizer, Translator, make_summarizer, make_translator
 from ..config import DEFAULT_PRESET, PipelineConfig, load_config
+from ..deadline import DEFAULT_DEADLINE_S
+from ..deadline import check as check_deadline
 from ..document import Document, Result, Source, Translation, content_hash
-from ..errors import InputError, LanguageError, SummarizeError
+from ..errors import ConfigError, InputError, LanguageError, SummarizeError
 from ..models import require_obtainable
 from ..reading.fetch import FetchSettings
 from ..reading.reader import Loaded, Reader
@@ -196,7 +198,8 @@ class Pipeline:
         self.summarizer.load()
         return self
 
-    def run(self, sources: Iterable[str | Source], *, source_lang: str | None = None) -> list[Result]:
+    def run(self, sources: Iterable[str | Source], *, source_lang: str | None = None,
+            deadline: float | None = DEFAULT_DEADLINE_S) -> list[Result]:
         """Translate and summarize articles.
 
         The same path as :meth:`map` (concurrent reading, per-host limits, identical texts done
@@ -205,6 +208,8 @@ class Pipeline:
         Args:
             sources: URLs, file paths, ``-`` for stdin, or :class:`Source` objects.
             source_lang: ``es`` or ``en`` to skip language detection for all of them.
+            deadline: seconds one source may take, reading and model work together; past them it
+                gets a :class:`~summarize.errors.DeadlineError` (``None``: no limit).
 
         Returns:
             One :class:`Result` per source, in order, each with ``en`` and ``es`` summaries.
@@ -213,16 +218,17 @@ class Pipeline:
             SummarizeError: the first source (in input order) that failed; use :meth:`map` to get
                 errors per document instead.
         """
-        return _in_order(self.stream(sources, source_lang=source_lang))
+        return _in_order(self.stream(sources, source_lang=source_lang, deadline=deadline))
 
     def translate(self, sources: Iterable[str | Source], *, to: str | None = None,
-                  source_lang: str | None = None) -> list[Result]:
+                  source_lang: str | None = None, deadline: float | None = DEFAULT_DEADLINE_S) -> list[Result]:
         """Translate articles without summarizing them.
 
         Args:
             sources: as for :meth:`run`.
             to: target language; by default the other one of each article.
             source_lang: as for :meth:`run`.
+            deadline: as for :meth:`run`.
 
         Returns:
             Results whose ``translation`` is set and whose ``summaries`` are empty.
@@ -230,7 +236,8 @@ class Pipeline:
         Raises:
             SummarizeError: as for :meth:`run`.
         """
-        return _in_order(self.stream(sources, source_lang=source_lang, summarize=False, target=to))
+        return _in_order(self.stream(sources, source_lang=source_lang, summarize=False, target=to,
+                                     deadline=deadline))
 
     def map(
         self,
@@ -240,13 +247,14 @@ class Pipeline:
         workers: int = DEFAULT_WORKERS,
         per_host: int | None = None,
         source_lang: str | None = None,
+        deadline: float | None = DEFAULT_DEADLINE_S,
     ) -> Iterator[Result | SummarizeError]:
         """Translate and summarize many articles, yielding each outcome as soon as it is ready.
 
         Sources are read on ``workers`` threads (``per_host`` requests per host at most; default:
         the reader's limit) while the models work through groups of ``batch_docs`` documents,
-        batching across them; identical texts are processed once. ``sources`` and
-        ``source_lang`` are as for :meth:`run`.
+        batching across them; identical texts are processed once. ``sources``, ``source_lang``
+        and ``deadline`` are as for :meth:`run`.
 
         Yields:
             In completion order, a :class:`Result` (``id`` and ``source`` name the input) or the
@@ -256,7 +264,7 @@ class Pipeline:
             SummarizeError: a failure that stops every input alike (a model missing, a device).
         """
         for _, source, outcome in self.stream(sources, batch_docs=batch_docs, workers=workers, per_host=per_host,
-                                              source_lang=source_lang):
+                                              source_lang=source_lang, deadline=deadline):
             if isinstance(outcome, SummarizeError):
                 outcome.input = source  # type: ignore[attr-defined]
             yield outcome
@@ -274,6 +282,7 @@ class Pipeline:
         stop: Callable[[], bool] | None = None,
         read_timeout: float = DEFAULT_READ_TIMEOUT_S,
         duplicates: DuplicateIndex | None = None,
+        deadline: float | None = DEFAULT_DEADLINE_S,
     ) -> Iterator[tuple[int, Source, Outcome]]:
         """The one path every entry point takes: ``(position, source, outcome)`` as each completes.
 
@@ -286,9 +295,14 @@ class Pipeline:
             summarize: ``False`` translates only.
             target: the translation's language (default: the other one of each article).
             stop: polled between groups; see :func:`summarize.pipeline.scheduler.process_stream`.
-            read_timeout: seconds one source may take to read before it gets a ``DeadlineError``.
+            read_timeout: seconds one source may take to read before it gets a ``DeadlineError``
+                (never more than ``deadline``).
             duplicates: the batch's near-duplicate index: an input that nearly repeats an earlier
                 one gets that one's translation and summaries (see :meth:`process`).
+            deadline: seconds one source may take, reading and model work together; its model
+                work is abandoned at the engines' next check (between generation batches; an
+                Apertium process is killed) and the input gets a ``DeadlineError``, its group's
+                other documents redone without it. ``None``: model work has no time limit.
 
         Every input is in its own envelope (:mod:`summarize.pipeline.envelope`): whatever goes
         wrong with one becomes that input's outcome, and the others go on.
@@ -303,7 +317,11 @@ class Pipeline:
         def process(group: Sequence[Loaded]) -> list[Outcome]:
             return self.process(group, summarize=summarize, target=target, duplicates=duplicates)
 
-        return process_stream(parsed, read=guarded_read(reader.load), process=isolated(process),
+        if deadline is not None:
+            if isinstance(deadline, bool) or not isinstance(deadline, int | float) or not deadline > 0:
+                raise ConfigError(f"deadline must be a positive number of seconds (or None), not {deadline!r}")
+            read_timeout = min(read_timeout, deadline)
+        return process_stream(parsed, read=guarded_read(reader.load), process=isolated(process, deadline),
                               batch_docs=batch_docs, workers=workers, stop=stop, read_timeout=read_timeout)
 
     def process(
@@ -333,7 +351,7 @@ class Pipeline:
             if isinstance(document, SummarizeError):
                 slots[i] = document
                 continue
-            item = _Work(source, document, timings={"load": round(seconds, 4)}, warnings=self.notes)
+            item = _Work(source, document, timings={"load": round(seconds, 4)}, warnings=[*self.notes, *document.warnings])
             item.engines["pipeline"] = {"requested": self.requested, "used": self.config.name}
             try:
                 self._detect(item)
@@ -367,8 +385,10 @@ class Pipeline:
     def _model_work(self, items: list[_Work], summarize: bool, target: str | None) -> None:
         if not items:
             return
+        check_deadline("before translation")
         self._translate_documents(items, target)
         if summarize:
+            check_deadline("before the summary")
             self._summarize(items)
 
     def _detect(self, item: _Work) -> None:

@@ -13,6 +13,7 @@ socket is refused before it is opened for reading (reading one could block forev
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import errno
 import os
 import re
@@ -26,6 +27,7 @@ from ..errors import EmptyDocumentError, InputError, UnsupportedInputError
 from ..registry import InputFormat, registry
 from ..text.clean import clean_text
 from ..text.segment import split_paragraphs
+from .charsets import decode_mixed, decode_replacing
 
 if TYPE_CHECKING:
     import httpx
@@ -264,22 +266,35 @@ def _from_bytes(data: bytes, fmt: InputFormat, label: str, *, charset: str | Non
 
 def extract_text(data: bytes, *, source: str, charset: str | None = None) -> Document:
     """The ``text`` input format: decode, then :func:`document_from_text`."""
-    return document_from_text(decode_bytes(data, source, charset=charset), source=source)
+    warnings: list[str] = []
+    text = decode_bytes(data, source, charset=charset, warnings=warnings)
+    return _noted(document_from_text(text, source=source), warnings)
 
 
 def extract_markdown(data: bytes, *, source: str, charset: str | None = None) -> Document:
     """The ``markdown`` input format: decode, render with markdown-it, read the blocks back."""
-    return _document_from_markdown(decode_bytes(data, source, charset=charset), source=source)
+    warnings: list[str] = []
+    text = decode_bytes(data, source, charset=charset, warnings=warnings)
+    return _noted(_document_from_markdown(text, source=source), warnings)
 
 
 def extract_html(data: bytes, *, source: str, charset: str | None = None) -> Document:
     """The ``html`` input format: decode (a ``<meta charset>`` counts), then :func:`document_from_html`."""
-    text = decode_bytes(data, source, charset=charset or _meta_charset(data))
-    return document_from_html(text, source=source)
+    warnings: list[str] = []
+    text = decode_bytes(data, source, charset=charset or _meta_charset(data), warnings=warnings)
+    return _noted(document_from_html(text, source=source), warnings)
 
 
-def decode_bytes(data: bytes, label: str, *, charset: str | None = None) -> str:
+def _noted(document: Document, warnings: list[str]) -> Document:
+    return dataclasses.replace(document, warnings=(*document.warnings, *warnings)) if warnings else document
+
+
+def decode_bytes(data: bytes, label: str, *, charset: str | None = None, warnings: list[str] | None = None) -> str:
     """Decode bytes by their byte-order mark, else the declared charset, else UTF-8, else a detected one.
+
+    Bytes that are mostly UTF-8 keep it, their few invalid bytes read as Windows-1252; what no
+    encoding fits is decoded with replacement characters (:mod:`.charsets`), and ``warnings``
+    gets a line saying how many bytes either changed.
 
     A byte-order mark wins over a declared charset, as in browsers: it is in the bytes themselves,
     while a header or ``<meta>`` may be stale. UTF-16 and UTF-32 text is full of NUL bytes, so the
@@ -289,6 +304,7 @@ def decode_bytes(data: bytes, label: str, *, charset: str | None = None) -> str:
         data: the raw bytes.
         label: the input's name for messages.
         charset: the charset the input declares (an HTTP header, a ``<meta>``), if any.
+        warnings: gets what the reader should know about the decoding.
 
     Raises:
         UnsupportedInputError: for binary data (NUL bytes or no plausible text encoding), or text
@@ -312,13 +328,19 @@ def decode_bytes(data: bytes, label: str, *, charset: str | None = None) -> str:
             return data.decode(candidate).removeprefix("\ufeff")
         except (LookupError, UnicodeDecodeError):
             continue
+    mixed = decode_mixed(data, warnings)
+    if mixed is not None:
+        return mixed
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is None:
+    if best is not None:
+        return str(best)
+    replaced = decode_replacing(data, warnings)
+    if replaced is None:
         raise UnsupportedInputError(f"{label}: cannot tell the text encoding", source=label,
                                     hint="Save the file as UTF-8.")
-    return str(best)
+    return replaced
 
 
 def _wide_codec(charset: str | None) -> str | None:
@@ -414,7 +436,10 @@ def document_from_html(html: str, *, source: str) -> Document:
     try:
         extracted = trafilatura.bare_extraction(
             _drop_comment_sections(html), include_comments=False, include_tables=False, with_metadata=True,
-            deduplicate=True, favor_precision=True,
+            # trafilatura's deduplication remembers text across calls (a process-wide cache): the same
+            # article read twice, or two pages sharing paragraphs, came back empty the second time;
+            # repeats within one page are dropped below instead
+            deduplicate=False, favor_precision=True,
         )
     # the HTML libraries' own failures on markup that is not a web page (lxml asserts on some SVG trees)
     except (AssertionError, RecursionError, ValueError, etree.LxmlError) as exc:
@@ -425,7 +450,7 @@ def document_from_html(html: str, *, source: str) -> Document:
     body = extracted.text if extracted is not None else ""
     title = (extracted.title or None) if extracted is not None else None
     paragraphs = [" ".join(line.split()) for line in (body or "").split("\n")]
-    paragraphs = [p for p in paragraphs if p]
+    paragraphs = list(dict.fromkeys(p for p in paragraphs if p))
     if paragraphs and title and paragraphs[0] == title:
         paragraphs = paragraphs[1:]
     if not paragraphs:

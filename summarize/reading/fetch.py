@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import os
 import socket
 import ssl
 import threading
@@ -17,6 +18,7 @@ import time
 import typing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from .._version import __version__
 from ..errors import FetchError, UnsupportedInputError
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 
     from .pinned import Deadline, PinnedBackend
 
-__all__ = ["FetchSettings", "Fetched", "fetch"]
+__all__ = ["FetchSettings", "Fetched", "fetch", "ignored_proxy", "proxy_note"]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_TIMEOUT = 20.0
@@ -113,6 +115,34 @@ def fetch(
             source=url,
             hint="The server sent something broken; try again later or save the page to a file.",
         ) from exc
+
+
+def ignored_proxy(url: str) -> str | None:
+    """The proxy variable (``HTTPS_PROXY``...) that would apply to ``url``, which fetching does not use.
+
+    Fetching connects to the very address it checked against the address policy; a proxy would
+    resolve the name itself, after the check, so proxies are not supported. ``NO_PROXY`` is
+    honoured: a host it exempts names no variable.
+    """
+    import urllib.request
+
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies_environment()
+    scheme = parts.scheme.lower()
+    if scheme not in proxies and "all" not in proxies:
+        return None
+    if parts.hostname and urllib.request.proxy_bypass_environment(parts.hostname, proxies):
+        return None
+    name = f"{scheme}_proxy" if scheme in proxies else "all_proxy"
+    upper = name.upper()
+    return upper if upper in os.environ else name
+
+
+def proxy_note(variable: str) -> str:
+    """What to tell a user whose proxy variable was not used."""
+    return (f"{variable} is set, but summarize fetches URLs directly, never through a proxy (it connects only to "
+            "the address it checked); where only the proxy reaches the web, download the page (curl, a browser) "
+            "and give summarize the file.")
 
 
 @dataclass(frozen=True)

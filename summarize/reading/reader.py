@@ -7,6 +7,7 @@ that reads through it.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Iterator
@@ -15,9 +16,9 @@ from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
 from ..document import Document, Source
-from ..errors import SummarizeError
+from ..errors import FetchError, SummarizeError
 from .extract import load_document
-from .fetch import FetchSettings
+from .fetch import FetchSettings, ignored_proxy, proxy_note
 
 if TYPE_CHECKING:
     import httpx
@@ -57,6 +58,10 @@ class HostLimiter:
 class Reader:
     """Reads sources (URLs, files, stdin, text) into documents; safe to share between threads.
 
+    URLs are fetched directly, never through a proxy (see :func:`~summarize.reading.fetch.ignored_proxy`):
+    when a proxy variable applies to a URL, its document says so in a warning, and a failed fetch
+    says so in its hint.
+
     Args:
         settings: limits for fetching URLs.
         transport: an httpx transport used for URLs instead of the network (tests).
@@ -85,8 +90,17 @@ class Reader:
                 ``invalid`` manifest entry, its problem, naming the manifest and line.
         """
         if source.kind == "url":
+            proxy = ignored_proxy(source.value) if self.transport is None else None
             with self.limiter.hold(source.value):
-                return load_document(source, fetch_settings=self.settings, transport=self.transport)
+                try:
+                    document = load_document(source, fetch_settings=self.settings, transport=self.transport)
+                except FetchError as exc:
+                    if proxy is not None:
+                        exc.hint = f"{exc.hint} {proxy_note(proxy)}"
+                    raise
+            if proxy is None:
+                return document
+            return dataclasses.replace(document, warnings=(*document.warnings, proxy_note(proxy)))
         return load_document(source, stdin=self.stdin)
 
     def load(self, source: Source) -> Loaded:

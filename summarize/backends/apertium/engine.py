@@ -13,13 +13,17 @@ Foreign quotes are recognised with the pipeline's language identifier, which the
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
+import signal
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ... import deadline
 from ...config import RuntimeConfig, TranslateConfig
 from ...errors import EngineTimeoutError, EngineUnavailableError
 from ...text.protect import Masked, Span, localize_numbers, restore
@@ -143,6 +147,7 @@ class ApertiumTranslator(Translator):
         size = 0
         for segment in segments:
             if batch and size + len(segment) > MAX_CALL_CHARS:
+                deadline.check("Apertium translation")
                 outputs.extend(self._call(mode, batch))
                 batch, size = [], 0
             batch.append(segment)
@@ -165,19 +170,48 @@ class ApertiumTranslator(Translator):
 
     def _output(self, command: list[str], payload: str = "") -> str:
         timeout = TIMEOUT_BASE_S + TIMEOUT_PER_1000_CHARS_S * len(payload) / 1000
+        left = deadline.remaining()
         try:
-            done = subprocess.run(command, input=payload, capture_output=True, text=True, encoding="utf-8",
-                                  timeout=timeout, env=process_env(), check=False)
+            returncode, stdout, stderr = run_killable(command, payload, timeout if left is None else min(timeout, left))
         except subprocess.TimeoutExpired as exc:
+            if left is not None and left <= timeout:
+                raise deadline.current().error("Apertium translation") from exc  # type: ignore[union-attr]
             raise EngineTimeoutError(f"Apertium did not finish within {timeout:.0f} s",
                                      hint="The text may be degenerate; if every input times out, check the "
                                           "installation with: apertium -l") from exc
         except OSError as exc:
             raise EngineUnavailableError(f"cannot run Apertium: {exc}", hint=INSTALL_HINT) from exc
-        if done.returncode != 0:
-            detail = done.stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
+        if returncode != 0:
+            detail = stderr.strip().splitlines()[-1:] or [f"exit status {returncode}"]
             raise EngineUnavailableError(f"Apertium failed: {detail[0]}", hint=INSTALL_HINT)
-        return done.stdout
+        return stdout
+
+
+def run_killable(command: list[str], payload: str, timeout: float) -> tuple[int, str, str]:
+    """Run ``command`` with ``payload`` on stdin; past ``timeout`` kill it and every process it started.
+
+    ``apertium`` is a shell script running a pipeline of programs; killing the script alone would
+    leave the pipeline working on the text, so the command gets its own process group and the
+    whole group is killed.
+
+    Raises:
+        subprocess.TimeoutExpired: past ``timeout`` (the processes are gone by then).
+        OSError: the command cannot be started.
+    """
+    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, encoding="utf-8", env=process_env(), start_new_session=True) as process:
+        try:
+            stdout, stderr = process.communicate(payload, timeout=max(timeout, 0.01))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+        except BaseException:  # Ctrl-C, SIGTERM: no orphaned pipeline either
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            raise
+        return process.returncode, stdout, stderr
 
 
 def _package_version() -> str:
