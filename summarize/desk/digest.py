@@ -246,15 +246,17 @@ def _top_names(members: Sequence[Mapping[str, Any]]) -> list[tuple[str, int]]:
     articles: Counter[str] = Counter()
     for record in members:
         names = extract_names(_text_of_both(record)) + record_names(record)
-        seen = set()
+        seen: dict[str, None] = {}
         for name in names:
             key = fold_name(name)
             if len(key) < 3 or (" " not in key and not name.isupper()):
                 continue  # single words are too often sentence openers or common nouns
             spelled.setdefault(key, Counter())[name] += 1
-            seen.add(key)
-        articles.update(seen)
-    return [(spelled[key].most_common(1)[0][0], n) for key, n in articles.most_common(TOP_NAMES)]
+            seen[key] = None
+        articles.update(list(seen))
+    # ties broken by mentions, then alphabetically: never by hash order, so a digest is reproducible
+    ranked = sorted(articles.items(), key=lambda kv: (-kv[1], -sum(spelled[kv[0]].values()), kv[0]))
+    return [(spelled[key].most_common(1)[0][0], n) for key, n in ranked[:TOP_NAMES]]
 
 
 def _disagreements(members: Sequence[Mapping[str, Any]], sources: Sequence[SourceEntry]) -> list[str]:
