@@ -73,6 +73,18 @@ class Translator(ABC):
         """Return ``{"engine": ..., "model": ...}`` for results."""
         return {"engine": self.engine, "model": ""}
 
+    def name_renderings(self, names: Sequence[str], src: str, tgt: str) -> dict[str, str | None]:
+        """How this engine's own dictionary renders a document's names (see :mod:`summarize.text.names`).
+
+        Returns:
+            For the names the engine's dictionary knows: its rendering in ``tgt`` (``Noruega`` ->
+            "Norway"), or ``None`` when it knows the name whole and translates it itself (then a
+            name with an established translation is left to the engine, which gets its grammar
+            right: "de los Estados Unidos"; any other is still kept as written). The default knows
+            nothing (neural engines have no dictionary to ask).
+        """
+        return {}
+
     def placeholders(self, text: str, spans: Sequence[Any]) -> list[str]:
         """Return one token per span that this engine copies unchanged and ``text`` lacks.
 

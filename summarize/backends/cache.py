@@ -381,6 +381,12 @@ class CachedTranslator(Translator):
     def describe(self, direction: str) -> dict[str, str]:
         return self.inner.describe(direction)
 
+    def placeholders(self, text: str, spans: Sequence[Any]) -> list[str]:
+        return self.inner.placeholders(text, spans)
+
+    def name_renderings(self, names: Sequence[str], src: str, tgt: str) -> dict[str, str | None]:
+        return self.inner.name_renderings(names, src, tgt)
+
     def _namespace(self, direction: str) -> str:
         if direction not in self._namespaces:
             engine = _engine_key("translate", self.inner, self.inner.describe(direction))

@@ -22,6 +22,7 @@ from ..reading.fetch import FetchSettings
 from ..reading.reader import Loaded, Reader
 from ..text.glossary import Glossary
 from ..text.langid import SUPPORTED_LANGUAGES, LanguageIdentifier, other_language
+from ..text.names import DocumentNames, RuleNameFinder, make_name_finder
 from ..text.segment import cut_words, split_sentences
 from .envelope import guarded_read, isolated
 from .scheduler import DEFAULT_BATCH_DOCS, DEFAULT_READ_TIMEOUT_S, DEFAULT_WORKERS, Outcome, process_stream
@@ -51,6 +52,7 @@ class _Work:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     engines: dict[str, dict[str, str]] = field(default_factory=dict)
+    names: DocumentNames | None = None
 
     @property
     def units(self) -> list[str]:
@@ -92,6 +94,7 @@ class Pipeline:
             self._cache = TextCache(spec.cache_dir)
         self._translator: Translator | None = None
         self._summarizer: Summarizer | None = None
+        self._name_finder: RuleNameFinder | None = None
 
     @classmethod
     def from_preset(cls, preset: str = DEFAULT_PRESET, *, fetch: FetchSettings | None = None,
@@ -168,6 +171,13 @@ class Pipeline:
             summarizer = make_summarizer(self.config.summarize, self.config.runtime, langid=self._langid)
             self._summarizer = summarizer if self._cache is None else self._cache.summarizer(summarizer)
         return self._summarizer
+
+    @property
+    def name_finder(self) -> RuleNameFinder:
+        """Finds each document's names (spaCy when installed with its pipelines, else rules)."""
+        if self._name_finder is None:
+            self._name_finder = make_name_finder("auto")
+        return self._name_finder
 
     @property
     def length(self) -> LengthSpec:
@@ -318,6 +328,7 @@ class Pipeline:
             except SummarizeError as exc:
                 slots[i] = exc
                 continue
+            self._find_names(item)
             work.append((i, item))
         items = [w for _, w in work]
         self._translate_documents(items, target)
@@ -340,6 +351,12 @@ class Pipeline:
             item.engines["langid"] = dict(LANGID_ENGINE)
         item.timings["detect"] = round(time.perf_counter() - start, 4)
 
+    def _find_names(self, item: _Work) -> None:
+        start = time.perf_counter()
+        doc = item.document
+        item.names = self.name_finder.find(_body_paragraphs(doc), item.lang, title=doc.title)
+        item.timings["names"] = round(time.perf_counter() - start, 4)
+
     def _translate_documents(self, items: list[_Work], target: str | None) -> None:
         translator = DocumentTranslator(self.translator, self._langid, glossary=self._glossary)
         for src in SUPPORTED_LANGUAGES:
@@ -357,7 +374,7 @@ class Pipeline:
             start = time.perf_counter()
             shared: list[str] = []
             outputs = translator.translate([w.units for w in group], src, tgt, warnings=shared,
-                                           notes=[w.warnings for w in group])
+                                           notes=[w.warnings for w in group], names=[w.names for w in group])
             elapsed = (time.perf_counter() - start) / len(group)
             for w, out in zip(group, outputs, strict=True):
                 w.translated = out
@@ -397,7 +414,8 @@ class Pipeline:
         other = other_language(lang)
         start = time.perf_counter()
         translator = DocumentTranslator(self.translator, glossary=self._glossary)
-        translated = translator.translate([[w.summaries[lang]] for w in group], lang, other)
+        translated = translator.translate([[w.summaries[lang]] for w in group], lang, other,
+                                          names=[w.names for w in group])
         per_doc = (time.perf_counter() - start) / len(group)
         for w, out in zip(group, translated, strict=True):
             w.summaries[other] = out[0]
@@ -426,15 +444,24 @@ class Pipeline:
             timings=item.timings,
             id=item.source.id,
             content_hash=content_hash(doc.text),
+            names=item.names.to_json() if item.names else [],
+            name_finder=item.names.finder if item.names else None,
+            removed=[r.to_json() for r in doc.removed],
         )
 
 
 def _body(document: Document) -> str:
-    return "\n".join(document.paragraphs)
+    return "\n".join(_body_paragraphs(document))
+
+
+def _body_paragraphs(document: Document) -> list[str]:
+    """The paragraphs without the headings: a heading is never part of a sentence or a summary."""
+    return [p for i, p in enumerate(document.paragraphs) if i not in document.headings]
 
 
 def _body_units(item: _Work) -> list[str]:
-    return item.translated[1:] if item.document.title else item.translated
+    units = item.translated[1:] if item.document.title else item.translated
+    return [u for i, u in enumerate(units) if i not in item.document.headings]
 
 
 def _too_short(text: str, lang: str, length: LengthSpec) -> bool:

@@ -13,6 +13,7 @@ socket is refused before it is opened for reading (reading one could block forev
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import errno
 import os
 import re
@@ -93,7 +94,7 @@ def load_document(
         fetched = fetch(source.value, fetch_settings, transport=transport)
         fmt = formats.input_format_for_media_type(fetched.media_type) or formats.input_format("html")
         document = _from_bytes(fetched.content, fmt, source.label, charset=fetched.charset)
-        return Document(source.label, document.paragraphs, document.title, url=fetched.url)
+        return dataclasses.replace(document, source=source.label, url=fetched.url)
     return _from_file(Path(source.value), source.label)
 
 

@@ -25,7 +25,7 @@ from ...errors import EngineTimeoutError, EngineUnavailableError
 from ...text.protect import Masked, Span, localize_numbers, restore
 from ..base import Translator
 from .lexicon import ApertiumLexicon, carriers, find_dictionaries, process_env
-from .names import Protector
+from .names import KNOWN, Protector
 
 if TYPE_CHECKING:
     from ...text.langid import LanguageIdentifier
@@ -93,6 +93,21 @@ class ApertiumTranslator(Translator):
 
     def placeholders(self, text: str, spans: Sequence[Span]) -> list[str]:
         return carriers(text, spans)
+
+    def name_renderings(self, names: Sequence[str], src: str, tgt: str) -> dict[str, str | None]:
+        """A proper noun Apertium's dictionary renders differently ("Panamá" -> "Panama") takes that
+        rendering; one it knows as it is ("Estados Unidos", "Costa Rica") is marked ``None``."""
+        self.load(f"{src}-{tgt}")
+        lexicon = self._get_protector().lexicon if self.protect_names else None
+        if lexicon is None or not names:
+            return {}
+        readings = lexicon.classify(sorted(set(names)), src)
+        out: dict[str, str | None] = {}
+        for name in names:
+            reading = readings.get(name)
+            if reading is not None and reading.kind == KNOWN:
+                out[name] = reading.name if reading.name and reading.name != name else None
+        return out
 
     def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
         if not texts:

@@ -21,7 +21,7 @@ What is protected, and why:
   which the engine's tagger reads better than a rule. A name the engine would render differently
   as a proper noun keeps that rendering (``Noruega`` -> "Norway").
   The first word of a sentence is capitalized anyway, so there a single word counts as a name
-  only when it is unknown or was seen as a name elsewhere in the batch ("Rubio dijo ...").
+  only when it is unknown or was seen as a name elsewhere in the same text ("Rubio dijo ...").
 
 Each rule was kept only if it raised (or kept) BLEU and chrF on FLORES-200 and NTREX-128 in both
 directions; see ``benchmarks/translation_quality.py``.
@@ -330,7 +330,9 @@ def find_spans(
     lexicon: Lexicon | None = None,
     detect: Callable[[str], str | None] | None = None,
 ) -> list[list[Span]]:
-    """Find what to keep in each text of a batch (names seen in one text help the others).
+    """Find what to keep in each text of a batch, each text on its own (one text's spans never depend
+    on the others: a document's names reach its sentences through
+    :class:`summarize.pipeline.translate.DocumentTranslator` instead).
 
     Args:
         texts: segments written in ``lang``.
@@ -347,15 +349,16 @@ def find_spans(
     candidates: set[str] = set()
     for text in texts:
         candidates |= _candidates(text, lang)
+    # the engine's readings of single words do not depend on the batch; everything learned from
+    # the text itself stays with that text, so a segment's spans never depend on its neighbours
     readings = lexicon.classify(sorted(candidates), lang) if lexicon and candidates else {}
-    lowercase = {w for text in texts for w in _TOKEN.findall(text) if w.islower()}
-    ctx = _Context(lang, readings, lowercase)
-    first = [_find(text, ctx, tgt, detect) for text in texts]
-    for spans in first:
+    out: list[list[Span]] = []
+    for text in texts:
+        ctx = _Context(lang, readings, {w for w in _TOKEN.findall(text) if w.islower()})
+        spans = _find(text, ctx, tgt, detect)
         _learn(spans, ctx)
-    if not ctx.learned:
-        return first
-    return [_find(text, ctx, tgt, detect) for text in texts]
+        out.append(_find(text, ctx, tgt, detect) if ctx.learned else spans)
+    return out
 
 
 class Protector:
