@@ -149,7 +149,8 @@ class DocumentNames:
 def _alternation(forms: tuple[str, ...]) -> re.Pattern[str] | None:
     if not forms:
         return None
-'.join(re.escape(f) for f in forms)}(?!\w)")|'.join(re.escape(f) for f in forms)}(?!\w)")
+    # a possessive stays with the engine's own protection, which reads "Venezuela's" as "de Venezuela"
+    return re.compile(rf"(?<![\w.])(?:{'|'.join(re.escape(f) for f in forms)})(?!\w|['’]s\b)")
 
 
 @dataclass(frozen=True)
