@@ -54,6 +54,9 @@ class Translator(ABC):
     """Translates batches of segments between Spanish and English."""
 
     engine: str = "translator"
+    # whether the engine is known to copy its placeholders (Apertium: tested); others get a
+    # sentence whole first and masked only when a name did not come through
+    keeps_placeholders: bool = False
 
     def load(self, direction: str | None = None) -> None:
         """Make the engine ready (for one direction, or all); safe to call again."""

@@ -373,6 +373,7 @@ class CachedTranslator(Translator):
         self.inner = inner
         self.cache = cache
         self.engine = inner.engine
+        self.keeps_placeholders = inner.keeps_placeholders
         self._namespaces: dict[str, str] = {}
 
     def load(self, direction: str | None = None) -> None:

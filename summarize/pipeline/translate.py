@@ -101,7 +101,8 @@ class DocumentTranslator:
                 pieces.append(found)
             layout.append(pieces)
         unique = list(dict.fromkeys((pc.text, pc.spans) for doc in layout for par in doc for pc in par if pc.translate))
-        translated = dict(zip(unique, self._translate(unique, src, tgt, warnings), strict=True))
+        translated = {key: _final_stop(key[0], out)
+                      for key, out in zip(unique, self._translate(unique, src, tgt, warnings), strict=True)}
         return [
             ["".join((translated[(pc.text, pc.spans)] if pc.translate else pc.text) + pc.trailing for pc in par).strip()
              for par in doc]
@@ -114,6 +115,19 @@ class DocumentTranslator:
 
     def _translate(self, items: list[tuple[str, tuple[Span, ...]]], src: str, tgt: str,
                    warnings: list[str] | None) -> list[str]:
+        """Translate with the names masked; an engine not known to keep placeholders gets each
+        sentence whole first, and masked only where a name did not come through as it should."""
+        if self.translator.keeps_placeholders or not any(spans for _, spans in items):
+            return self._masked(items, src, tgt, warnings)
+        outputs = self._masked([(text, ()) for text, _ in items], src, tgt, warnings)
+        redo = [i for i, ((_, spans), out) in enumerate(zip(items, outputs, strict=True))
+                if any(not _contains(out, span.output) for span in spans)]
+        for i, out in zip(redo, self._masked([items[i] for i in redo], src, tgt, warnings), strict=True):
+            outputs[i] = out
+        return outputs
+
+    def _masked(self, items: list[tuple[str, tuple[Span, ...]]], src: str, tgt: str,
+                warnings: list[str] | None) -> list[str]:
         texts = [text for text, _ in items]
         if (self.glossary is None and not any(spans for _, spans in items)) or not texts:
             return self.translator.translate(texts, src, tgt, warnings=warnings)
@@ -142,8 +156,9 @@ class DocumentTranslator:
                                     if span is None and _WORDS.search(p)))
         done = dict(zip(pieces, self.translator.translate(pieces, src, tgt, warnings=warnings), strict=True))
         if warnings is not None:
-            warnings.append(f"{len(items)} sentence(s) were translated in pieces around glossary terms or "
-                            "names, because the engine did not keep the placeholders")
+            what = "glossary terms" if all(s.kind == "term" for m in items for s in m.spans) else "glossary terms or names"
+            warnings.append(f"{len(items)} sentence(s) were translated in pieces around {what}, "
+                            "because the engine did not keep the term placeholders")
         out: list[str] = []
         for layout in layouts:
             text = ""
@@ -174,6 +189,22 @@ class DocumentTranslator:
 
 
 _WORDS = re.compile(r"\w")
+
+
+def _contains(text: str, name: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
+_DOUBLED_STOP = re.compile(r"(?<=\w\.)\.(?!\.)")
+
+
+def _final_stop(source: str, translated: str) -> str:
+    """One full stop at the end, as in the source: an abbreviation that ends a sentence ("EE.UU.")
+    carries the sentence's stop, which an engine drops with it ("USA") or doubles ("U.S..")."""
+    out = _DOUBLED_STOP.sub("", translated.rstrip()) if translated.rstrip().endswith("..") else translated
+    if source.rstrip().endswith(".") and out[-1:].isalnum():
+        return out + "."
+    return out
 
 
 def _non_overlapping(first: Sequence[Span], second: Sequence[Span]) -> list[Span]:

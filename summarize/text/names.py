@@ -23,6 +23,7 @@ they are not, and the result says which finder ran.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -253,11 +254,14 @@ def _shouted(words: list[_Word], word: _Word) -> bool:
                for j in (i - 1, i + 1)) and not any(c.isdigit() for c in word.text)
 
 
-def _strip_leading(run: list[_Word], lang: str, lower: set[str]) -> list[_Word]:
-    """Drop titles, descriptions and a sentence's capitalized first word from the front of a run."""
+def _strip_leading(run: list[_Word], lang: str, lower: set[str], inside: Mapping[str, int]) -> list[_Word]:
+    """Drop titles, descriptions and a sentence's capitalized first word (unless the document also
+    capitalizes it inside a sentence) from the front of a run."""
     while len(run) > 1:
         word = run[0]
-        opener = word.initial and (word.text.lower() in lower or word.text.lower() in _STOP[lang])
+        # "Luego Rubio habló": an opener the document never capitalizes elsewhere, before a name it does
+        unconfirmed = word.text not in inside and len(run) == 2 and inside.get(run[1].text, 0) > 1
+        opener = word.initial and (unconfirmed or word.text.lower() in lower or word.text.lower() in _STOP[lang])
         if not (word.text.lower() in _LEADING or word.text in _CONNECTORS[lang] or opener):
             break
         run = run[1:]
@@ -302,7 +306,8 @@ class RuleNameFinder:
                 if found != rendering:
                     established.setdefault(found, Name(found, ESTABLISHED, rendering))
         lower = {w.lower() for s in sentences for w in _TOKEN.findall(s) if w.islower()}
-        inside = {w.text for s in sentences for w in _words(s) if w.capitalized and not w.initial}
+        # how often each word is capitalized inside a sentence, where capitals mean a name
+        inside = Counter(w.text for s in sentences for w in _words(s) if w.capitalized and not w.initial)
         inside_articles = {masked[r[0].start : r[-1].end] for masked in (self._without(s, established) for s in sentences)
                            for r in _runs(masked, _words(masked), lang)
                            if len(r) > 1 and r[0].text in ("El", "La", "Los", "Las") and not r[0].initial}
@@ -333,14 +338,14 @@ class RuleNameFinder:
         pattern = _alternation(tuple(sorted(established, key=lambda f: (-len(f), f))))
         return sentence if pattern is None else pattern.sub(lambda m: "\x00" * len(m.group()), sentence)
 
-    def _judge(self, sentence: str, run: list[_Word], lang: str, lower: set[str], inside: set[str],
+    def _judge(self, sentence: str, run: list[_Word], lang: str, lower: set[str], inside: Mapping[str, int],
                inside_articles: set[str]) -> list[tuple[str, str]]:
         """The name (if any) in one capitalized run, with its kind."""
         first = run[0]
         article = (lang == "es" and first.text.lower() in _ARTICLES and len(run) > 1)
         if article and (not first.initial or sentence[first.start : run[-1].end] in inside_articles):
             return [(sentence[first.start : run[-1].end], NAME)]  # "en El Salvador", "de La Libertad"
-        run = _trim_connectors(_strip_leading(run, lang, lower), lang)
+        run = _trim_connectors(_strip_leading(run, lang, lower, inside), lang)
         if not run:
             return []
         words = [w.text for w in run]
@@ -356,7 +361,7 @@ class RuleNameFinder:
         return [(text, FULL if full else NAME)]
 
     @staticmethod
-    def _single(sentence: str, word: _Word, lang: str, lower: set[str], inside: set[str]) -> list[tuple[str, str]]:
+    def _single(sentence: str, word: _Word, lang: str, lower: set[str], inside: Mapping[str, int]) -> list[tuple[str, str]]:
         text = word.text
         if word.acronym:
             return []  # acronyms are judged on their own

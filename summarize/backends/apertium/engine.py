@@ -56,6 +56,7 @@ class ApertiumTranslator(Translator):
     """
 
     engine = "apertium"
+    keeps_placeholders = True
 
     def __init__(self, config: TranslateConfig, runtime: RuntimeConfig, *, langid: LanguageIdentifier | None = None,
                  protect: bool = True, binary: str = "apertium") -> None:

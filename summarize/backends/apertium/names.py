@@ -59,6 +59,9 @@ _SPANISH_SAINTS = frozenset({"san", "santa", "santo"})
 _CONNECTORS = {"es": frozenset[str](), "en": frozenset({"de", "del", "da", "do", "dos"})}
 
 _URL = r"(?:https?://|www\.)[^\s<>\"'«»“”]+[^\s<>\"'«»“”.,;:!?)\]]"
+# a bare address with a path ("gob.sv/Noticias", "example.com/Informe"): its dots are no sentence ends
+# and its capitals no names
+_BARE_URL = r"(?<![\w@./-])(?:[A-Za-z0-9-]+\.)+[a-z]{2,6}/[^\s<>\"'«»“”]*[^\s<>\"'«»“”.,;:!?)\]]"
 # the lookbehind starts a match only where a run of address characters starts: without it a long
 # word is rescanned from each of its letters (quadratic time)
 _EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -67,7 +70,7 @@ _HANDLE = r"(?<![\w@])[@#]\w+"
 # kept as written, it also spares the engine a "word" it would take minutes over
 MAX_WORD_CHARS = 64
 _LONG_RUN = rf"\S{{{MAX_WORD_CHARS},}}"
-_VERBATIM = re.compile(f"{_URL}|{_EMAIL}|{_HANDLE}|{_LONG_RUN}")
+_VERBATIM = re.compile(f"{_URL}|{_BARE_URL}|{_EMAIL}|{_HANDLE}|{_LONG_RUN}")
 _QUOTES = re.compile(r'"([^"]+)"|“([^”]+)”|«([^»]+)»')
 # words joined by hyphens or apostrophes ("MS-13", "O'Hagan", "L'Oreal"): Apertium reads a word after
 # an apostrophe as a contraction ("'M..." -> "I'm"), so the name must travel whole
