@@ -181,6 +181,28 @@ class Gazetteer:
                                            for m in pattern.finditer(text)]
 
 
+# a lower-case Spanish description before a name, and how English writes it: "lago de Coatepeque" is
+# "Lake Coatepeque", "río Lempa" the "Lempa River"
+_FEATURES = {"lago": ("Lake {}", "lago de {}"), "volcán": ("{} volcano", "volcán {}"), "río": ("{} River", "río {}"),
+             "golfo": ("Gulf of {}", "golfo de {}"), "monte": ("Mount {}", "monte {}"), "isla": ("{} Island", "isla {}")}
+_FEATURE_ES = re.compile(r"(?<!\w)(lago|volcán|río|golfo|monte|isla)(?: (?:de|del) | )((?-i:[A-ZÁÉÍÓÚÑ])[\w-]+)")
+_FEATURE_EN = re.compile(r"(?<!\w)(?:(Lake|Gulf of|Mount) ([A-ZÁÉÍÓÚÑ][\w-]+)|([A-ZÁÉÍÓÚÑ][\w-]+) (River|Island))(?!\w)")
+_FEATURE_WORDS = {"Lake": "lago", "Gulf of": "golfo", "Mount": "monte", "River": "río", "Island": "isla"}
+
+
+def features(text: str, lang: str) -> list[Name]:
+    """Natural features written with a description ("lago de Coatepeque" <-> "Lake Coatepeque")."""
+    found: list[Name] = []
+    if lang == "es":
+        for m in _FEATURE_ES.finditer(text):
+            found.append(Name(m.group(), ESTABLISHED, _FEATURES[m.group(1)][0].format(m.group(2))))
+    else:
+        for m in _FEATURE_EN.finditer(text):
+            word, name = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            found.append(Name(m.group(), ESTABLISHED, _FEATURES[_FEATURE_WORDS[word]][1].format(name)))
+    return found
+
+
 @cache
 def _builtin() -> Gazetteer:
     text = resources.files("summarize.text").joinpath("gazetteer.tsv").read_text(encoding="utf-8")
@@ -305,6 +327,8 @@ class RuleNameFinder:
             for _, _, found, rendering in self.gazetteer.find(text, lang):
                 if found != rendering:
                     established.setdefault(found, Name(found, ESTABLISHED, rendering))
+            for feature in features(text, lang):
+                established.setdefault(feature.text, feature)
         lower = {w.lower() for s in sentences for w in _TOKEN.findall(s) if w.islower()}
         # how often each word is capitalized inside a sentence, where capitals mean a name
         inside = Counter(w.text for s in sentences for w in _words(s) if w.capitalized and not w.initial)
@@ -343,8 +367,13 @@ class RuleNameFinder:
         """The name (if any) in one capitalized run, with its kind."""
         first = run[0]
         article = (lang == "es" and first.text.lower() in _ARTICLES and len(run) > 1)
-        if article and (not first.initial or sentence[first.start : run[-1].end] in inside_articles):
-            return [(sentence[first.start : run[-1].end], NAME)]  # "en El Salvador", "de La Libertad"
+        # Spanish capitalizes no common noun, so a capitalized word after an article is a name:
+        # "en El Salvador", "de La Libertad", and at a sentence start "El Salvador aceptará"
+        second = run[1].text if len(run) > 1 else ""
+        plain_noun = second.lower() in _LEADING or second.lower() in _GENERIC or second.lower() in lower
+        if article and (not first.initial or sentence[first.start : run[-1].end] in inside_articles
+                        or (not run[1].acronym and not plain_noun)):
+            return [(sentence[first.start : run[-1].end], NAME)]
         run = _trim_connectors(_strip_leading(run, lang, lower, inside), lang)
         if not run:
             return []
