@@ -194,7 +194,7 @@ def main() -> None:
         systems = dict(hyps)
         if args.before is not None:
             before = json.loads((args.before / "hyps.json").read_text(encoding="utf-8"))
-            systems |= {f"{k} (before)": v for k, v in before.items() if not k.startswith(tuple(
+            systems |= {f"{k} (before)": v[: args.limit] if args.limit else v for k, v in before.items() if not k.startswith(tuple(
                 f"{n}|{d}|raw" for n in SETS for d in ("es-en", "en-es")))}
         print()
         print("| set | direction | system | kept names copied that the reference translates | names kept by the finder |")

@@ -57,6 +57,9 @@ class Translator(ABC):
     # whether the engine is known to copy its placeholders (Apertium: tested); others get a
     # sentence whole first and masked only when a name did not come through
     keeps_placeholders: bool = False
+    # whether the engine finds names itself in each sentence (Apertium); then a document's names add
+    # only what one sentence cannot tell (see summarize.text.names.DocumentNames.spans)
+    protects_names: bool = False
 
     def load(self, direction: str | None = None) -> None:
         """Make the engine ready (for one direction, or all); safe to call again."""

@@ -374,6 +374,7 @@ class CachedTranslator(Translator):
         self.cache = cache
         self.engine = inner.engine
         self.keeps_placeholders = inner.keeps_placeholders
+        self.protects_names = inner.protects_names
         self._namespaces: dict[str, str] = {}
 
     def load(self, direction: str | None = None) -> None:

@@ -97,7 +97,8 @@ class DocumentTranslator:
                 found = self._pieces(paragraph, src, tgt)
                 for pc in found:
                     if doc_names is not None and pc.translate:
-                        pc.spans = tuple(doc_names.spans(pc.text, src, engine_says))
+                        pc.spans = tuple(doc_names.spans(pc.text, src, engine_says,
+                                                         engine_protects=self.translator.protects_names))
                 pieces.append(found)
             layout.append(pieces)
         unique = list(dict.fromkeys((pc.text, pc.spans) for doc in layout for par in doc for pc in par if pc.translate))

@@ -47,7 +47,7 @@ ESTABLISHED = "established"  # in the gazetteer: rendered in the other language
 ACRONYM = "acronym"
 NAME = "name"
 PART = "part"  # the last word of a two- or three-word name, which stands for it elsewhere ("Rubio")
-FULL = "full"  # internal: a name whose last word is a part
+FULL = "full name"  # two or three capitalized words whose last one may stand for them ("Marco Rubio")
 
 _LANGS = ("es", "en")
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -91,8 +91,9 @@ class Name:
 
     Attributes:
         text: the name as the article writes it.
-        kind: ``established`` (rendered from the gazetteer), ``acronym``, ``name``, or ``part`` (the
-            last word of a longer name in the document, which stands for it: "Rubio").
+        kind: ``established`` (rendered from the gazetteer), ``acronym``, ``full name`` (two or
+            three capitalized words: "Marco Rubio"), ``part`` (the last word of a full name in the
+            document, which stands for it: "Rubio"), or ``name``.
         translation: its established rendering in the other language, or ``None`` to keep it.
     """
 
@@ -116,7 +117,8 @@ class DocumentNames:
             return {n.text: n.translation or n.text for n in self.names}
         return {(n.translation or n.text): n.text for n in self.names}
 
-    def spans(self, text: str, src: str, overrides: Mapping[str, str | None] | None = None) -> list[Span]:
+    def spans(self, text: str, src: str, overrides: Mapping[str, str | None] | None = None, *,
+              engine_protects: bool = False) -> list[Span]:
         """Where the names occur in ``text`` (written in ``src``), each with its rendering.
 
         Args:
@@ -124,15 +126,25 @@ class DocumentNames:
             src: the language ``text`` is written in.
             overrides: the engine's renderings (:meth:`Translator.name_renderings`); ``None``
                 leaves an established name to the engine.
+            engine_protects: the engine finds names itself, sentence by sentence (Apertium): only
+                what a sentence alone cannot tell is masked, the names the document teaches
+                (full names and their parts, a name after a Spanish article) and the gazetteer's.
         """
         forms: dict[str, str] = {}
+        if engine_protects:
+            taught = {n.text if src == self.lang else (n.translation or n.text) for n in self.names
+                      if n.kind in (ESTABLISHED, FULL, PART) or n.text.split()[0] in ("El", "La", "Los", "Las")}
+            overrides = {**{f: None for f in self.renderings(src) if f not in taught}, **(overrides or {})}
+            established_only = False
+        else:
+            established_only = True
         established = {n.text if src == self.lang else (n.translation or n.text)
                        for n in self.names if n.kind == ESTABLISHED}
         for form, rendering in self.renderings(src).items():
             engine = (overrides or {}).get(form, rendering)
             if engine is not None:
                 forms[form] = engine
-            elif form not in established:
+            elif established_only and form not in established:
                 forms[form] = rendering  # the engine knows it, but a kept name stays kept
         pattern = _alternation(tuple(sorted(forms, key=lambda f: (-len(f), f))))
         if pattern is None:
@@ -351,7 +363,6 @@ class RuleNameFinder:
         # a full name's last word stands for it elsewhere ("Marco Rubio" ... "Rubio dijo")
         for surname in sorted({text.split()[-1] for text, kind in candidates.items() if kind == FULL}):
             candidates.setdefault(surname, PART)
-        candidates = {t: NAME if k == FULL else k for t, k in candidates.items()}
         names = [*established.values()]
         names += [Name(t, k) for t, k in sorted(candidates.items()) if t not in established]
         return tuple(names)
