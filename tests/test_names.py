@@ -114,10 +114,10 @@ def _records(results):
 @needs_apertium
 def test_a_record_is_the_same_alone_in_a_batch_and_in_any_order():
     texts = [ES_ARTICLE, EN_ARTICLE,
-             "El senador Rubio habló.\n\nMarco Rubio llegó a Lima con la canciller Ana Gálvez. Rubio dijo que "
-             "volverá. Gálvez no habló con la prensa.",
-             "Rubio dijo que el acuerdo es bueno para ambos países y que lo firmarán pronto.\n\nEl ministro "
-             "habló durante una hora con la prensa y luego viajó al norte del país."]
+             ("El senador Rubio habló.\n\nMarco Rubio llegó a Lima con la canciller Ana Gálvez. Rubio dijo que "
+              "volverá. Gálvez no habló con la prensa."),
+             ("Rubio dijo que el acuerdo es bueno para ambos países y que lo firmarán pronto.\n\nEl ministro "
+              "habló durante una hora con la prensa y luego viajó al norte del país.")]
     sources = [Source.from_text(t, id=f"doc{i}") for i, t in enumerate(texts)]
     pipeline = Pipeline.from_preset("offline")
     alone = [_records(pipeline.run([s]))[0] for s in sources]

@@ -19,8 +19,8 @@ import os
 import re
 import stat
 import sys
-from pathlib import Path
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..document import Document, Source

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import ClassVar
 
 from .protect import Span
 from .segment import split_sentences
@@ -58,29 +59,11 @@ _CONNECTORS = {"es": frozenset({"de", "del", "la", "las", "los", "para"}),
                "en": frozenset({"of", "the", "for", "de", "del", "da"})}
 _ARTICLES = frozenset({"el", "la", "los", "las"})
 # capitalized words that open a name but are no part of it: titles and descriptions, which translate
-_LEADING = frozenset("""
-president presidente presidenta secretary secretario secretaria minister ministro ministra prime primer
-senator senador senadora governor gobernador gobernadora mayor alcalde alcaldesa judge juez jueza general
-pope king rey queen reina prince príncipe princess princesa vice vicepresidente vicepresidenta chief jefe
-jefa director directora spokesperson spokesman spokeswoman portavoz attorney fiscal foreign interior
-defense defence justice state estado former expresidente sen rep gov mr mrs ms dr sr sra srta don doña
-lake lago river río mount monte volcano volcán island isla islands islas bay bahía gulf golfo park parque
-north south east west northern southern eastern western norte sur este oeste
-""".split())
+_LEADING = frozenset(["president", "presidente", "presidenta", "secretary", "secretario", "secretaria", "minister", "ministro", "ministra", "prime", "primer", "senator", "senador", "senadora", "governor", "gobernador", "gobernadora", "mayor", "alcalde", "alcaldesa", "judge", "juez", "jueza", "general", "pope", "king", "rey", "queen", "reina", "prince", "príncipe", "princess", "princesa", "vice", "vicepresidente", "vicepresidenta", "chief", "jefe", "jefa", "director", "directora", "spokesperson", "spokesman", "spokeswoman", "portavoz", "attorney", "fiscal", "foreign", "interior", "defense", "defence", "justice", "state", "estado", "former", "expresidente", "sen", "rep", "gov", "mr", "mrs", "ms", "dr", "sr", "sra", "srta", "don", "doña", "lake", "lago", "river", "río", "mount", "monte", "volcano", "volcán", "island", "isla", "islands", "islas", "bay", "bahía", "gulf", "golfo", "park", "parque", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "norte", "sur", "este", "oeste"])
 # words that are never a name on their own: English months and days, pronoun I
-_NEVER_ALONE = frozenset("""
-i january february march april may june july august september october november december monday tuesday
-wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed
-thu thurs fri sat sun
-""".split())
+_NEVER_ALONE = frozenset(["i", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun"])
 # generic nouns of institutions: a run made only of these (and titles) is a description, not a name
-_GENERIC = frozenset("""
-department ministry court house party university council agency office government administration
-committee commission police army navy embassy departamento ministerio corte tribunal casa partido
-universidad consejo agencia oficina gobierno administración comité comisión policía ejército embajada
-center centre centro front frente gap street avenue square bridge airport prison calle avenida plaza
-puente aeropuerto cárcel prisión nacional national international internacional
-""".split())
+_GENERIC = frozenset(["department", "ministry", "court", "house", "party", "university", "council", "agency", "office", "government", "administration", "committee", "commission", "police", "army", "navy", "embassy", "departamento", "ministerio", "corte", "tribunal", "casa", "partido", "universidad", "consejo", "agencia", "oficina", "gobierno", "administración", "comité", "comisión", "policía", "ejército", "embajada", "center", "centre", "centro", "front", "frente", "gap", "street", "avenue", "square", "bridge", "airport", "prison", "calle", "avenida", "plaza", "puente", "aeropuerto", "cárcel", "prisión", "nacional", "national", "international", "internacional"])
 MAX_ACRONYM_CHARS = 7  # "MS-13", "UNICEF"; a longer word in capitals is shouting ("SALVADOR")
 _DEMONYM = re.compile(r"(?:an|ans|ese|ish)$")
 
@@ -260,9 +243,7 @@ def _runs(sentence: str, words: list[_Word], lang: str) -> list[list[_Word]]:
     for i, w in enumerate(words):
         joined = bool(current) and sentence[current[-1].end : w.start] in (" ", "-")
         bridge = (joined and w.text in _CONNECTORS[lang] and _bridges(sentence, words, i, lang))
-        if (w.capitalized or w.text[:1].isdigit() and joined and current[-1].capitalized) and (not current or joined):
-            current.append(w)
-        elif bridge:
+        if (w.capitalized or w.text[:1].isdigit() and joined and current[-1].capitalized) and (not current or joined) or bridge:
             current.append(w)
         else:
             if current:
@@ -429,8 +410,8 @@ class SpacyNameFinder(RuleNameFinder):
         ImportError: (from :meth:`load`) when spaCy or a pipeline is not installed.
     """
 
-    MODELS = {"es": "es_core_news_sm", "en": "en_core_web_sm"}
-    _LABELS = {"PER": NAME, "PERSON": NAME, "ORG": NAME, "LOC": NAME, "GPE": NAME, "MISC": NAME, "NORP": ""}
+    MODELS: ClassVar[dict[str, str]] = {"es": "es_core_news_sm", "en": "en_core_web_sm"}
+    _LABELS: ClassVar[dict[str, str]] = {"PER": NAME, "PERSON": NAME, "ORG": NAME, "LOC": NAME, "GPE": NAME, "MISC": NAME, "NORP": ""}
 
     def __init__(self, models: Mapping[str, str] | None = None, gazetteer: Gazetteer | None = None) -> None:
         super().__init__(gazetteer)
@@ -463,11 +444,8 @@ class SpacyNameFinder(RuleNameFinder):
 
 
 _STOP: dict[str, frozenset[str]] = {
-    "es": frozenset("el la los las un una unos unas y o en de del con por para según desde tras ante sobre entre "
-                    "hacia hasta sin al su sus este esta estos estas ese esa ayer hoy pero sin embargo cuando "
-                    "como si no ni".split()),
-    "en": frozenset("the a an and or in on at by for of to from with as after before when while if but this that "
-                    "these those his her its their our my yesterday today it he she they we".split()),
+    "es": frozenset(["el", "la", "los", "las", "un", "una", "unos", "unas", "y", "o", "en", "de", "del", "con", "por", "para", "según", "desde", "tras", "ante", "sobre", "entre", "hacia", "hasta", "sin", "al", "su", "sus", "este", "esta", "estos", "estas", "ese", "esa", "ayer", "hoy", "pero", "sin", "embargo", "cuando", "como", "si", "no", "ni"]),
+    "en": frozenset(["the", "a", "an", "and", "or", "in", "on", "at", "by", "for", "of", "to", "from", "with", "as", "after", "before", "when", "while", "if", "but", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "yesterday", "today", "it", "he", "she", "they", "we"]),
 }
 
 
