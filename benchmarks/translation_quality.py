@@ -22,11 +22,19 @@ still in its translation (a name written two ways, "Lake Coatepeque / lago de Co
 in either form). The engine's columns use the pipeline's document translator, as ``summarize
 translate`` does, without and with ``examples/glossary.tsv``. ``--limit N`` scores only the first
 N lines of each set, for a quick look.
+
+"summarize pipeline" is the route ``summarize translate`` takes: the document translator with each
+line's own names (:mod:`summarize.text.names`; each line counts as one document). The third table
+counts *over-protection*: names the finder marks to keep that the output copies as written while
+the reference does not have them (the reference translated them). ``--save DIR`` writes every
+system's output there; ``--before DIR`` reads the outputs an older checkout saved and counts them
+too (run the older checkout with ``--save`` first).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import subprocess
 import sys
@@ -70,7 +78,20 @@ def read_lines(path: Path, limit: int | None) -> list[str]:
     return lines[:limit] if limit else lines
 
 
-def score_sets(data_dir: Path, limit: int | None) -> list[tuple[str, str, str, float, float, float]]:
+def pipeline_route(engine: ApertiumTranslator, lines: list[str], src: str, tgt: str) -> list[str]:
+    """The document translator with each line's names, as ``summarize translate`` runs."""
+    try:
+        from summarize.text.names import RuleNameFinder
+    except ImportError:  # an older checkout
+        return [out[0] for out in DocumentTranslator(engine, LanguageIdentifier()).translate([[x] for x in lines], src, tgt)]
+    finder = RuleNameFinder()
+    names = [finder.find([line], src) for line in lines]
+    translator = DocumentTranslator(engine, LanguageIdentifier())
+    return [out[0] for out in translator.translate([[x] for x in lines], src, tgt, names=names)]
+
+
+def score_sets(data_dir: Path, limit: int | None, save: Path | None,
+               hyps_out: dict[str, list[str]]) -> list[tuple[str, str, str, float, float, float]]:
     rows = []
     for name, files in SETS.items():
         text = {lang: read_lines(data_dir / f, limit) for lang, f in files.items()}
@@ -79,13 +100,42 @@ def score_sets(data_dir: Path, limit: int | None) -> list[tuple[str, str, str, f
             engine = ApertiumTranslator(TranslateConfig(engine="apertium"), RuntimeConfig(), langid=LanguageIdentifier())
             for system, translate in (("raw Apertium", lambda lines, d=direction: raw_apertium(lines, d)),
                                       ("summarize apertium", lambda lines, e=engine, s=src, t=tgt:
-                                       e.translate(lines, s, t))):
+                                       e.translate(lines, s, t)),
+                                      ("summarize pipeline", lambda lines, e=engine, s=src, t=tgt:
+                                       pipeline_route(e, lines, s, t))):
                 start = time.perf_counter()
                 hyps = translate(text[src])
                 seconds = time.perf_counter() - start
                 scores = translation_scores(hyps, text[tgt])
                 rows.append((name, direction, system, scores.bleu, scores.chrf, seconds))
+                hyps_out[f"{name}|{direction}|{system}"] = hyps
+    if save is not None:
+        save.mkdir(parents=True, exist_ok=True)
+        (save / "hyps.json").write_text(json.dumps(hyps_out, ensure_ascii=False), encoding="utf-8")
     return rows
+
+
+def over_protection(data_dir: Path, limit: int | None, systems: dict[str, list[str]]) -> dict[str, tuple[int, int]]:
+    """Per system: (names copied although the reference translated them, names the finder keeps)."""
+    from summarize.text.names import ESTABLISHED, RuleNameFinder
+
+    finder = RuleNameFinder()
+    out: dict[str, tuple[int, int]] = {}
+    cache: dict[tuple[str, str], list[list[str]]] = {}
+    for key, hyps in systems.items():
+        name, direction, _ = key.split("|")
+        src, tgt = direction.split("-")
+        files = SETS[name]
+        sources, refs = read_lines(data_dir / files[src], limit), read_lines(data_dir / files[tgt], limit)
+        if (name, direction) not in cache:
+            cache[(name, direction)] = [[n.text for n in finder.find([line], src).names if n.kind != ESTABLISHED]
+                                        for line in sources]
+        copied = total = 0
+        for kept, hyp, ref in zip(cache[(name, direction)], hyps, refs, strict=True):
+            total += len(kept)
+            copied += sum(1 for n in kept if present((n,), hyp) and not present((n,), ref))
+        out[key] = (copied, total)
+    return out
 
 
 def fact_names(facts: Path) -> list[tuple[str, ...]]:
@@ -127,17 +177,36 @@ def main() -> None:
     parser.add_argument("--facts", type=Path, default=ROOT.parent / "shared" / "facts" / "el-salvador-agreement.md",
                         help="the fact sheet whose name list is checked")
     parser.add_argument("--limit", type=int, help="score only the first N lines of each set")
+    parser.add_argument("--save", type=Path, help="write every system's output to DIR/hyps.json")
+    parser.add_argument("--before", type=Path, help="count over-protection in an older checkout's DIR/hyps.json too")
     parser.add_argument("--chart", type=Path, help="also draw the BLEU/chrF table as a PNG chart here (needs matplotlib)")
     args = parser.parse_args()
 
+    hyps: dict[str, list[str]] = {}
     table = ["| set | direction | system | BLEU | chrF | seconds |", "|---|---|---|---:|---:|---:|"]
-    for name, direction, system, bleu, chrf, seconds in score_sets(args.data_dir, args.limit):
+    for name, direction, system, bleu, chrf, seconds in score_sets(args.data_dir, args.limit, args.save, hyps):
         table.append(f"| {name} | {direction} | {system} | {bleu:.2f} | {chrf:.2f} | {seconds:.1f} |")
     print("\n".join(table))
     if args.chart:
         from benchmarks.charts import markdown_rows, translation_chart
 
         translation_chart(markdown_rows("\n".join(table), ("set", "direction", "system", "BLEU", "chrF")), args.chart)
+    try:
+        import summarize.text.names  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        systems = dict(hyps)
+        if args.before is not None:
+            before = json.loads((args.before / "hyps.json").read_text(encoding="utf-8"))
+            systems |= {f"{k} (before)": v[: args.limit] if args.limit else v for k, v in before.items() if not k.startswith(tuple(
+                f"{n}|{d}|raw" for n in SETS for d in ("es-en", "en-es")))}
+        print()
+        print("| set | direction | system | kept names copied that the reference translates | names kept by the finder |")
+        print("|---|---|---|---:|---:|")
+        for key, (copied, total) in over_protection(args.data_dir, args.limit, systems).items():
+            name, direction, system = key.split("|")
+            print(f"| {name} | {direction} | {system} | {copied} | {total} |")
     if args.facts.is_file():
         print()
         print("| example | direction | fact-sheet names in it | kept by raw Apertium | kept by summarize apertium"

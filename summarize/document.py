@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ArticleMeta", "Document", "Result", "Source", "Translation", "content_hash"]
+__all__ = ["ArticleMeta", "Document", "Removed", "Result", "Source", "Translation", "content_hash"]
 
 
 @dataclass(frozen=True)
@@ -109,10 +109,33 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Removed:
+    """A stretch of page furniture taken out of an article, kept so nothing vanishes silently.
+
+    Attributes:
+        kind: ``caption``, ``credit``, ``byline``, ``share``, ``contact``, ``dateline`` or
+            ``repeated headline``.
+        text: what was removed, as written.
+    """
+
+    kind: str
+    text: str
+
+    def to_json(self) -> dict[str, str]:
+        """``{"kind": ..., "text": ...}``."""
+        return {"kind": self.kind, "text": self.text}
+
+
+@dataclass(frozen=True)
 class Document:
     """An article reduced to its title and paragraphs.
 
     ``warnings`` are what reading it found that its result should say (a mixed encoding).
+
+    Attributes:
+        headings: the indices of the paragraphs that are section headings: translated as
+            paragraphs of their own, never read as part of a sentence nor picked for a summary.
+        removed: page furniture taken out of the text (captions, credits, bylines, share lines...).
     """
 
     source: str
@@ -121,6 +144,8 @@ class Document:
     url: str | None = None
     meta: ArticleMeta = field(default_factory=ArticleMeta)
     warnings: tuple[str, ...] = ()
+    headings: frozenset[int] = frozenset()
+    removed: tuple[Removed, ...] = ()
 
     @property
     def text(self) -> str:
@@ -161,6 +186,11 @@ class Result:
     meta: ArticleMeta = field(default_factory=ArticleMeta)
     duplicate_of: str | None = None
     story: str | None = None
+    # what an editor reads beside the text: the document's names, the finder that found them, and
+    # the page furniture that was taken out of the text
+    names: list[dict[str, str]] = field(default_factory=list)
+    name_finder: str | None = None
+    removed: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-ready data (``json.dumps(result.to_dict())`` just works)."""

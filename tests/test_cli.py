@@ -13,7 +13,7 @@ from conftest import SHORT_ES, SPANISH_EXAMPLE
 from summarize.cli import cli
 
 JSON_KEYS = {"source", "title", "source_lang", "text", "summaries", "translation", "engines", "warnings",
-             "timings", "id", "content_hash", "meta", "duplicate_of", "story"}
+             "timings", "id", "content_hash", "meta", "duplicate_of", "story", "names", "name_finder", "removed"}
 
 
 @pytest.fixture()

@@ -60,7 +60,9 @@ def test_source_lang_overrides_detection(tiny_pipeline):
 
 
 def test_too_short_text_is_its_own_summary(tiny_pipeline):
-    [result] = tiny_pipeline.run([Source.from_text("Bukele ofreció la cárcel a Estados Unidos el martes.")],
+    # no names: a random-weight model drops their placeholders, and the pieces it is then given
+    # come back longer than the summary budget (the pivot decides "too short" on the translation)
+    [result] = tiny_pipeline.run([Source.from_text("El gobierno ofreció la cárcel el martes a sus vecinos.")],
                                  source_lang="es")
     assert any("too short" in w for w in result.warnings)
     assert result.summaries["en"] == result.translation.text

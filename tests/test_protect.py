@@ -97,18 +97,28 @@ def test_english_spans(text, expected):
 
 
 def test_a_surname_seen_in_a_full_name_is_protected_at_a_sentence_start():
+    spans = find_spans(["El secretario Marco Rubio llegó. Rubio dijo que sí."], "es", "en", lexicon=DictLexicon())
+    assert [[s.text for s in sp] for sp in spans] == [["Marco Rubio", "Rubio"]]
+
+
+def test_what_one_text_teaches_stays_with_that_text():
+    # across texts, names travel as document data (summarize.text.names), never through the batch
     texts = ["El secretario Marco Rubio llegó.", "Rubio dijo que sí."]
     spans = find_spans(texts, "es", "en", lexicon=DictLexicon())
-    assert [[s.text for s in sp] for sp in spans] == [["Marco Rubio"], ["Rubio"]]
+    assert [[s.text for s in sp] for sp in spans] == [["Marco Rubio"], []]
+    assert find_spans(texts[1:], "es", "en", lexicon=DictLexicon()) == spans[1:]
 
 
-def test_lower_case_use_in_the_batch_marks_an_ordinary_word():
+def test_lower_case_use_in_the_text_marks_an_ordinary_word():
     lexicon = DictLexicon()
     alone = find_spans(["He studied at Princeton University."], "en", "es", lexicon=lexicon)
-    with_lower = find_spans(["He studied at Princeton University.", "The university is old."], "en", "es",
+    with_lower = find_spans(["He studied at Princeton University. The university is old."], "en", "es",
+                            lexicon=lexicon)
+    in_another = find_spans(["He studied at Princeton University.", "The university is old."], "en", "es",
                             lexicon=lexicon)
     assert [s.text for s in alone[0]] == ["Princeton University"]
     assert [s.text for s in with_lower[0]] == ["Princeton"]
+    assert in_another[0] == alone[0]
 
 
 def test_the_lexicon_is_asked_once_per_batch():

@@ -54,6 +54,12 @@ class Translator(ABC):
     """Translates batches of segments between Spanish and English."""
 
     engine: str = "translator"
+    # whether the engine is known to copy its placeholders (Apertium: tested); others get a
+    # sentence whole first and masked only when a name did not come through
+    keeps_placeholders: bool = False
+    # whether the engine finds names itself in each sentence (Apertium); then a document's names add
+    # only what one sentence cannot tell (see summarize.text.names.DocumentNames.spans)
+    protects_names: bool = False
 
     def load(self, direction: str | None = None) -> None:
         """Make the engine ready (for one direction, or all); safe to call again."""
@@ -72,6 +78,18 @@ class Translator(ABC):
     def describe(self, direction: str) -> dict[str, str]:
         """Return ``{"engine": ..., "model": ...}`` for results."""
         return {"engine": self.engine, "model": ""}
+
+    def name_renderings(self, names: Sequence[str], src: str, tgt: str) -> dict[str, str | None]:
+        """How this engine's own dictionary renders a document's names (see :mod:`summarize.text.names`).
+
+        Returns:
+            For the names the engine's dictionary knows: its rendering in ``tgt`` (``Noruega`` ->
+            "Norway"), or ``None`` when it knows the name whole and translates it itself (then a
+            name with an established translation is left to the engine, which gets its grammar
+            right: "de los Estados Unidos"; any other is still kept as written). The default knows
+            nothing (neural engines have no dictionary to ask).
+        """
+        return {}
 
     def placeholders(self, text: str, spans: Sequence[Any]) -> list[str]:
         """Return one token per span that this engine copies unchanged and ``text`` lacks.

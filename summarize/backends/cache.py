@@ -373,6 +373,8 @@ class CachedTranslator(Translator):
         self.inner = inner
         self.cache = cache
         self.engine = inner.engine
+        self.keeps_placeholders = inner.keeps_placeholders
+        self.protects_names = inner.protects_names
         self._namespaces: dict[str, str] = {}
 
     def load(self, direction: str | None = None) -> None:
@@ -380,6 +382,12 @@ class CachedTranslator(Translator):
 
     def describe(self, direction: str) -> dict[str, str]:
         return self.inner.describe(direction)
+
+    def placeholders(self, text: str, spans: Sequence[Any]) -> list[str]:
+        return self.inner.placeholders(text, spans)
+
+    def name_renderings(self, names: Sequence[str], src: str, tgt: str) -> dict[str, str | None]:
+        return self.inner.name_renderings(names, src, tgt)
 
     def _namespace(self, direction: str) -> str:
         if direction not in self._namespaces:

@@ -26,6 +26,7 @@ from ..reading.fetch import FetchSettings
 from ..reading.reader import Loaded, Reader
 from ..text.glossary import Glossary
 from ..text.langid import SUPPORTED_LANGUAGES, LanguageIdentifier, other_language
+from ..text.names import DocumentNames, RuleNameFinder, make_name_finder
 from ..text.segment import cut_words, split_sentences
 from .envelope import guarded_read, isolated
 from .scheduler import DEFAULT_BATCH_DOCS, DEFAULT_READ_TIMEOUT_S, DEFAULT_WORKERS, Outcome, process_stream
@@ -59,6 +60,7 @@ class _Work:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     engines: dict[str, dict[str, str]] = field(default_factory=dict)
+    names: DocumentNames | None = None
 
     @property
     def units(self) -> list[str]:
@@ -100,6 +102,7 @@ class Pipeline:
             self._cache = TextCache(spec.cache_dir)
         self._translator: Translator | None = None
         self._summarizer: Summarizer | None = None
+        self._name_finder: RuleNameFinder | None = None
 
     @classmethod
     def from_preset(cls, preset: str = DEFAULT_PRESET, *, fetch: FetchSettings | None = None,
@@ -186,6 +189,13 @@ class Pipeline:
             summarizer = make_summarizer(self.config.summarize, self.config.runtime, langid=self._langid)
             self._summarizer = summarizer if self._cache is None else self._cache.summarizer(summarizer)
         return self._summarizer
+
+    @property
+    def name_finder(self) -> RuleNameFinder:
+        """Finds each document's names (spaCy when installed with its pipelines, else rules)."""
+        if self._name_finder is None:
+            self._name_finder = make_name_finder("auto")
+        return self._name_finder
 
     @property
     def length(self) -> LengthSpec:
@@ -358,6 +368,7 @@ class Pipeline:
             except SummarizeError as exc:
                 slots[i] = exc
                 continue
+            self._find_names(item)
             work.append((i, item))
         copies = {i: m for i, m in ((i, duplicates.check(_key(w.source), w.document.text)) for i, w in work)
                   if m is not None} if duplicates is not None else {}
@@ -404,6 +415,12 @@ class Pipeline:
             item.engines["langid"] = dict(LANGID_ENGINE)
         item.timings["detect"] = round(time.perf_counter() - start, 4)
 
+    def _find_names(self, item: _Work) -> None:
+        start = time.perf_counter()
+        doc = item.document
+        item.names = self.name_finder.find(_body_paragraphs(doc), item.lang, title=doc.title)
+        item.timings["names"] = round(time.perf_counter() - start, 4)
+
     def _translate_documents(self, items: list[_Work], target: str | None) -> None:
         translator = DocumentTranslator(self.translator, self._langid, glossary=self._glossary)
         for src in SUPPORTED_LANGUAGES:
@@ -424,7 +441,7 @@ class Pipeline:
             start = time.perf_counter()
             shared: list[str] = []
             outputs = translator.translate([w.units for w in group], src, tgt, warnings=shared,
-                                           notes=[w.warnings for w in group])
+                                           notes=[w.warnings for w in group], names=[w.names for w in group])
             elapsed = (time.perf_counter() - start) / len(group)
             for w, out in zip(group, outputs, strict=True):
                 w.translated = out
@@ -468,7 +485,8 @@ class Pipeline:
         STAGES.info("translating the summar%s %s-%s", "y" if len(group) == 1 else "ies", lang, other)
         start = time.perf_counter()
         translator = DocumentTranslator(self.translator, glossary=self._glossary)
-        translated = translator.translate([[w.summaries[lang]] for w in group], lang, other)
+        translated = translator.translate([[w.summaries[lang]] for w in group], lang, other,
+                                          names=[w.names for w in group])
         per_doc = (time.perf_counter() - start) / len(group)
         for w, out in zip(group, translated, strict=True):
             w.summaries[other] = out[0]
@@ -498,6 +516,9 @@ class Pipeline:
             id=item.source.id,
             content_hash=content_hash(doc.text),
             meta=doc.meta.merged(item.source.meta) if item.source.meta else doc.meta,
+            names=item.names.to_json() if item.names else [],
+            name_finder=item.names.finder if item.names else None,
+            removed=[r.to_json() for r in doc.removed],
         )
 
 
@@ -534,11 +555,17 @@ def _reuse(result: Result, original: str, similarity: float, work: dict[str, Any
 
 
 def _body(document: Document) -> str:
-    return "\n".join(document.paragraphs)
+    return "\n".join(_body_paragraphs(document))
+
+
+def _body_paragraphs(document: Document) -> list[str]:
+    """The paragraphs without the headings: a heading is never part of a sentence or a summary."""
+    return [p for i, p in enumerate(document.paragraphs) if i not in document.headings]
 
 
 def _body_units(item: _Work) -> list[str]:
-    return item.translated[1:] if item.document.title else item.translated
+    units = item.translated[1:] if item.document.title else item.translated
+    return [u for i, u in enumerate(units) if i not in item.document.headings]
 
 
 def _too_short(text: str, lang: str, length: LengthSpec) -> bool:

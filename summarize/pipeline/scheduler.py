@@ -163,7 +163,7 @@ class _Streamer:
         if isinstance(document, SummarizeError):
             yield position, source, document
             return
-        key = (content_hash(document.text), source.lang)
+        key = _identity(document, source)
         if key in self.recent:
             self.recent.move_to_end(key)
             yield position, source, copy_outcome(self.recent[key], source, seconds, document)
@@ -177,7 +177,7 @@ class _Streamer:
         outcomes = self.process([loaded for _, loaded in group])
         for (position, (source, document, _)), outcome in zip(group, outcomes, strict=True):
             assert isinstance(document, Document)
-            key = (content_hash(document.text), source.lang)
+            key = _identity(document, source)
             self.recent[key] = outcome
             if len(self.recent) > DEDUP_MEMORY:
                 self.recent.popitem(last=False)
@@ -185,3 +185,12 @@ class _Streamer:
             for follower_position, (follower, copy_of, seconds) in self.followers.pop(key, []):
                 copied = copy_of if isinstance(copy_of, Document) else None
                 yield follower_position, follower, copy_outcome(outcome, follower, seconds, copied)
+
+
+def _identity(document: Document, source: Source) -> tuple[str, str | None]:
+    """When two inputs are the same document: the same text, and the same title, headings and
+    removed furniture too (two pages may differ only in a byline that was taken out, and each
+    record lists its own)."""
+    parts = [document.title or "", document.text, repr(sorted(document.headings)),
+             *(f"{r.kind}\t{r.text}" for r in document.removed)]
+    return content_hash("\n\x00".join(parts)), source.lang

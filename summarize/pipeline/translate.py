@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ..backends.base import Translator
 from ..text.glossary import Glossary
 from ..text.langid import LanguageIdentifier, language_name
+from ..text.names import DocumentNames, is_title_case, sentence_case
 from ..text.protect import Masked, Span, mask, restore
 from ..text.segment import split_sentences
 
@@ -28,6 +29,7 @@ class _Piece:
     text: str
     trailing: str
     translate: bool
+    spans: tuple[Span, ...] = ()  # the document's names in it
 
 
 class DocumentTranslator:
@@ -53,6 +55,7 @@ class DocumentTranslator:
         *,
         warnings: list[str] | None = None,
         notes: Sequence[list[str]] | None = None,
+        names: Sequence[DocumentNames | None] | None = None,
     ) -> list[list[str]]:
         """Translate each document's paragraphs from ``src`` to ``tgt``.
 
@@ -65,34 +68,74 @@ class DocumentTranslator:
             tgt: target language.
             warnings: where engine warnings go (shared by every document of the call).
             notes: per document, where that document's own warnings go (a paragraph left in French).
+            names: per document, its names (:mod:`summarize.text.names`), kept or rendered in every
+                sentence of that document alone; ``None`` for none.
+
+        A sentence's translation depends on the sentence and its own document's names only, never
+        on the other documents of the call.
 
         Returns:
             Per document, the translated paragraphs, one per input paragraph.
         """
+        per_doc = list(names) if names is not None else [None] * len(documents)
+        engine_says = self._engine_renderings(per_doc, src, tgt)
         layout: list[list[list[_Piece]]] = []
         for number, paragraphs in enumerate(documents):
             pieces = []
+            doc_names = per_doc[number]
             for paragraph in paragraphs:
                 foreign = self._foreign(paragraph, src, tgt)
                 if foreign and notes is not None:
                     notes[number].append(f"a paragraph in {language_name(foreign)} was left untranslated "
                                          f"(only Spanish and English are translated)")
-                pieces.append([_Piece(paragraph, "", translate=False)] if foreign else self._pieces(paragraph, src, tgt))
+                if foreign:
+                    pieces.append([_Piece(paragraph, "", translate=False)])
+                    continue
+                if src == "en" and is_title_case(paragraph):
+                    # a Title Case headline reads as a run of names; the document's names stay capitalized
+                    paragraph = sentence_case(paragraph, doc_names.renderings(src) if doc_names else ())
+                found = self._pieces(paragraph, src, tgt)
+                for pc in found:
+                    if doc_names is not None and pc.translate:
+                        pc.spans = tuple(doc_names.spans(pc.text, src, engine_says,
+                                                         engine_protects=self.translator.protects_names))
+                pieces.append(found)
             layout.append(pieces)
-        unique = list(dict.fromkeys(pc.text for doc in layout for par in doc for pc in par if pc.translate))
-        translated = dict(zip(unique, self._translate(unique, src, tgt, warnings), strict=True))
+        unique = list(dict.fromkeys((pc.text, pc.spans) for doc in layout for par in doc for pc in par if pc.translate))
+        translated = {key: _final_stop(key[0], out)
+                      for key, out in zip(unique, self._translate(unique, src, tgt, warnings), strict=True)}
         return [
-            ["".join((translated[pc.text] if pc.translate else pc.text) + pc.trailing for pc in par).strip()
+            ["".join((translated[(pc.text, pc.spans)] if pc.translate else pc.text) + pc.trailing for pc in par).strip()
              for par in doc]
             for doc in layout
         ]
 
-    def _translate(self, texts: list[str], src: str, tgt: str, warnings: list[str] | None) -> list[str]:
-        if self.glossary is None or not texts:
+    def _engine_renderings(self, names: Sequence[DocumentNames | None], src: str, tgt: str) -> dict[str, str | None]:
+        forms = sorted({form for n in names if n is not None for form in n.renderings(src)})
+        return self.translator.name_renderings(forms, src, tgt) if forms else {}
+
+    def _translate(self, items: list[tuple[str, tuple[Span, ...]]], src: str, tgt: str,
+                   warnings: list[str] | None) -> list[str]:
+        """Translate with the names masked; an engine not known to keep placeholders gets each
+        sentence whole first, and masked only where a name did not come through as it should."""
+        if self.translator.keeps_placeholders or not any(spans for _, spans in items):
+            return self._masked(items, src, tgt, warnings)
+        outputs = self._masked([(text, ()) for text, _ in items], src, tgt, warnings)
+        redo = [i for i, ((_, spans), out) in enumerate(zip(items, outputs, strict=True))
+                if any(not _contains(out, span.output) for span in spans)]
+        for i, out in zip(redo, self._masked([items[i] for i in redo], src, tgt, warnings), strict=True):
+            outputs[i] = out
+        return outputs
+
+    def _masked(self, items: list[tuple[str, tuple[Span, ...]]], src: str, tgt: str,
+                warnings: list[str] | None) -> list[str]:
+        texts = [text for text, _ in items]
+        if (self.glossary is None and not any(spans for _, spans in items)) or not texts:
             return self.translator.translate(texts, src, tgt, warnings=warnings)
         masked: list[Masked] = []
-        for text in texts:
-            spans = self.glossary.find(text, src, tgt)
+        for text, names in items:
+            terms = self.glossary.find(text, src, tgt) if self.glossary is not None else []
+            spans = _non_overlapping(terms, names)
             marks = self.translator.placeholders(text, spans) if spans else []
             # an engine short of placeholders sends the sentence straight to the piecewise path
             masked.append(mask(text, spans, marks) if len(marks) == len(spans) else Masked("", text, tuple(spans)))
@@ -114,7 +157,8 @@ class DocumentTranslator:
                                     if span is None and _WORDS.search(p)))
         done = dict(zip(pieces, self.translator.translate(pieces, src, tgt, warnings=warnings), strict=True))
         if warnings is not None:
-            warnings.append(f"{len(items)} sentence(s) were translated in pieces around glossary terms, "
+            what = "glossary terms" if all(s.kind == "term" for m in items for s in m.spans) else "glossary terms or names"
+            warnings.append(f"{len(items)} sentence(s) were translated in pieces around {what}, "
                             "because the engine did not keep the term placeholders")
         out: list[str] = []
         for layout in layouts:
@@ -146,6 +190,31 @@ class DocumentTranslator:
 
 
 _WORDS = re.compile(r"\w")
+
+
+def _contains(text: str, name: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
+_DOUBLED_STOP = re.compile(r"(?<=\w\.)\.(?!\.)")
+
+
+def _final_stop(source: str, translated: str) -> str:
+    """One full stop at the end, as in the source: an abbreviation that ends a sentence ("EE.UU.")
+    carries the sentence's stop, which an engine drops with it ("USA") or doubles ("U.S..")."""
+    out = _DOUBLED_STOP.sub("", translated.rstrip()) if translated.rstrip().endswith("..") else translated
+    if source.rstrip().endswith(".") and out[-1:].isalnum():
+        return out + "."
+    return out
+
+
+def _non_overlapping(first: Sequence[Span], second: Sequence[Span]) -> list[Span]:
+    """``first`` (glossary terms) with the spans of ``second`` (names) that overlap none of them, in order."""
+    kept = list(first)
+    for span in second:
+        if all(span.end <= k.start or span.start >= k.end for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.start)
 
 
 def _split_at(text: str, spans: Sequence[Span]) -> list[tuple[str, Span | None]]:

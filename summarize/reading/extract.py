@@ -19,6 +19,7 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -28,6 +29,7 @@ from ..registry import InputFormat, registry
 from ..text.clean import clean_text
 from ..text.segment import split_paragraphs
 from .charsets import decode_mixed, decode_replacing
+from .tidy import split_blocks, tidy
 
 if TYPE_CHECKING:
     import httpx
@@ -96,7 +98,7 @@ def load_document(
         fetched = fetch(source.value, fetch_settings, transport=transport)
         fmt = formats.input_format_for_media_type(fetched.media_type) or formats.input_format("html")
         document = _from_bytes(fetched.content, fmt, source.label, charset=fetched.charset)
-        return Document(source.label, document.paragraphs, document.title, url=fetched.url, meta=document.meta)
+        return dataclasses.replace(document, source=source.label, url=fetched.url)
     return _from_file(Path(source.value), source.label)
 
 
@@ -406,19 +408,25 @@ def _meta_charset(data: bytes) -> str | None:
 
 
 def document_from_text(text: str, *, source: str) -> Document:
-    """Make a document of plain text: blank lines part paragraphs; a short first line is the title.
+    """Make a document of plain text: paragraphs as :func:`~summarize.reading.tidy.split_blocks`
+    reads them, furniture taken out, a short first line as the title (:func:`~summarize.reading.tidy.tidy`).
 
     Raises:
         EmptyDocumentError: when there is no text.
     """
-    paragraphs = split_paragraphs(clean_text(text))
+    paragraphs = split_blocks(clean_text(text))
     if not paragraphs:
         raise EmptyDocumentError(f"{source} holds no text", source=source)
-    title = None
-    first = paragraphs[0]
-    if len(paragraphs) > 1 and len(first) <= MAX_TITLE_CHARS and not first.endswith((".", "!", "?", "…", ":", '"', "»")):
-        title, paragraphs = first, paragraphs[1:]
-    return Document(source=source, paragraphs=tuple(paragraphs), title=title)
+    return _tidied(source, paragraphs)
+
+
+def _tidied(source: str, paragraphs: list[str], *, title: str | None = None, headings: Iterable[int] = (),
+            find_title: bool = True) -> Document:
+    tidied = tidy(paragraphs, title=title, headings=headings, find_title=find_title)
+    if not tidied.paragraphs:  # nothing but furniture: better the text as it is than nothing
+        return Document(source=source, paragraphs=tuple(paragraphs), title=title)
+    return Document(source=source, paragraphs=tidied.paragraphs, title=tidied.title, headings=tidied.headings,
+                    removed=tidied.removed)
 
 
 def document_from_html(html: str, *, source: str) -> Document:
@@ -459,7 +467,8 @@ def document_from_html(html: str, *, source: str) -> Document:
             source=source,
             hint="The page may need JavaScript or be only navigation; save the article text to a file.",
         )
-    return Document(source=source, paragraphs=tuple(paragraphs), title=title, meta=article_meta(extracted))
+    return dataclasses.replace(_tidied(source, paragraphs, title=title, find_title=False),
+                               meta=article_meta(extracted))
 
 
 def article_meta(extracted: Any) -> ArticleMeta:
@@ -520,6 +529,7 @@ def _document_from_markdown(text: str, *, source: str) -> Document:
     root = lxml_html.fragment_fromstring(rendered, create_parent="div")
     title = None
     paragraphs: list[str] = []
+    headings: list[int] = []
     for block in root:
         content = " ".join(block.text_content().split())
         if not content or block.tag in ("pre", "hr", "table"):
@@ -529,7 +539,9 @@ def _document_from_markdown(text: str, *, source: str) -> Document:
         elif block.tag in ("ul", "ol"):
             paragraphs.extend(" ".join(li.text_content().split()) for li in block.iter("li"))
         else:
+            if block.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                headings.append(len(paragraphs))
             paragraphs.append(content)
     if not paragraphs:
         raise EmptyDocumentError(f"{source} holds no text", source=source)
-    return Document(source=source, paragraphs=tuple(paragraphs), title=title)
+    return _tidied(source, paragraphs, title=title, headings=headings, find_title=False)

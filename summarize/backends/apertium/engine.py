@@ -29,7 +29,7 @@ from ...errors import EngineTimeoutError, EngineUnavailableError
 from ...text.protect import Masked, Span, localize_numbers, restore
 from ..base import Translator
 from .lexicon import ApertiumLexicon, carriers, find_dictionaries, process_env
-from .names import Protector
+from .names import KNOWN, UNKNOWN, Protector
 
 if TYPE_CHECKING:
     from ...text.langid import LanguageIdentifier
@@ -60,6 +60,7 @@ class ApertiumTranslator(Translator):
     """
 
     engine = "apertium"
+    keeps_placeholders = True
 
     def __init__(self, config: TranslateConfig, runtime: RuntimeConfig, *, langid: LanguageIdentifier | None = None,
                  protect: bool = True, binary: str = "apertium") -> None:
@@ -67,6 +68,7 @@ class ApertiumTranslator(Translator):
         self.runtime = runtime
         self.langid = langid
         self.protect_names = protect
+        self.protects_names = protect
         self.binary = binary
         self.calls = 0  # translation processes started, for tests and benchmarks
         self._path: str | None = None
@@ -97,6 +99,28 @@ class ApertiumTranslator(Translator):
 
     def placeholders(self, text: str, spans: Sequence[Span]) -> list[str]:
         return carriers(text, spans)
+
+    def name_renderings(self, names: Sequence[str], src: str, tgt: str) -> dict[str, str | None]:
+        """A proper noun Apertium's dictionary renders differently ("Panamá" -> "Panama") takes that
+        rendering; one it knows as it is ("Estados Unidos", "Costa Rica") is marked ``None``; a name
+        joined by "de" around a word it does not know is kept whole."""
+        self.load(f"{src}-{tgt}")
+        lexicon = self._get_protector().lexicon if self.protect_names else None
+        if lexicon is None or not names:
+            return {}
+        words = {w for name in names if " " in name for w in name.split() if w[:1].isupper()}
+        readings = lexicon.classify(sorted(set(names) | words), src)
+        out: dict[str, str | None] = {}
+        for name in names:
+            reading = readings.get(name)
+            if reading is not None and reading.kind == KNOWN:
+                out[name] = reading.name if reading.name and reading.name != name else None
+            elif any(w.islower() for w in name.split()) and any(
+                    (r := readings.get(w)) is not None and r.kind == UNKNOWN for w in name.split() if w[:1].isupper()):
+                # a name joined by "de" around a word the engine does not know ("Tren de Aragua"):
+                # its own protection would keep only that word ("Train of Aragua")
+                out[name] = name
+        return out
 
     def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
         if not texts:

@@ -21,7 +21,7 @@ What is protected, and why:
   which the engine's tagger reads better than a rule. A name the engine would render differently
   as a proper noun keeps that rendering (``Noruega`` -> "Norway").
   The first word of a sentence is capitalized anyway, so there a single word counts as a name
-  only when it is unknown or was seen as a name elsewhere in the batch ("Rubio dijo ...").
+  only when it is unknown or was seen as a name elsewhere in the same text ("Rubio dijo ...").
 
 Each rule was kept only if it raised (or kept) BLEU and chrF on FLORES-200 and NTREX-128 in both
 directions; see ``benchmarks/translation_quality.py``.
@@ -59,6 +59,9 @@ _SPANISH_SAINTS = frozenset({"san", "santa", "santo"})
 _CONNECTORS = {"es": frozenset[str](), "en": frozenset({"de", "del", "da", "do", "dos"})}
 
 _URL = r"(?:https?://|www\.)[^\s<>\"'«»“”]+[^\s<>\"'«»“”.,;:!?)\]]"
+# a bare address with a path ("gob.sv/Noticias", "example.com/Informe"): its dots are no sentence ends
+# and its capitals no names
+_BARE_URL = r"(?<![\w@./-])(?:[A-Za-z0-9-]+\.)+[a-z]{2,6}/[^\s<>\"'«»“”]*[^\s<>\"'«»“”.,;:!?)\]]"
 # the lookbehind starts a match only where a run of address characters starts: without it a long
 # word is rescanned from each of its letters (quadratic time)
 _EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -67,7 +70,7 @@ _HANDLE = r"(?<![\w@])[@#]\w+"
 # kept as written, it also spares the engine a "word" it would take minutes over
 MAX_WORD_CHARS = 64
 _LONG_RUN = rf"\S{{{MAX_WORD_CHARS},}}"
-_VERBATIM = re.compile(f"{_URL}|{_EMAIL}|{_HANDLE}|{_LONG_RUN}")
+_VERBATIM = re.compile(f"{_URL}|{_BARE_URL}|{_EMAIL}|{_HANDLE}|{_LONG_RUN}")
 _QUOTES = re.compile(r'"([^"]+)"|“([^”]+)”|«([^»]+)»')
 # words joined by hyphens or apostrophes ("MS-13", "O'Hagan", "L'Oreal"): Apertium reads a word after
 # an apostrophe as a contraction ("'M..." -> "I'm"), so the name must travel whole
@@ -330,7 +333,9 @@ def find_spans(
     lexicon: Lexicon | None = None,
     detect: Callable[[str], str | None] | None = None,
 ) -> list[list[Span]]:
-    """Find what to keep in each text of a batch (names seen in one text help the others).
+    """Find what to keep in each text of a batch, each text on its own (one text's spans never depend
+    on the others: a document's names reach its sentences through
+    :class:`summarize.pipeline.translate.DocumentTranslator` instead).
 
     Args:
         texts: segments written in ``lang``.
@@ -347,15 +352,16 @@ def find_spans(
     candidates: set[str] = set()
     for text in texts:
         candidates |= _candidates(text, lang)
+    # the engine's readings of single words do not depend on the batch; everything learned from
+    # the text itself stays with that text, so a segment's spans never depend on its neighbours
     readings = lexicon.classify(sorted(candidates), lang) if lexicon and candidates else {}
-    lowercase = {w for text in texts for w in _TOKEN.findall(text) if w.islower()}
-    ctx = _Context(lang, readings, lowercase)
-    first = [_find(text, ctx, tgt, detect) for text in texts]
-    for spans in first:
+    out: list[list[Span]] = []
+    for text in texts:
+        ctx = _Context(lang, readings, {w for w in _TOKEN.findall(text) if w.islower()})
+        spans = _find(text, ctx, tgt, detect)
         _learn(spans, ctx)
-    if not ctx.learned:
-        return first
-    return [_find(text, ctx, tgt, detect) for text in texts]
+        out.append(_find(text, ctx, tgt, detect) if ctx.learned else spans)
+    return out
 
 
 class Protector:
