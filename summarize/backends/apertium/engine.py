@@ -9,6 +9,11 @@ the count does not match, the batch is halved until it does. Names, acronyms, UR
 quotes are protected (:mod:`.names`) with *carriers* (:mod:`.lexicon`), and which capitalized
 words are names is decided with Apertium's own morphological analyser, one call per batch.
 Foreign quotes are recognised with the pipeline's language identifier, which the engine is given.
+
+Apertium runs with its unknown-word marks kept (a ``*`` before each word it did not know): the share
+of words it knew is each output's confidence, and the marks are then taken out, so the text is the
+one ``apertium -u`` gives. A segment that itself holds a ``*`` is translated again with ``-u``
+instead, since its own asterisks could not be told from marks.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import TYPE_CHECKING
 from ...config import RuntimeConfig, TranslateConfig
 from ...errors import EngineTimeoutError, EngineUnavailableError
 from ...text.protect import Masked, Span, localize_numbers, restore
-from ..base import Translator
+from ..base import ConfidenceMeasure, Scored, Translator
 from .lexicon import ApertiumLexicon, carriers, find_dictionaries, process_env
 from .names import Protector
 
@@ -41,6 +46,21 @@ MAX_CALL_CHARS = 100_000
 TIMEOUT_BASE_S = 30.0
 TIMEOUT_PER_1000_CHARS_S = 1.0
 _SPACES = re.compile(r"[ \t]{2,}")
+_UNKNOWN_MARK = re.compile(r"(?<![\w*])\*(?=\w)")
+_WORD = re.compile(r"\w")
+# a sentence of ten words with one unknown to the dictionaries is still readable; two are not
+LOW_KNOWN_SHARE = 0.9
+
+
+def unmark(text: str) -> tuple[str, float]:
+    """Apertium output with unknown-word marks taken out, and the share of its words that were known.
+
+    A text with no word scores 1.
+    """
+    unknown = len(_UNKNOWN_MARK.findall(text))
+    clean = _UNKNOWN_MARK.sub("", text)
+    words = sum(1 for token in clean.split() if _WORD.search(token))
+    return clean, (1.0 - unknown / words) if words else 1.0
 
 
 class ApertiumTranslator(Translator):
@@ -56,6 +76,7 @@ class ApertiumTranslator(Translator):
     """
 
     engine = "apertium"
+    confidence = ConfidenceMeasure("known-word share", LOW_KNOWN_SHARE)
 
     def __init__(self, config: TranslateConfig, runtime: RuntimeConfig, *, langid: LanguageIdentifier | None = None,
                  protect: bool = True, binary: str = "apertium") -> None:
@@ -95,6 +116,10 @@ class ApertiumTranslator(Translator):
         return carriers(text, spans)
 
     def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
+        return [s.text for s in self.translate_scored(texts, src, tgt, warnings=warnings)]
+
+    def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
+                         warnings: list[str] | None = None) -> list[Scored]:
         if not texts:
             return []
         direction = f"{src}-{tgt}"
@@ -106,19 +131,32 @@ class ApertiumTranslator(Translator):
             masked = self._get_protector().protect(prepared, src, tgt)
         else:
             masked = [Masked(t, t) for t in prepared]
-        raw = self._run(mode, [m.text for m in masked])
+        raw, scores = self._run_scored(mode, [m.text for m in masked])
         restored = [restore(out, m) if m.spans else out for out, m in zip(raw, masked, strict=True)]
         lost = [k for k, r in enumerate(restored) if r is None]
         if lost:
-            for k, out in zip(lost, self._run(mode, [prepared[k] for k in lost]), strict=True):
-                restored[k] = out
+            again, again_scores = self._run_scored(mode, [prepared[k] for k in lost])
+            for k, out, score in zip(lost, again, again_scores, strict=True):
+                restored[k], scores[k] = out, score
             if warnings is not None:
                 warnings.append(f"Apertium altered {len(lost)} protected name(s); those sentences were translated "
                                 "without name protection")
-        outputs = list(texts)
-        for i, out in zip(todo, restored, strict=True):
-            outputs[i] = _SPACES.sub(" ", out or "").strip()
+        outputs = [Scored(t, 1.0 if t.strip() else None) for t in texts]
+        for i, out, score in zip(todo, restored, scores, strict=True):
+            outputs[i] = Scored(_SPACES.sub(" ", out or "").strip(), round(score, 4))
         return outputs
+
+    def _run_scored(self, mode: str, segments: list[str]) -> tuple[list[str], list[float]]:
+        """Clean translations and their known-word shares (see :func:`unmark`)."""
+        marked = self._run(mode, segments, marks=True)
+        cleaned = [unmark(out) for out in marked]
+        outputs = [text for text, _ in cleaned]
+        scores = [score for _, score in cleaned]
+        starred = [k for k, segment in enumerate(segments) if "*" in segment]
+        if starred:
+            for k, out in zip(starred, self._run(mode, [segments[k] for k in starred]), strict=True):
+                outputs[k] = out
+        return outputs, scores
 
     def _get_protector(self) -> Protector:
         if self._protector is None:
@@ -136,32 +174,33 @@ class ApertiumTranslator(Translator):
                 dictionaries[direction[:2]] = found
         return ApertiumLexicon(dictionaries) if dictionaries else None
 
-    def _run(self, mode: str, segments: list[str]) -> list[str]:
-        """Translate segments in as few processes as the size cap allows."""
+    def _run(self, mode: str, segments: list[str], *, marks: bool = False) -> list[str]:
+        """Translate segments in as few processes as the size cap allows (``marks``: keep unknown-word marks)."""
         outputs: list[str] = []
         batch: list[str] = []
         size = 0
         for segment in segments:
             if batch and size + len(segment) > MAX_CALL_CHARS:
-                outputs.extend(self._call(mode, batch))
+                outputs.extend(self._call(mode, batch, marks))
                 batch, size = [], 0
             batch.append(segment)
             size += len(segment) + len(SEPARATOR)
         if batch:
-            outputs.extend(self._call(mode, batch))
+            outputs.extend(self._call(mode, batch, marks))
         return outputs
 
-    def _call(self, mode: str, segments: list[str]) -> list[str]:
+    def _call(self, mode: str, segments: list[str], marks: bool = False) -> list[str]:
         payload = SEPARATOR.join(segments) + "\n"
         self.calls += 1
-        out = self._output([self._path or self.binary, "-u", mode], payload)
+        flags = [] if marks else ["-u"]
+        out = self._output([self._path or self.binary, *flags, mode], payload)
         parts = out.rstrip("\n").split(SEPARATOR)
         if len(parts) == len(segments):
             return parts
         if len(segments) == 1:
             return [" ".join(out.split())]
         half = len(segments) // 2  # a segment broke the layout: find it by halving
-        return self._call(mode, segments[:half]) + self._call(mode, segments[half:])
+        return self._call(mode, segments[:half], marks) + self._call(mode, segments[half:], marks)
 
     def _output(self, command: list[str], payload: str = "") -> str:
         timeout = TIMEOUT_BASE_S + TIMEOUT_PER_1000_CHARS_S * len(payload) / 1000
