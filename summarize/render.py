@@ -13,7 +13,7 @@ from typing import Any
 from .document import Result
 from .registry import registry
 
-__all__ = ["render", "render_json", "render_jsonl", "render_markdown", "render_text"]
+__all__ = ["confidence_line", "render", "render_json", "render_jsonl", "render_markdown", "render_text"]
 
 LANG_NAMES = {"en": "English", "es": "Español"}
 HEADINGS = {"en": "Summary (English)", "es": "Resumen (español)"}
@@ -65,6 +65,8 @@ def _text(result: Result, with_translation: bool) -> str:
     for lang in ("en", "es"):
         if lang in result.summaries:
             lines += ["", HEADINGS[lang], result.summaries[lang]]
+    if result.confidence is not None:
+        lines += ["", confidence_line(result)]
     if result.translation and (with_translation or not result.summaries):
         lines += ["", f"Translation ({result.translation.lang})"]
         if result.translation.title:
@@ -89,6 +91,20 @@ def _markdown(result: Result, with_translation: bool) -> str:
         if result.translation.title:
             parts += [f"### {result.translation.title}", ""]
         parts.append(result.translation.text)
+    if result.confidence is not None:
+        parts += ["", f"*{confidence_line(result)}*"]
     if result.warnings:
         parts += [""] + [f"> **Warning:** {w}" for w in result.warnings]
     return "\n".join(parts)
+
+
+def confidence_line(result: Result) -> str:
+    """How many translated sentences scored low: ``Low-confidence sentences: 2 of 31 (translation 1,
+    summary 1; known-word share below 0.9)``."""
+    confidence = result.confidence
+    assert confidence is not None
+    low = result.low_confidence
+    where = ", ".join(f"{label} {sum(1 for s in low if s.translation == kind)}"
+                      for kind, label in (("full", "translation"), ("summary", "summary")))
+    return (f"Low-confidence sentences: {len(low)} of {len(confidence.sentences)} ({where}; "
+            f"{confidence.measure} below {confidence.low_below:g})")

@@ -10,10 +10,10 @@ quotes are protected (:mod:`.names`) with *carriers* (:mod:`.lexicon`), and whic
 words are names is decided with Apertium's own morphological analyser, one call per batch.
 Foreign quotes are recognised with the pipeline's language identifier, which the engine is given.
 
-Apertium runs with its unknown-word marks kept (a ``*`` before each word it did not know): the share
-of words it knew is each output's confidence, and the marks are then taken out, so the text is the
-one ``apertium -u`` gives. A segment that itself holds a ``*`` is translated again with ``-u``
-instead, since its own asterisks could not be told from marks.
+Each batch is translated twice: with ``-u`` for the text, and with the unknown-word marks kept (a
+``*`` before each word its dictionaries did not know) for the confidence, the share of words it
+knew. Taking the marks out of the marked output would not give the same text: a mark changes
+Apertium's own post-editing ("a *escueto" stays "a", not "an") and brings out ``#`` marks.
 """
 
 from __future__ import annotations
@@ -48,14 +48,15 @@ TIMEOUT_PER_1000_CHARS_S = 1.0
 _SPACES = re.compile(r"[ \t]{2,}")
 _UNKNOWN_MARK = re.compile(r"(?<![\w*])\*(?=\w)")
 _WORD = re.compile(r"\w")
-# a sentence of ten words with one unknown to the dictionaries is still readable; two are not
-LOW_KNOWN_SHARE = 0.9
+# about one word in fifteen unknown to the dictionaries: an untranslated word an editor should see
+LOW_KNOWN_SHARE = 0.93
 
 
 def unmark(text: str) -> tuple[str, float]:
-    """Apertium output with unknown-word marks taken out, and the share of its words that were known.
+    """Apertium output with its unknown-word marks taken out, and the share of its words that were known.
 
-    A text with no word scores 1.
+    A text with no word scores 1. A ``*`` of the text itself before a word counts as a mark: the
+    score is a signal, not a count to the word.
     """
     unknown = len(_UNKNOWN_MARK.findall(text))
     clean = _UNKNOWN_MARK.sub("", text)
@@ -147,16 +148,10 @@ class ApertiumTranslator(Translator):
         return outputs
 
     def _run_scored(self, mode: str, segments: list[str]) -> tuple[list[str], list[float]]:
-        """Clean translations and their known-word shares (see :func:`unmark`)."""
+        """Clean translations (``-u``) and their known-word shares (from a run with marks, see :func:`unmark`)."""
+        clean = self._run(mode, segments)
         marked = self._run(mode, segments, marks=True)
-        cleaned = [unmark(out) for out in marked]
-        outputs = [text for text, _ in cleaned]
-        scores = [score for _, score in cleaned]
-        starred = [k for k, segment in enumerate(segments) if "*" in segment]
-        if starred:
-            for k, out in zip(starred, self._run(mode, [segments[k] for k in starred]), strict=True):
-                outputs[k] = out
-        return outputs, scores
+        return clean, [unmark(out)[1] for out in marked]
 
     def _get_protector(self) -> Protector:
         if self._protector is None:
