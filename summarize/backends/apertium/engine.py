@@ -87,6 +87,7 @@ class ApertiumTranslator(Translator):
         self.protect_names = protect
         self.binary = binary
         self.calls = 0  # translation processes started, for tests and benchmarks
+        self.scoring_calls = 0  # the runs with unknown-word marks kept, one per translation process
         self._path: str | None = None
         self._modes: set[str] = set()
         self._version: str | None = None
@@ -186,7 +187,10 @@ class ApertiumTranslator(Translator):
 
     def _call(self, mode: str, segments: list[str], marks: bool = False) -> list[str]:
         payload = SEPARATOR.join(segments) + "\n"
-        self.calls += 1
+        if marks:
+            self.scoring_calls += 1
+        else:
+            self.calls += 1
         flags = [] if marks else ["-u"]
         out = self._output([self._path or self.binary, *flags, mode], payload)
         parts = out.rstrip("\n").split(SEPARATOR)
