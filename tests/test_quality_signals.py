@@ -11,7 +11,8 @@ import pytest
 
 from summarize import Pipeline, Source
 from summarize.backends.apertium.engine import ApertiumTranslator, unmark
-from summarize.backends.base import LengthSpec
+from summarize.backends.base import ConfidenceMeasure, LengthSpec, Scored, Translator
+from summarize.backends.cache import CachedTranslator, TextCache
 from summarize.backends.extractive import ExtractiveSettings, article_sentences, extract_summary
 from summarize.config import DEFAULT_SUMMARY_WORDS, PipelineConfig, RuntimeConfig, TranslateConfig, load_config
 from summarize.render import render
@@ -192,3 +193,31 @@ def test_tiny_random_models_are_flagged_low(tiny_preset):
                                               lang="es")])
     assert result.confidence is not None
     assert result.low_confidence and len(result.low_confidence) == len(result.confidence.sentences)
+
+
+class _ScoringTranslator(Translator):
+    """Scores each output by its length, and remembers what it was asked."""
+
+    engine = "scoring"
+    confidence = ConfidenceMeasure("test score", 0.5)
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def translate(self, texts, src, tgt, *, warnings=None):
+        return [s.text for s in self.translate_scored(texts, src, tgt, warnings=warnings)]
+
+    def translate_scored(self, texts, src, tgt, *, warnings=None):
+        self.asked.extend(texts)
+        return [Scored(t.upper(), round(1 / len(t), 4)) for t in texts]
+
+
+def test_the_cache_keeps_scores_beside_translations(tmp_path: Path):
+    inner = _ScoringTranslator()
+    cached = CachedTranslator(inner, TextCache(tmp_path))
+    first = cached.translate_scored(["uno", "dos tres"], "es", "en")
+    again = cached.translate_scored(["dos tres", "uno"], "es", "en")
+    assert first == [Scored("UNO", 0.3333), Scored("DOS TRES", 0.125)]
+    assert again == [first[1], first[0]]
+    assert inner.asked == ["uno", "dos tres"]
+    assert cached.confidence == inner.confidence

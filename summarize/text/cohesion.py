@@ -31,7 +31,7 @@ _OPENERS = {
         tanto así asimismo aun incluso entonces mientras en cambio de hecho esto eso ello este esta estos
         estas ese esa esos esas él ella ellos ellas su sus lo le les dijo añadió agregó aseguró explicó
         afirmó indicó señaló precisó subrayó recordó insistió admitió reconoció sostuvo apuntó
-        advirtió destacó manifestó declaró""",
+        advirtió destacó manifestó declaró allí ahí aquí allá""",
 }
 # two-word connectives are matched before single words ("sin embargo", "por eso")
 _PHRASES = {
