@@ -221,3 +221,11 @@ def test_the_cache_keeps_scores_beside_translations(tmp_path: Path):
     assert again == [first[1], first[0]]
     assert inner.asked == ["uno", "dos tres"]
     assert cached.confidence == inner.confidence
+
+
+def test_generated_summaries_lose_a_cut_off_last_sentence():
+    from summarize.backends.neural import trim_to_length
+
+    text = 'Bukele offered the prison to Washington. Rubio said "we will take the offer and'
+    assert trim_to_length(text, "en", LengthSpec(words=60)) == "Bukele offered the prison to Washington."
+    assert trim_to_length("Only a fragment without end", "en", LengthSpec(words=60)) == "Only a fragment without end"

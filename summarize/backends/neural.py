@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..config import RuntimeConfig, SummarizeConfig, TranslateConfig
 from ..errors import ConfigError
+from ..text.cohesion import is_unfinished, quote_depths
 from ..text.segment import chunk_sentences, split_long, split_sentences
 from .base import ConfidenceMeasure, LengthSpec, Scored, Summarizer, Translator
 from .generation import Decoding, Generator
@@ -152,11 +153,15 @@ class NeuralTranslator(Translator):
 def trim_to_length(text: str, lang: str, length: LengthSpec) -> str:
     """Cut a generated summary to whole sentences within the requested length.
 
-    Keeps at least one sentence; never cuts a sentence in the middle.
+    Keeps at least one sentence; never cuts a sentence in the middle. A last sentence that the token
+    budget cut off (no final punctuation) or that leaves a quotation open is dropped when another
+    remains.
     """
     sentences = [s for s in split_sentences(text.strip(), lang) if s.strip()]
     if not sentences:
         return text.strip()
+    while len(sentences) > 1 and (is_unfinished(sentences[-1]) or quote_depths(sentences)[-1][1]):
+        sentences.pop()
     if length.words:
         kept: list[str] = []
         count = 0

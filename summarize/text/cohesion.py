@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["dependencies", "is_dangling", "is_fragment", "needed_with", "quote_depths"]
+__all__ = ["dependencies", "is_dangling", "is_fragment", "is_unfinished", "needed_with", "quote_depths"]
 
 MIN_SENTENCE_WORDS = 4
 
@@ -57,10 +57,14 @@ def is_dangling(sentence: str, lang: str) -> bool:
     return bool(match) and match.group(0) in _FIRST_WORDS.get(lang, frozenset())
 
 
+def is_unfinished(sentence: str) -> bool:
+    """True for text without sentence-final punctuation (a heading, a line cut off)."""
+    return not _FINAL.search(sentence.strip())
+
+
 def is_fragment(sentence: str) -> bool:
     """True for text that is not a sentence: no final punctuation, or fewer than four words."""
-    text = sentence.strip()
-    return not _FINAL.search(text) or len(_WORD.findall(text)) < MIN_SENTENCE_WORDS
+    return is_unfinished(sentence) or len(_WORD.findall(sentence)) < MIN_SENTENCE_WORDS
 
 
 def quote_depths(sentences: Sequence[str]) -> list[tuple[bool, bool]]:
