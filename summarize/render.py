@@ -65,14 +65,14 @@ def _text(result: Result, with_translation: bool) -> str:
     for lang in ("en", "es"):
         if lang in result.summaries:
             lines += ["", HEADINGS[lang], result.summaries[lang]]
-    if result.confidence is not None:
-        lines += ["", confidence_line(result)]
     if result.translation and (with_translation or not result.summaries):
         lines += ["", f"Translation ({result.translation.lang})"]
         if result.translation.title:
             lines.append(result.translation.title)
             lines.append("")
         lines.append(result.translation.text)
+    if result.confidence is not None:
+        lines += ["", confidence_line(result)]
     return "\n".join(lines)
 
 
