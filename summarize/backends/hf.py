@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..config import RuntimeConfig
 from ..errors import DeviceError, DeviceMemoryError
@@ -17,6 +17,8 @@ from .checkpoints import is_local, map_load_errors, require_local_dir
 from .generation import DecodingFor, usable_window
 
 __all__ = ["HFGenerator", "load_model", "physical_cores", "resolve_device", "run_halving_on_oom"]
+
+T = TypeVar("T")
 
 
 def physical_cores() -> int:
@@ -202,8 +204,9 @@ class HFGenerator:
             normalize_logits=not beam)
         generated = out.sequences[:, -transitions.shape[1]:]
         pad = self.model.generation_config.pad_token_id
-        mask = generated != pad if pad is not None else generated == generated
-        mask &= transitions.isfinite()
+        mask = transitions.isfinite()
+        if pad is not None:
+            mask &= generated != pad
         totals = (transitions.float().nan_to_num(0.0) * mask).sum(dim=1)
         return [round(float(t) / max(1, int(n)), 4) for t, n in zip(totals, mask.sum(dim=1), strict=True)]
 
@@ -229,7 +232,7 @@ def is_out_of_memory(exc: BaseException) -> bool:
     )
 
 
-def run_halving_on_oom(run: Callable[[list[str]], list[str]], batch: list[str]) -> list[str]:
+def run_halving_on_oom(run: Callable[[list[str]], list[T]], batch: list[str]) -> list[T]:
     """Run a batch; when the device runs out of memory, retry it as two halves, down to one item.
 
     Raises:

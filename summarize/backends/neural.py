@@ -128,8 +128,8 @@ class NeuralTranslator(Translator):
             if warnings is not None:
                 warnings.append(f"{len(retry)} segment(s) fell into a repetition loop and were retranslated with a repetition guard")
         joined: list[list[tuple[str, float]]] = [[] for _ in texts]
-        for owner, out in zip(owners, outputs, strict=True):
-            joined[owner].append(out)
+        for owner, scored in zip(owners, outputs, strict=True):
+            joined[owner].append(scored)
         return [Scored(" ".join(t for t, _ in parts), round(sum(s for _, s in parts) / len(parts), 4))
                 for parts in joined]
 

@@ -107,14 +107,14 @@ class DocumentTranslator:
             layout.append(pieces)
         unique = list(dict.fromkeys(pc.text for doc in layout for par in doc for pc in par if pc.translate))
         translated = dict(zip(unique, self._translate(unique, src, tgt, warnings), strict=True))
-        paragraphs = [
+        rebuilt = [
             ["".join((translated[pc.text].text if pc.translate else pc.text) + pc.trailing for pc in par).strip()
              for par in doc]
             for doc in layout
         ]
         sentences = [[ScoredSentence(pc.text, translated[pc.text].text, translated[pc.text].score)
                       for par in doc for pc in par if pc.translate] for doc in layout]
-        return paragraphs, sentences
+        return rebuilt, sentences
 
     def _translate(self, texts: list[str], src: str, tgt: str, warnings: list[str] | None) -> list[Scored]:
         if self.glossary is None or not texts:
@@ -135,8 +135,8 @@ class DocumentTranslator:
         broken = [i for i, r in enumerate(results) if r is None]
         if broken:
             pieces = self._piecewise([masked[i] for i in broken], src, tgt, warnings)
-            for i, (out, score) in zip(broken, pieces, strict=True):
-                results[i], scores[i] = out, score
+            for i, (text, score) in zip(broken, pieces, strict=True):
+                results[i], scores[i] = text, score
         return [Scored(r or "", score) for r, score in zip(results, scores, strict=True)]
 
     def _piecewise(self, items: list[Masked], src: str, tgt: str,

@@ -51,10 +51,10 @@ _QUOTE_TOKEN = re.compile(r"``|''|[\"“”«»]")
 def is_dangling(sentence: str, lang: str) -> bool:
     """True when the sentence opens with a word that refers back to the one before it."""
     head = _LEADING.sub("", sentence).lower()
-    if any(head.startswith(p + " ") or head.startswith(p + ",") for p in _PHRASES.get(lang, ())):
+    if any(head.startswith((p + " ", p + ",")) for p in _PHRASES.get(lang, ())):
         return True
     match = _WORD.match(head)
-    return bool(match) and match.group(0) in _FIRST_WORDS.get(lang, frozenset())
+    return match is not None and match.group(0) in _FIRST_WORDS.get(lang, frozenset())
 
 
 def is_unfinished(sentence: str) -> bool:

@@ -19,7 +19,7 @@ _CAPITALISED = re.compile(r"\b[A-ZÁÉÍÓÚÑÜ][\w\-]*(?:['’][\w]+)?")
 _ACRONYM = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ0-9\-.]+$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?¡¿:;\"“”«»—–(\n]\s*)$")
 # short function words a name may hold ("Tren de Aragua", "Secretary of State")
-_JOINERS = frozenset("de del la las los y of the and".split())
+_JOINERS = frozenset({"de", "del", "la", "las", "los", "y", "of", "the", "and"})
 
 
 def numbers(text: str) -> set[str]:

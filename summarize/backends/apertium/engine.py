@@ -144,8 +144,8 @@ class ApertiumTranslator(Translator):
                 warnings.append(f"Apertium altered {len(lost)} protected name(s); those sentences were translated "
                                 "without name protection")
         outputs = [Scored(t, 1.0 if t.strip() else None) for t in texts]
-        for i, out, score in zip(todo, restored, scores, strict=True):
-            outputs[i] = Scored(_SPACES.sub(" ", out or "").strip(), round(score, 4))
+        for i, text, score in zip(todo, restored, scores, strict=True):
+            outputs[i] = Scored(_SPACES.sub(" ", text or "").strip(), round(score, 4))
         return outputs
 
     def _run_scored(self, mode: str, segments: list[str]) -> tuple[list[str], list[float]]:
