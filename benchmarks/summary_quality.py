@@ -2,21 +2,25 @@
 
 Scores ROUGE-1/2/L F1 (x100) with the Unicode tokenizer of ``summarize.evaluate`` on MLSUM-es
 (``mlsum_es/dev250.jsonl``, El País, 250 articles) and CNN/DailyMail (``cnndm_mini``, 100 articles),
-at the same length in sentences for every system, and prints a Markdown table. Every system sees
-the same sentences (``summarize.backends.extractive.article_sentences``); sumy gets them through its
-document model, so it needs no NLTK download. Needs ``sumy`` (``pip install sumy``) and the
-``eval`` extra. Run from the repository root:
+at lengths in sentences (every lead-k) and at word budgets (the default, 60 words), with the mean
+words per summary, and prints a Markdown table. At a word budget the lead is shown twice: whole
+sentences within the budget, and cut to the budget mid-sentence (the matched-length baseline).
+Every system sees the same sentences (``summarize.backends.extractive.article_sentences``); sumy
+gets them through its document model, so it needs no NLTK download. sumy (``pip install sumy``)
+is optional: without it LexRank and TextRank are left out. Needs the ``eval`` extra. Run from the
+repository root:
 
     python benchmarks/summary_quality.py
 
 Options: ``--data-dir DIR`` (default ``../shared/eval`` from the repository root), ``--limit N``
-(first N articles of each set), ``--sentences 1,2,3`` (summary lengths).
+(first N articles of each set), ``--part first|second|all`` (the halves of each set: the engine's
+knobs were tuned on the first halves, so the second halves are its held-out check),
+``--sentences 1,2,3,4,5`` (lead-k lengths), ``--words 60`` (word budgets).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import re
 import sys
@@ -29,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from summarize.backends.base import LengthSpec
-from summarize.backends.extractive import ExtractiveSummarizer, article_sentences
+from summarize.backends.extractive import ExtractiveSummarizer, article_sentences, count_words
+from summarize.config import DEFAULT_SUMMARY_WORDS
 from summarize.evaluate import rouge_scores
 
 SUMY_LANGUAGES = {"es": "spanish", "en": "english"}
@@ -46,16 +51,16 @@ class DataSet:
     references: list[str]
 
 
-def load_mlsum(path: Path, limit: int | None) -> DataSet:
+def load_mlsum(path: Path, limit: int | None, part: str = "all") -> DataSet:
     """MLSUM JSONL: the article is ``text``, the reference the standfirst in ``summary``."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = select([json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()], part)
     rows = rows[:limit] if limit else rows
     return DataSet("MLSUM-es dev250", "es", [r["text"] for r in rows], [r["summary"] for r in rows])
 
 
-def load_cnndm(path: Path, limit: int | None) -> DataSet:
+def load_cnndm(path: Path, limit: int | None, part: str = "all") -> DataSet:
     """CNN/DM mini TSV: ``article<TAB>reference`` (lower-cased, PTB-tokenized)."""
-    pairs = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    pairs = select([line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()], part)
     pairs = pairs[:limit] if limit else pairs
     return DataSet("CNN/DM mini", "en", [p[0] for p in pairs], [p[1] for p in pairs])
 
@@ -91,48 +96,100 @@ def sumy_system(kind: str, lang: str) -> Callable[[list[str], int], str]:
     return run
 
 
-def systems(lang: str) -> dict[str, Callable[[list[str], int], str]]:
-    """Every compared system as ``(sentences, k) -> summary``."""
+System = Callable[[str, list[str], LengthSpec], str]
+"""``(article text, its sentences, length) -> summary``."""
+
+
+def lead(text: str, sentences: list[str], length: LengthSpec) -> str:
+    """The first ``length.sentences`` sentences; with a word budget, the first whole sentences within it
+    (at least one)."""
+    if not length.words:
+        return " ".join(sentences[: length.sentences])
+    kept: list[str] = []
+    for sentence in sentences:
+        if kept and count_words(" ".join([*kept, sentence])) > length.words:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
+
+
+def lead_cut(text: str, sentences: list[str], length: LengthSpec) -> str:
+    """The lead cut to exactly the word budget, mid-sentence if need be (the matched-length baseline)."""
+    words = " ".join(sentences).split()
+    return " ".join(words[: length.word_budget])
+
+
+def systems(lang: str) -> dict[str, System]:
+    """Every compared system as ``(sentences, length) -> summary``; sumy's only when it is installed."""
     engine = ExtractiveSummarizer()
 
-    def extractive(sentences: list[str], k: int) -> str:
-        # the engine gets the article as text, the way the pipeline calls it
-        return engine.summarize(["\n".join(sentences)], lang, LengthSpec(sentences=k))[0]
+    def extractive(text: str, sentences: list[str], length: LengthSpec) -> str:
+        # the engine gets the article as text, the way the pipeline calls it (quotes are followed
+        # through paragraphs, so the text keeps its own)
+        return engine.summarize([text], lang, length)[0]
 
-    found: dict[str, Callable[[list[str], int], str]] = {
-        "extractive (this project)": extractive,
-        "lead-k": lambda sentences, k: " ".join(sentences[:k]),
-    }
-    if importlib.util.find_spec("sumy") is None:
-        print("sumy is not installed (pip install sumy): its LexRank and TextRank rows are left out", file=sys.stderr)
-        return found
-    found["LexRank (sumy)"] = sumy_system("lexrank", lang)
-    found["TextRank (sumy)"] = sumy_system("textrank", lang)
+    found: dict[str, System] = {"extractive (this project)": extractive, "lead": lead,
+                                "lead, cut to the word budget": lead_cut}
+    try:
+        for kind, label in (("lexrank", "LexRank (sumy)"), ("textrank", "TextRank (sumy)")):
+            ranker = sumy_system(kind, lang)
+            found[label] = lambda text, sentences, length, ranker=ranker: ranker(sentences, length.sentences)
+    except ImportError:
+        print("sumy is not installed: LexRank and TextRank are left out (pip install sumy)", file=sys.stderr)
     return found
 
 
-def evaluate(data: DataSet, lengths: Sequence[int]) -> list[tuple[str, str, int, dict[str, float], float]]:
-    """Score every system at every length; rows are (set, system, k, scores, seconds)."""
+def describe(length: LengthSpec) -> str:
+    """``3 sentences`` or ``60 words``."""
+    return f"{length.words} words" if length.words else f"{length.sentences} sentences"
+
+
+Row = tuple[str, str, str, dict[str, float], float, float]
+
+
+def evaluate(data: DataSet, lengths: Sequence[LengthSpec]) -> list[Row]:
+    """Score every system at every length; rows are (set, system, length, scores, mean words, seconds).
+
+    At a word budget only the systems that honour one run (the engine, lead within the budget, lead
+    cut to it); at a sentence count, the cut lead is left out.
+    """
     split = [article_sentences(text, data.lang) for text in data.texts]
     rows = []
     for name, system in systems(data.lang).items():
-        for k in lengths:
+        for length in lengths:
+            if (length.words is None and name.startswith("lead, cut")) or (length.words and "sumy" in name):
+                continue
             start = time.perf_counter()
-            hypotheses = [system(sentences, k) for sentences in split]
+            hypotheses = [system(text, sentences, length) for text, sentences in zip(data.texts, split, strict=True)]
             seconds = time.perf_counter() - start
-            rows.append((data.name, name, k, rouge_scores(hypotheses, data.references), seconds))
+            mean_words = sum(count_words(h) for h in hypotheses) / max(1, len(hypotheses))
+            rows.append((data.name, name, describe(length), rouge_scores(hypotheses, data.references), mean_words,
+                         seconds))
     return rows
 
 
-def markdown(rows: list[tuple[str, str, int, dict[str, float], float]]) -> str:
+def markdown(rows: list[Row]) -> str:
     """The results as a Markdown table, grouped by data set and length."""
-    lines = ["| data set | system | sentences | ROUGE-1 | ROUGE-2 | ROUGE-L | articles | seconds |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| data set | system | length | ROUGE-1 | ROUGE-2 | ROUGE-L | mean words | articles | seconds |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|"]
     order = {data_name: i for i, data_name in enumerate(dict.fromkeys(r[0] for r in rows))}
-    for data_name, name, k, scores, seconds in sorted(rows, key=lambda r: (order[r[0]], r[2])):
-        lines.append(f"| {data_name} | {name} | {k} | {scores['rouge1']:.2f} | {scores['rouge2']:.2f} | "
-                     f"{scores['rougeL']:.2f} | {scores['count']} | {seconds:.1f} |")
+    lengths = {length: i for i, length in enumerate(dict.fromkeys(r[2] for r in rows))}
+    for data_name, name, length, scores, words, seconds in sorted(rows, key=lambda r: (order[r[0]], lengths[r[2]])):
+        lines.append(f"| {data_name} | {name} | {length} | {scores['rouge1']:.2f} | {scores['rouge2']:.2f} | "
+                     f"{scores['rougeL']:.2f} | {words:.1f} | {scores['count']} | {seconds:.1f} |")
     return "\n".join(lines)
+
+
+def parse_lengths(sentences: str, words: str) -> list[LengthSpec]:
+    """``--sentences 1,2,3 --words 60`` as length specs (an empty list leaves that kind out)."""
+    specs = [LengthSpec(sentences=int(k)) for k in sentences.split(",") if k.strip()]
+    return specs + [LengthSpec(sentences=1, words=int(w)) for w in words.split(",") if w.strip()]
+
+
+def select(rows: list, part: str) -> list:
+    """``all`` rows, the ``first`` half or the ``second`` half (the tuning and the check halves)."""
+    middle = len(rows) // 2
+    return rows if part == "all" else rows[:middle] if part == "first" else rows[middle:]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -141,12 +198,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "eval",
                         help="folder holding mlsum_es/ and cnndm_mini/ (default: ../shared/eval)")
     parser.add_argument("--limit", type=int, help="score only the first N articles of each set")
-    parser.add_argument("--sentences", default="1,2,3", help="comma-separated summary lengths (default 1,2,3)")
+    parser.add_argument("--part", choices=("all", "first", "second"), default="all",
+                        help="score all articles, or the first or second half of each set (default all)")
+    parser.add_argument("--sentences", default="1,2,3,4,5", help="comma-separated lengths in sentences (lead-k)")
+    parser.add_argument("--words", default=str(DEFAULT_SUMMARY_WORDS),
+                        help=f"comma-separated word budgets (default {DEFAULT_SUMMARY_WORDS}, the default length)")
     parser.add_argument("--chart", type=Path, help="also draw the table as a PNG chart here (needs matplotlib)")
     args = parser.parse_args(argv)
-    lengths = [int(k) for k in args.sentences.split(",")]
-    sets = [load_mlsum(args.data_dir / "mlsum_es" / "dev250.jsonl", args.limit),
-            load_cnndm(args.data_dir / "cnndm_mini" / "cnndm_mini-dataset.tsv", args.limit)]
+    lengths = parse_lengths(args.sentences, args.words)
+    sets = [load_mlsum(args.data_dir / "mlsum_es" / "dev250.jsonl", args.limit, args.part),
+            load_cnndm(args.data_dir / "cnndm_mini" / "cnndm_mini-dataset.tsv", args.limit, args.part)]
     rows = [row for data in sets for row in evaluate(data, lengths)]
     table = markdown(rows)
     print(table)

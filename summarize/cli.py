@@ -336,8 +336,8 @@ def cli() -> None:
 
 def _summary_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option("--sentences", type=click.IntRange(min=1), envvar="SUMMARIZE_SENTENCES", help="Summary length in sentences."),
-        click.option("--words", type=click.IntRange(min=1), help="Summary length in words (wins over --sentences)."),
+        click.option("--sentences", type=click.IntRange(min=1), envvar="SUMMARIZE_SENTENCES", help="Summary length in sentences (instead of the word budget)."),
+        click.option("--words", type=click.IntRange(min=1), help="Summary word budget, filled with whole sentences (default 60; wins over --sentences)."),
         click.option("--strategy", type=click.Choice(["pivot", "source"]), help="Summarize in English (pivot) or in the article's language (source)."),
     ]
     for option in reversed(options):

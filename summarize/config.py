@@ -48,6 +48,8 @@ DEFAULT_TRANSLATION_MODELS: Mapping[str, str] = {
 }
 DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
 DEFAULT_SUMMARY_SENTENCES = 3
+# about what an editor reads at a glance; whole sentences fill it (MLSUM-es standfirsts average 22 words)
+DEFAULT_SUMMARY_WORDS = 60
 DEFAULT_TRANSLATE_BATCH = 16
 DEFAULT_SUMMARIZE_BATCH = 4
 
@@ -94,8 +96,10 @@ class SummarizeConfig:
         model: model id or local directory (used by engines that have models).
         strategy: ``pivot`` (summarize in English, translate to Spanish) or ``source``
             (summarize in the article's language, translate the summary).
-        sentences: summary length in sentences.
-        words: summary length in words; when set, it wins over ``sentences``.
+        sentences: summary length in sentences, used when ``words`` is ``None``; setting it
+            (in a file or an override) without ``words`` asks for that many sentences.
+        words: summary length in words, a budget filled with whole sentences (the default,
+            :data:`DEFAULT_SUMMARY_WORDS`); when set, it wins over ``sentences``.
         batch_size: texts per model call.
         num_beams: beam width; ``None`` keeps the model's own generation setting.
         options: the engine's own settings (``batch_tokens`` for ``ctranslate2``, ``prompts``
@@ -106,7 +110,7 @@ class SummarizeConfig:
     model: str = DEFAULT_SUMMARY_MODEL
     strategy: str = "pivot"
     sentences: int = DEFAULT_SUMMARY_SENTENCES
-    words: int | None = None
+    words: int | None = DEFAULT_SUMMARY_WORDS
     batch_size: int = DEFAULT_SUMMARIZE_BATCH
     num_beams: int | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
@@ -193,6 +197,8 @@ class PipelineConfig:
         summarize = _replace(
             base.summarize, batch_size=batch_size, sentences=sentences, words=words, strategy=strategy
         )
+        if sentences is not None and words is None:
+            summarize = dataclasses.replace(summarize, words=None)  # an explicit sentence count is the choice
         config = dataclasses.replace(base, runtime=runtime, translate=translate, summarize=summarize)
         _validate(config, where="the command-line options")
         return config
@@ -333,6 +339,8 @@ def _section(cls: type, values: Mapping[str, Any], label: str, where: str) -> An
             )
     if engine_fields:
         kwargs["options"] = options
+    if cls is SummarizeConfig and "sentences" in kwargs and "words" not in kwargs:
+        kwargs["words"] = None  # a file that asks for sentences gets sentences, not the default word budget
     return cls(**kwargs)
 
 

@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ArticleMeta", "Document", "Removed", "Result", "Source", "Translation", "content_hash"]
+__all__ = ["ArticleMeta", "Confidence", "Document", "Removed", "Result", "SentenceConfidence", "Source", "Translation", "content_hash"]
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,45 @@ class Translation:
     title: str | None = None
 
 
+@dataclass(frozen=True)
+class SentenceConfidence:
+    """The translation engine's confidence in one translated sentence.
+
+    Attributes:
+        translation: ``full`` (the article's translation) or ``summary`` (the summary's).
+        source: the sentence as written.
+        text: its translation.
+        score: the engine's score (see :class:`Confidence` for what it measures).
+    """
+
+    translation: str
+    source: str
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """How sure the translation engine was, sentence by sentence.
+
+    Attributes:
+        measure: what the scores are: ``known-word share`` (Apertium: the share of words its
+            dictionaries knew, 0 to 1) or ``mean token log-probability`` (neural engines: the
+            model's own, 0 at best, more negative when less sure).
+        low_below: sentences scoring below this are listed as low-confidence.
+        sentences: every translated sentence with its score, the full translation's first.
+    """
+
+    measure: str
+    low_below: float
+    sentences: tuple[SentenceConfidence, ...] = ()
+
+    @property
+    def low(self) -> list[SentenceConfidence]:
+        """The sentences scoring below :attr:`low_below`."""
+        return [s for s in self.sentences if s.score < self.low_below]
+
+
 @dataclass
 class Result:
     """Everything the pipeline produced for one article; serializes to JSON as is.
@@ -191,6 +230,10 @@ class Result:
     names: list[dict[str, str]] = field(default_factory=list)
     name_finder: str | None = None
     removed: list[dict[str, str]] = field(default_factory=list)
+    # quality signals: the translation engine's confidence per sentence (None: it gives none), and
+    # the sentences below its threshold (translation, source, text, score)
+    confidence: Confidence | None = None
+    low_confidence: list[SentenceConfidence] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-ready data (``json.dumps(result.to_dict())`` just works)."""

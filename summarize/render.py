@@ -13,7 +13,7 @@ from typing import Any
 from .document import Result
 from .registry import registry
 
-__all__ = ["render", "render_json", "render_jsonl", "render_markdown", "render_text"]
+__all__ = ["confidence_line", "render", "render_json", "render_jsonl", "render_markdown", "render_text"]
 
 LANG_NAMES = {"en": "English", "es": "Español"}
 HEADINGS = {"en": "Summary (English)", "es": "Resumen (español)"}
@@ -71,6 +71,8 @@ def _text(result: Result, with_translation: bool) -> str:
             lines.append(result.translation.title)
             lines.append("")
         lines.append(result.translation.text)
+    if result.confidence is not None:
+        lines += ["", confidence_line(result)]
     return "\n".join(lines)
 
 
@@ -89,6 +91,20 @@ def _markdown(result: Result, with_translation: bool) -> str:
         if result.translation.title:
             parts += [f"### {result.translation.title}", ""]
         parts.append(result.translation.text)
+    if result.confidence is not None:
+        parts += ["", f"*{confidence_line(result)}*"]
     if result.warnings:  # a list: consecutive lines would run together into one paragraph
         parts += ["", "**Warnings**", ""] + [f"- {_cell(w)}" for w in result.warnings]
     return "\n".join(parts)
+
+
+def confidence_line(result: Result) -> str:
+    """How many translated sentences scored low: ``Low-confidence sentences: 2 of 31 (translation 1,
+    summary 1; known-word share below 0.9)``."""
+    confidence = result.confidence
+    assert confidence is not None
+    low = result.low_confidence
+    where = ", ".join(f"{label} {sum(1 for s in low if s.translation == kind)}"
+                      for kind, label in (("full", "translation"), ("summary", "summary")))
+    return (f"Low-confidence sentences: {len(low)} of {len(confidence.sentences)} ({where}; "
+            f"{confidence.measure} below {confidence.low_below:g})")

@@ -106,7 +106,8 @@ def _counting(pipeline: Pipeline) -> dict[str, int]:
     """Count the texts that reach the real engines behind the cache."""
     counts = {"translate": 0, "summarize": 0}
     translator, summarizer = pipeline.translator.inner, pipeline.summarizer.inner
-    real_translate, real_summarize = translator.translate, summarizer.summarize
+    # the pipeline asks for scored translations (translate() is the same engine call without scores)
+    real_translate, real_summarize = translator.translate_scored, summarizer.summarize
 
     def translate(texts, *args, **kwargs):
         counts["translate"] += len(texts)
@@ -116,7 +117,7 @@ def _counting(pipeline: Pipeline) -> dict[str, int]:
         counts["summarize"] += len(texts)
         return real_summarize(texts, *args, **kwargs)
 
-    translator.translate, summarizer.summarize = translate, summarize
+    translator.translate_scored, summarizer.summarize = translate, summarize
     return counts
 
 

@@ -13,7 +13,8 @@ from conftest import SHORT_ES, SPANISH_EXAMPLE
 from summarize.cli import cli
 
 JSON_KEYS = {"source", "title", "source_lang", "text", "summaries", "translation", "engines", "warnings",
-             "timings", "id", "content_hash", "meta", "duplicate_of", "story", "names", "name_finder", "removed"}
+             "timings", "id", "content_hash", "meta", "duplicate_of", "story", "names", "name_finder", "removed",
+             "confidence", "low_confidence"}
 
 
 @pytest.fixture()
@@ -67,7 +68,9 @@ def test_translate_command_text(runner, tiny_preset):
     lines = result.stdout.splitlines()
     assert lines[0] == "Source: <stdin> | Language: es"
     assert lines[2] == "Translation (en)"
-    assert len(result.stdout.strip().split("\n\n")) == 3  # header, heading+first paragraph, second paragraph
+    blocks = result.stdout.strip().split("\n\n")
+    assert len(blocks) == 4  # header, heading+first paragraph, second paragraph, confidence
+    assert blocks[-1].startswith("Low-confidence sentences: ")
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from summarize.backends.extractive import (
 )
 from summarize.config import RuntimeConfig, SummarizeConfig
 from summarize.reading.extract import load_document
+from summarize.text.cohesion import dependencies, needed_with
 
 ARTICLE_ES = (
     "El presidente de El Salvador, Nayib Bukele, ofreció a Estados Unidos encarcelar en la megacárcel CECOT "
@@ -80,15 +81,27 @@ def test_the_lead_wins_a_one_sentence_summary(lang):
 @pytest.mark.parametrize("budget", [20, 45, 80])
 def test_word_budget_is_filled_with_whole_sentences(lang, budget):
     article = ARTICLES[lang]
-    summary = extract_summary(article, lang, LengthSpec(sentences=1, words=budget))
+    filling = ExtractiveSettings(stop_below=0.0)  # never stop early: the budget alone decides
+    summary = extract_summary(article, lang, LengthSpec(sentences=1, words=budget), filling)
     positions = _picked(summary, article, lang)
     assert positions == sorted(positions)
     assert len(positions) == 1 or count_words(summary) <= budget
     sentences = article_sentences(article, lang)
+    needs = dependencies([article_sentences(p, lang) for p in article.split("\n")], lang)
     if count_words(summary) <= budget:
-        # no left-out sentence would still have fitted
-        left = [count_words(s) for i, s in enumerate(sentences) if i not in positions]
+        # no left-out sentence would still have fitted with the sentences it leans on
+        left = [sum(count_words(sentences[j]) for j in needed_with(i, needs) if j not in positions)
+                for i in range(len(sentences)) if i not in positions]
         assert all(count_words(summary) + n > budget for n in left)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_default_budget_stops_before_weak_sentences(lang):
+    article = ARTICLES[lang]
+    default = extract_summary(article, lang, LengthSpec(words=80))
+    filled = extract_summary(article, lang, LengthSpec(words=80), ExtractiveSettings(stop_below=0.0))
+    assert count_words(default) <= count_words(filled) <= 80
+    assert article_sentences(default, lang)[0] in filled
 
 
 @pytest.mark.parametrize(("path", "lang"), [(SPANISH_EXAMPLE, "es"), (ENGLISH_EXAMPLE, "en")])

@@ -185,7 +185,8 @@ def test_cli_translate_with_apertium_and_a_glossary_exact_output(tmp_path):
                                 input="Marco Rubio habló de las pandillas en El Salvador.\n")
     assert result.exit_code == 0, result.output
     assert result.stdout == ("Source: <stdin> | Language: es\n\nTranslation (en)\n"
-                             "Marco Rubio spoke of the street gangs in El Salvador.\n")
+                             "Marco Rubio spoke of the street gangs in El Salvador.\n\n"
+                             "Low-confidence sentences: 0 of 1 (translation 0, summary 0; known-word share below 0.93)\n")
 
 
 def test_cli_glossary_errors_are_clean(tmp_path, tiny_preset):

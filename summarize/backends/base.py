@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["LengthSpec", "Summarizer", "Translator"]
+__all__ = ["ConfidenceMeasure", "LengthSpec", "Scored", "Summarizer", "Translator"]
 
 # a news sentence rarely passes 40 words; a "sentence" far longer is text without boundaries
 WORDS_PER_SENTENCE_LIMIT = 40
@@ -50,8 +50,33 @@ class LengthSpec:
         return "una oración" if n == 1 else f"{n} oraciones"
 
 
+@dataclass(frozen=True)
+class ConfidenceMeasure:
+    """How an engine scores its own translations (see :meth:`Translator.translate_scored`).
+
+    Attributes:
+        name: what the score is (``known-word share``, ``mean token log-probability``).
+        low_below: a sentence scoring below this is flagged as low-confidence.
+    """
+
+    name: str
+    low_below: float
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A translation and the engine's confidence in it (``None``: the engine gives none)."""
+
+    text: str
+    score: float | None = None
+
+
 class Translator(ABC):
-    """Translates batches of segments between Spanish and English."""
+    """Translates batches of segments between Spanish and English.
+
+    An engine that can say how sure it is of each output sets :attr:`confidence` and overrides
+    :meth:`translate_scored`; the others get the default, which scores nothing.
+    """
 
     engine: str = "translator"
     # whether the engine is known to copy its placeholders (Apertium: tested); others get a
@@ -60,6 +85,7 @@ class Translator(ABC):
     # whether the engine finds names itself in each sentence (Apertium); then a document's names add
     # only what one sentence cannot tell (see summarize.text.names.DocumentNames.spans)
     protects_names: bool = False
+    confidence: ConfidenceMeasure | None = None
 
     def load(self, direction: str | None = None) -> None:
         """Make the engine ready (for one direction, or all); safe to call again."""
@@ -74,6 +100,15 @@ class Translator(ABC):
             tgt: target language code.
             warnings: a list to which the engine appends what the user should know.
         """
+
+    def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
+                         warnings: list[str] | None = None) -> list[Scored]:
+        """Like :meth:`translate`, with the engine's confidence in each output (see :attr:`confidence`).
+
+        An engine that overrides this implements :meth:`translate` as the texts of its outputs, so
+        both give the same translations.
+        """
+        return [Scored(t) for t in self.translate(texts, src, tgt, warnings=warnings)]
 
     def describe(self, direction: str) -> dict[str, str]:
         """Return ``{"engine": ..., "model": ...}`` for results."""

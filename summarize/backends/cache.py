@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .base import LengthSpec, Summarizer, Translator
+from .base import LengthSpec, Scored, Summarizer, Translator
 from .checkpoints import fingerprint
 
 __all__ = ["CACHE_DIR_ENV", "CACHE_FILE", "CachedSummarizer", "CachedTranslator", "TextCache", "default_cache_dir"]
@@ -375,6 +375,7 @@ class CachedTranslator(Translator):
         self.engine = inner.engine
         self.keeps_placeholders = inner.keeps_placeholders
         self.protects_names = inner.protects_names
+        self.confidence = inner.confidence
         self._namespaces: dict[str, str] = {}
 
     def load(self, direction: str | None = None) -> None:
@@ -399,6 +400,19 @@ class CachedTranslator(Translator):
         namespace = self._namespace(f"{src}-{tgt}")
         return _cached_call(self.cache, namespace, texts,
                             lambda missing: self.inner.translate(missing, src, tgt, warnings=warnings), warnings)
+
+    def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
+                         warnings: list[str] | None = None) -> list[Scored]:
+        if self.inner.confidence is None:
+            return [Scored(t) for t in self.translate(texts, src, tgt, warnings=warnings)]
+        # the score is kept beside the text, in a namespace of its own
+        namespace = json.dumps([self._namespace(f"{src}-{tgt}"), "scored"])
+
+        def compute(missing: list[str]) -> list[str]:
+            return [json.dumps([s.text, s.score]) for s in
+                    self.inner.translate_scored(missing, src, tgt, warnings=warnings)]
+
+        return [Scored(*json.loads(v)) for v in _cached_call(self.cache, namespace, texts, compute, warnings)]
 
 
 class CachedSummarizer(Summarizer):

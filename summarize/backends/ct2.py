@@ -267,12 +267,26 @@ class CT2Model:
             batch_size: items a batch when ``batch_tokens`` is ``None``.
             batch_tokens: padded input tokens a batch (batching by tokens).
         """
-        ids = self.generate_ids(texts, options, batch_size=batch_size, batch_tokens=batch_tokens)
-        return [t.strip() for t in self.tokenizer.batch_decode(ids, skip_special_tokens=True)] if ids else []
+        return [text for text, _ in self.generate_scored(texts, options, batch_size=batch_size,
+                                                          batch_tokens=batch_tokens)]
+
+    def generate_scored(self, texts: Sequence[str], options: Callable[[int], dict[str, Any]], *, batch_size: int,
+                        batch_tokens: int | None) -> list[tuple[str, float]]:
+        """Like :meth:`generate`, with each output's mean token log-probability (CTranslate2's
+        ``return_scores``, the hypothesis's summed log-probability, over its tokens)."""
+        scored = self._generate(texts, options, batch_size=batch_size, batch_tokens=batch_tokens)
+        if not scored:
+            return []
+        decoded = self.tokenizer.batch_decode([ids for ids, _ in scored], skip_special_tokens=True)
+        return [(t.strip(), score) for t, (_, score) in zip(decoded, scored, strict=True)]
 
     def generate_ids(self, texts: Sequence[str], options: Callable[[int], dict[str, Any]], *, batch_size: int,
                      batch_tokens: int | None) -> list[list[int]]:
         """Like :meth:`generate`, but return each output's token ids (forced first token included)."""
+        return [ids for ids, _ in self._generate(texts, options, batch_size=batch_size, batch_tokens=batch_tokens)]
+
+    def _generate(self, texts: Sequence[str], options: Callable[[int], dict[str, Any]], *, batch_size: int,
+                  batch_tokens: int | None) -> list[tuple[list[int], float]]:
         if not texts:
             return []
         encoded = self.tokenizer(list(texts), truncation=True, max_length=self.window)["input_ids"]
@@ -280,14 +294,15 @@ class CT2Model:
         batches = (batches_by_tokens(lengths, batch_tokens) if batch_tokens
                    else batches_by_length(lengths, batch_size, length=lambda n: n))
         prefix = self.meta.get("forced_bos_token")
-        outputs: list[list[list[int]]] = []
+        outputs: list[list[tuple[list[int], float]]] = []
         for indices in batches:
             deadline.check("generation")  # one CTranslate2 call cannot be interrupted: check between them
             source = [self.tokenizer.convert_ids_to_tokens(encoded[i]) for i in indices]
             results = self.translator.translate_batch(
-                source, [[prefix] for _ in indices] if prefix else None, max_input_length=0,
+                source, [[prefix] for _ in indices] if prefix else None, max_input_length=0, return_scores=True,
                 **options(max(lengths[i] for i in indices)))
-            outputs.append([self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results])
+            outputs.append([(self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]),
+                             round(float(r.scores[0]) / max(1, len(r.hypotheses[0])), 4)) for r in results])
         return restore_order(batches, outputs, len(texts))
 
 
@@ -345,3 +360,11 @@ class CT2Generator:
             return self.model.decoding_options(d.min_new_tokens, d.max_new_tokens, d.num_beams, guard=d.guard)
 
         return self.model.generate(texts, options, batch_size=self.batch_size, batch_tokens=self.batch_tokens)
+
+    def generate_scored(self, texts: Sequence[str], decoding: DecodingFor, *,
+                        max_input_tokens: int | None = None) -> list[tuple[str, float]]:
+        def options(longest: int) -> dict[str, Any]:
+            d = decoding(longest)
+            return self.model.decoding_options(d.min_new_tokens, d.max_new_tokens, d.num_beams, guard=d.guard)
+
+        return self.model.generate_scored(texts, options, batch_size=self.batch_size, batch_tokens=self.batch_tokens)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..config import RuntimeConfig, SummarizeConfig
+from ..text.cohesion import dependencies, is_fragment, needed_with
 from ..text.segment import split_sentences
 from ._stopwords import STOPWORDS
 from .base import LengthSpec, Summarizer
@@ -71,13 +72,17 @@ class ExtractiveSettings:
         redundancy: weight of the similarity to already picked sentences (MMR); 0 turns it off.
         quote_penalty: factor applied to quotes and questions (1 keeps them as they are).
         duplicate_similarity: cosine similarity from which two sentences count as the same.
+        stop_below: under a word budget, no further sentence is added once the best remaining one
+            scores (less redundancy) below this share of the top sentence's score: a budget is
+            the most a summary may take, and a weak sentence adds words more than substance.
     """
 
-    position_decay: float = 0.6
+    position_decay: float = 0.45
     damping: float = 0.85
     redundancy: float = 0.3
     quote_penalty: float = 0.5
     duplicate_similarity: float = 0.9
+    stop_below: float = 0.7
 
     def validate(self) -> None:
         """Raise ``ValueError`` for a knob outside its meaningful range."""
@@ -91,7 +96,12 @@ class ExtractiveSettings:
 
 def article_sentences(text: str, lang: str) -> list[str]:
     """Split an article (paragraphs separated by newlines) into stripped, non-empty sentences."""
-    return [s.strip() for paragraph in text.split("\n") for s in split_sentences(paragraph, lang) if s.strip()]
+    return [s for paragraph in _paragraph_sentences(text, lang) for s in paragraph]
+
+
+def _paragraph_sentences(text: str, lang: str) -> list[list[str]]:
+    paragraphs = ([s.strip() for s in split_sentences(p, lang) if s.strip()] for p in text.split("\n"))
+    return [p for p in paragraphs if p]
 
 
 def count_words(text: str) -> int:
@@ -188,6 +198,8 @@ def select_sentences(
     settings: ExtractiveSettings | None = None,
     *,
     duplicates: Sequence[int] | None = None,
+    needs: Sequence[frozenset[int]] | None = None,
+    fragments: Sequence[bool] | None = None,
 ) -> list[int]:
     """Pick sentence indices greedily by score less redundancy, within the length.
 
@@ -200,6 +212,11 @@ def select_sentences(
         settings: the method's knobs.
         duplicates: for each sentence, the index of its first identical copy (itself if none);
             copies are never picked together.
+        needs: for each sentence, the neighbours it cannot go without (see
+            :func:`summarize.text.cohesion.dependencies`); picking it picks them too, and the
+            group must fit the budget as a whole.
+        fragments: for each sentence, whether it is no sentence at all (a heading, a scrap); those
+            are picked only when nothing else is left to pick.
 
     Returns:
         The picked indices in document order.
@@ -210,20 +227,37 @@ def select_sentences(
     n = len(scores)
     copy_of = np.asarray(duplicates if duplicates is not None else range(n))
     words = np.asarray(word_counts)
+    groups = [needed_with(i, needs) if needs is not None else [i] for i in range(n)]
     available = np.ones(n, dtype=bool)
+    if fragments is not None and not all(fragments):
+        available &= ~np.asarray(fragments, dtype=bool)
+    # a budget in words, or in sentences; every group of sentences picked together must fit it
+    costs = words if length.words else np.ones(n, dtype=int)
+    budget = length.words or length.sentences
     overlap = np.zeros(n)  # each sentence's highest similarity to a picked one
-    chosen: list[int] = []
-    while length.words or len(chosen) < length.sentences:
-        if chosen and length.words:
-            # the budget only shrinks, so a sentence too long now never fits later
-            available &= words <= length.words - int(words[chosen].sum())
+    chosen: set[int] = set()
+    while True:
+        room = budget - int(costs[sorted(chosen)].sum()) if chosen else budget
+        fitting = available.copy()
+        for i in np.flatnonzero(available):
+            if int(costs[[j for j in groups[i] if j not in chosen]].sum()) > room:
+                fitting[i] = False  # the budget only shrinks: it never fits later
+        if not chosen and not fitting.any():
+            fitting = available  # at least one sentence (with what it leans on), however long
+        available = fitting
         if not available.any():
             break
         marginal = np.where(available, scores - settings.redundancy * overlap, -np.inf)
         best = int(np.argmax(marginal))  # ties go to the earlier sentence
-        chosen.append(best)
-        overlap = np.maximum(overlap, similarity[best])
-        available &= (copy_of != copy_of[best]) & (similarity[best] < settings.duplicate_similarity)
+        if chosen and length.words and marginal[best] < settings.stop_below:
+            break
+        for j in groups[best]:
+            if j in chosen:
+                continue
+            chosen.add(j)
+            overlap = np.maximum(overlap, similarity[j])
+            available &= (copy_of != copy_of[j]) & (similarity[j] < settings.duplicate_similarity)
+            available[j] = False
     return sorted(chosen)
 
 
@@ -256,14 +290,16 @@ def extract_summary(text: str, lang: str, length: LengthSpec, settings: Extracti
     Returns:
         The chosen sentences joined by single spaces (empty for an empty text).
     """
-    sentences = article_sentences(text, lang)
+    paragraphs = _paragraph_sentences(text, lang)
+    sentences = [s for paragraph in paragraphs for s in paragraph]
     if len(sentences) <= 1:
         return " ".join(sentences)
     scores, similarity = score_sentences(sentences, lang, settings)
     first_copy: dict[str, int] = {}
     duplicates = [first_copy.setdefault(" ".join(s.lower().split()), i) for i, s in enumerate(sentences)]
     picked = select_sentences(scores, similarity, [count_words(s) for s in sentences], length, settings,
-                              duplicates=duplicates)
+                              duplicates=duplicates, needs=dependencies(paragraphs, lang),
+                              fragments=[is_fragment(s) for s in sentences])
     return " ".join(sentences[i] for i in picked)
 
 

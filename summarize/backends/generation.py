@@ -64,6 +64,10 @@ class Generator(Protocol):
             max_input_tokens: the truncation guard (default: :attr:`window`).
         """
 
+    def generate_scored(self, texts: Sequence[str], decoding: DecodingFor, *,
+                        max_input_tokens: int | None = None) -> list[tuple[str, float]]:
+        """Like :meth:`generate`, with each output's mean token log-probability under the model."""
+
 
 def usable_window(*limits: object, default: int = DEFAULT_WINDOW) -> int:
     """The smallest of the plausible length limits (a model's positions, a tokenizer's maximum).

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import deadline
 from ..config import RuntimeConfig
@@ -18,6 +18,8 @@ from .checkpoints import is_local, map_load_errors, require_local_dir
 from .generation import DecodingFor, usable_window
 
 __all__ = ["HFGenerator", "load_model", "physical_cores", "resolve_device", "run_halving_on_oom"]
+
+T = TypeVar("T")
 
 
 def physical_cores() -> int:
@@ -158,6 +160,14 @@ class HFGenerator:
 
     def generate(self, texts: Sequence[str], decoding: DecodingFor, *,
                  max_input_tokens: int | None = None) -> list[str]:
+        return [text for text, _ in self._run(texts, decoding, max_input_tokens, scored=False)]
+
+    def generate_scored(self, texts: Sequence[str], decoding: DecodingFor, *,
+                        max_input_tokens: int | None = None) -> list[tuple[str, float]]:
+        return self._run(texts, decoding, max_input_tokens, scored=True)
+
+    def _run(self, texts: Sequence[str], decoding: DecodingFor, max_input_tokens: int | None, *,
+             scored: bool) -> list[tuple[str, float]]:
         import torch
 
         if not texts:
@@ -167,7 +177,7 @@ class HFGenerator:
         if self.decoder_only:
             tokenizer.padding_side = "left"
 
-        def run(batch: list[str]) -> list[str]:
+        def run(batch: list[str]) -> list[tuple[str, float]]:
             encoded = tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=limit,
                                 add_special_tokens=not self.decoder_only)
             encoded = {k: v.to(model.device) for k, v in encoded.items()}
@@ -175,12 +185,17 @@ class HFGenerator:
             left = deadline.remaining()
             if left is not None:  # generation stops at the input's deadline; the check below then raises
                 kwargs["max_time"] = max(left, 0.01)
+            if scored:
+                kwargs.update(output_scores=True, return_dict_in_generate=True)
             with torch.inference_mode():
-                generated = model.generate(**encoded, **kwargs)
+                out = model.generate(**encoded, **kwargs)
             deadline.check("generation")
+            sequences = out.sequences if scored else out
+            means = self._mean_log_probs(out, kwargs) if scored else [0.0] * len(batch)
             if self.decoder_only:
-                generated = generated[:, encoded["input_ids"].shape[1]:]
-            return [t.strip() for t in tokenizer.batch_decode(generated, skip_special_tokens=True)]
+                sequences = sequences[:, encoded["input_ids"].shape[1]:]
+            decoded = [t.strip() for t in tokenizer.batch_decode(sequences, skip_special_tokens=True)]
+            return list(zip(decoded, means, strict=True))
 
         batches = batches_by_length(texts, self.batch_size)
         outputs = []
@@ -188,6 +203,20 @@ class HFGenerator:
             deadline.check("generation")
             outputs.append(run_halving_on_oom(run, [texts[i] for i in indices]))
         return restore_order(batches, outputs, len(texts))
+
+    def _mean_log_probs(self, out: Any, kwargs: dict[str, Any]) -> list[float]:
+        """Each output's mean log-probability per generated token (padding after the end left out)."""
+        beam = (kwargs.get("num_beams") or getattr(self.model.generation_config, "num_beams", 1) or 1) > 1
+        transitions = self.model.compute_transition_scores(
+            out.sequences, out.scores, getattr(out, "beam_indices", None) if beam else None,
+            normalize_logits=not beam)
+        generated = out.sequences[:, -transitions.shape[1]:]
+        pad = self.model.generation_config.pad_token_id
+        mask = transitions.isfinite()
+        if pad is not None:
+            mask &= generated != pad
+        totals = (transitions.float().nan_to_num(0.0) * mask).sum(dim=1)
+        return [round(float(t) / max(1, int(n)), 4) for t, n in zip(totals, mask.sum(dim=1), strict=True)]
 
     def _kwargs(self, decoding: Any) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"max_new_tokens": decoding.max_new_tokens}
@@ -211,7 +240,7 @@ def is_out_of_memory(exc: BaseException) -> bool:
     )
 
 
-def run_halving_on_oom(run: Callable[[list[str]], list[str]], batch: list[str]) -> list[str]:
+def run_halving_on_oom(run: Callable[[list[str]], list[T]], batch: list[str]) -> list[T]:
     """Run a batch; when the device runs out of memory, retry it as two halves, down to one item.
 
     Raises:

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING
 
 from ..config import RuntimeConfig, SummarizeConfig, TranslateConfig
 from ..errors import ConfigError
+from ..text.cohesion import is_unfinished, quote_depths
 from ..text.segment import chunk_sentences, split_long, split_sentences
-from .base import LengthSpec, Summarizer, Translator
+from .base import ConfidenceMeasure, LengthSpec, Scored, Summarizer, Translator
 from .generation import Decoding, Generator
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ TOKENS_PER_WORD = 2
 MIN_TOKENS_PER_SENTENCE = 8
 MAX_REDUCE_ROUNDS = 4
 _REPEAT = re.compile(r"(\S.{1,39}?)(?:\s*\1){3,}", re.DOTALL)
+# a mean token probability under about one in three (e ** -1): the model was guessing
+LOW_MEAN_LOG_PROB = -1.0
 
 
 def looks_repetitive(source: str, output: str) -> bool:
@@ -70,6 +73,7 @@ class NeuralTranslator(Translator):
     """
 
     engine = "neural"
+    confidence = ConfidenceMeasure("mean token log-probability", LOW_MEAN_LOG_PROB)
 
     def __init__(self, config: TranslateConfig, runtime: RuntimeConfig, *,
                  langid: LanguageIdentifier | None = None) -> None:
@@ -98,6 +102,12 @@ class NeuralTranslator(Translator):
         return self._loaded[direction]
 
     def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
+        return [s.text for s in self.translate_scored(texts, src, tgt, warnings=warnings)]
+
+    def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
+                         warnings: list[str] | None = None) -> list[Scored]:
+        """Translations with the model's mean token log-probability (a text split for the window
+        gets the mean over its pieces, each weighted alike)."""
         if not texts:
             return []
         generator = self.generator(f"{src}-{tgt}")
@@ -110,17 +120,18 @@ class NeuralTranslator(Translator):
             pieces.extend(parts)
             owners.extend([i] * len(parts))
         outputs = self._generate(pieces, generator, window)
-        retry = [i for i, (p, o) in enumerate(zip(pieces, outputs, strict=True)) if self.needs_retry(p, o)]
+        retry = [i for i, (p, (o, _)) in enumerate(zip(pieces, outputs, strict=True)) if self.needs_retry(p, o)]
         if retry:
             fixed = self._generate([pieces[i] for i in retry], generator, window, guard=True)
-            for i, out in zip(retry, fixed, strict=True):
-                outputs[i] = cut_loop(out) if self.needs_retry(pieces[i], out) else out
+            for i, (out, score) in zip(retry, fixed, strict=True):
+                outputs[i] = (cut_loop(out) if self.needs_retry(pieces[i], out) else out, score)
             if warnings is not None:
                 warnings.append(f"{len(retry)} segment(s) fell into a repetition loop and were retranslated with a repetition guard")
-        joined: list[list[str]] = [[] for _ in texts]
-        for owner, out in zip(owners, outputs, strict=True):
-            joined[owner].append(out)
-        return [" ".join(parts) for parts in joined]
+        joined: list[list[tuple[str, float]]] = [[] for _ in texts]
+        for owner, scored in zip(owners, outputs, strict=True):
+            joined[owner].append(scored)
+        return [Scored(" ".join(t for t, _ in parts), round(sum(s for _, s in parts) / len(parts), 4))
+                for parts in joined]
 
     def output_lengths(self, longest: int, window: int) -> tuple[int, int]:
         """``(min_new_tokens, max_new_tokens)`` for a batch whose longest input has ``longest`` tokens."""
@@ -130,22 +141,27 @@ class NeuralTranslator(Translator):
         """True when an output should be made again with the repetition guard."""
         return looks_repetitive(source, output)
 
-    def _generate(self, texts: list[str], generator: Generator, window: int, *, guard: bool = False) -> list[str]:
+    def _generate(self, texts: list[str], generator: Generator, window: int, *,
+                  guard: bool = False) -> list[tuple[str, float]]:
         def decoding(longest: int) -> Decoding:
             least, most = self.output_lengths(longest, window)
             return Decoding(max_new_tokens=most, min_new_tokens=least, num_beams=self.config.num_beams, guard=guard)
 
-        return generator.generate(texts, decoding, max_input_tokens=window)
+        return generator.generate_scored(texts, decoding, max_input_tokens=window)
 
 
 def trim_to_length(text: str, lang: str, length: LengthSpec) -> str:
     """Cut a generated summary to whole sentences within the requested length.
 
-    Keeps at least one sentence; never cuts a sentence in the middle.
+    Keeps at least one sentence; never cuts a sentence in the middle. A last sentence that the token
+    budget cut off (no final punctuation) or that leaves a quotation open is dropped when another
+    remains.
     """
     sentences = [s for s in split_sentences(text.strip(), lang) if s.strip()]
     if not sentences:
         return text.strip()
+    while len(sentences) > 1 and (is_unfinished(sentences[-1]) or quote_depths(sentences)[-1][1]):
+        sentences.pop()
     if length.words:
         kept: list[str] = []
         count = 0

@@ -27,8 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..desk.batch import BatchDesk
 from ..deadline import DEFAULT_DEADLINE_S
+from ..desk.batch import BatchDesk
 from ..document import Source
 from ..errors import BatchError, ConfigError
 from ..pipeline.scheduler import DEFAULT_BATCH_DOCS, DEFAULT_READ_TIMEOUT_S, DEFAULT_WORKERS

@@ -19,11 +19,12 @@ from ..backends import LengthSpec, Summarizer, Translator, make_summarizer, make
 from ..config import DEFAULT_PRESET, PipelineConfig, load_config
 from ..deadline import DEFAULT_DEADLINE_S
 from ..deadline import check as check_deadline
-from ..document import Document, Result, Source, Translation, content_hash
+from ..document import Confidence, Document, Result, SentenceConfidence, Source, Translation, content_hash
 from ..errors import ConfigError, InputError, LanguageError, SummarizeError
 from ..models import require_obtainable
 from ..reading.fetch import FetchSettings
 from ..reading.reader import Loaded, Reader
+from ..text.facts import missing_facts, summary_differences
 from ..text.glossary import Glossary
 from ..text.langid import SUPPORTED_LANGUAGES, LanguageIdentifier, other_language
 from ..text.names import DocumentNames, RuleNameFinder, make_name_finder
@@ -31,7 +32,7 @@ from ..text.segment import cut_words, split_sentences
 from .envelope import guarded_read, isolated
 from .scheduler import DEFAULT_BATCH_DOCS, DEFAULT_READ_TIMEOUT_S, DEFAULT_WORKERS, Outcome, process_stream
 from .spec import PipelineSpec
-from .translate import DocumentTranslator
+from .translate import DocumentTranslator, ScoredSentence
 
 if TYPE_CHECKING:
     import httpx
@@ -61,6 +62,7 @@ class _Work:
     timings: dict[str, float] = field(default_factory=dict)
     engines: dict[str, dict[str, str]] = field(default_factory=dict)
     names: DocumentNames | None = None
+    scored: list[SentenceConfidence] = field(default_factory=list)
 
     @property
     def units(self) -> list[str]:
@@ -440,11 +442,13 @@ class Pipeline:
                         _engine_label(self.translator.describe(f"{src}-{tgt}")))
             start = time.perf_counter()
             shared: list[str] = []
-            outputs = translator.translate([w.units for w in group], src, tgt, warnings=shared,
-                                           notes=[w.warnings for w in group], names=[w.names for w in group])
+            outputs, scored = translator.translate_scored([w.units for w in group], src, tgt, warnings=shared,
+                                                          notes=[w.warnings for w in group],
+                                                          names=[w.names for w in group])
             elapsed = (time.perf_counter() - start) / len(group)
-            for w, out in zip(group, outputs, strict=True):
+            for w, out, sentences in zip(group, outputs, scored, strict=True):
                 w.translated = out
+                w.scored.extend(_confidences("full", sentences))
                 w.warnings.extend(shared)
                 w.timings["translate"] = round(elapsed, 4)
                 w.engines["translate"] = self.translator.describe(f"{src}-{tgt}")
@@ -478,6 +482,10 @@ class Pipeline:
         per_doc = (time.perf_counter() - start) / len(group)
         for i, w in enumerate(group):
             w.summaries[lang] = _within_budget(outputs[i], length, w.warnings)
+            unsupported = missing_facts(w.summaries[lang], texts[i])
+            if unsupported:
+                w.warnings.append(f"the summary states {', '.join(unsupported)}, which the article does not contain: "
+                                  "check it against the article")
             w.warnings.extend(shared)
             w.timings["summarize"] = round(per_doc, 4)
             w.engines["summarize"] = self.summarizer.describe()
@@ -485,11 +493,15 @@ class Pipeline:
         STAGES.info("translating the summar%s %s-%s", "y" if len(group) == 1 else "ies", lang, other)
         start = time.perf_counter()
         translator = DocumentTranslator(self.translator, glossary=self._glossary)
-        translated = translator.translate([[w.summaries[lang]] for w in group], lang, other,
-                                          names=[w.names for w in group])
+        translated, scored = translator.translate_scored([[w.summaries[lang]] for w in group], lang, other,
+                                                         names=[w.names for w in group])
         per_doc = (time.perf_counter() - start) / len(group)
-        for w, out in zip(group, translated, strict=True):
+        for w, out, sentences in zip(group, translated, scored, strict=True):
             w.summaries[other] = out[0]
+            w.scored.extend(_confidences("summary", sentences))
+            differ = summary_differences(w.summaries[lang], w.summaries[other], _text_in(w, other))
+            if differ:
+                w.warnings.append(f"the {lang} and {other} summaries differ in: {'; '.join(differ)}")
             w.timings["summary_translate"] = round(per_doc, 4)
             w.engines["summary_translate"] = self.translator.describe(f"{lang}-{other}")
 
@@ -503,6 +515,9 @@ class Pipeline:
                 title=item.translated[0] if has_title else None,
                 text="\n\n".join(item.translated[1:] if has_title else item.translated),
             )
+        measure = self.translator.confidence
+        confidence = None if measure is None or not item.scored else Confidence(
+            measure.name, measure.low_below, tuple(item.scored))
         return Result(
             source=item.source.label,
             source_lang=item.lang,
@@ -519,6 +534,8 @@ class Pipeline:
             names=item.names.to_json() if item.names else [],
             name_finder=item.names.finder if item.names else None,
             removed=[r.to_json() for r in doc.removed],
+            confidence=confidence,
+            low_confidence=confidence.low if confidence else [],
         )
 
 
@@ -552,6 +569,18 @@ def _reuse(result: Result, original: str, similarity: float, work: dict[str, Any
     result.warnings.append(f"a near-copy of {original} (similarity {similarity:.2f}): its translation and "
                            "summaries are that article's")
     return result
+
+
+def _confidences(translation: str, sentences: Sequence[ScoredSentence]) -> list[SentenceConfidence]:
+    """The scored sentences of one translation (``full`` or ``summary``); unscored ones are left out."""
+    return [SentenceConfidence(translation, s.source, s.text, s.score) for s in sentences if s.score is not None]
+
+
+def _text_in(item: _Work, lang: str) -> str | None:
+    """The article in a language, as written or as translated; ``None`` when there is none."""
+    if item.lang == lang:
+        return _body(item.document)
+    return "\n".join(_body_units(item)) if item.translated and item.target == lang else None
 
 
 def _body(document: Document) -> str:

@@ -14,14 +14,23 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..backends.base import Translator
+from ..backends.base import Scored, Translator
 from ..text.glossary import Glossary
 from ..text.langid import LanguageIdentifier, language_name
 from ..text.names import DocumentNames, is_title_case, sentence_case
 from ..text.protect import Masked, Span, mask, restore
 from ..text.segment import split_sentences
 
-__all__ = ["DocumentTranslator"]
+__all__ = ["DocumentTranslator", "ScoredSentence"]
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    """One translated sentence of a document and the engine's confidence in it."""
+
+    source: str
+    text: str
+    score: float | None
 
 
 @dataclass
@@ -77,6 +86,24 @@ class DocumentTranslator:
         Returns:
             Per document, the translated paragraphs, one per input paragraph.
         """
+        return self.translate_scored(documents, src, tgt, warnings=warnings, notes=notes, names=names)[0]
+
+    def translate_scored(
+        self,
+        documents: Sequence[Sequence[str]],
+        src: str,
+        tgt: str,
+        *,
+        warnings: list[str] | None = None,
+        notes: Sequence[list[str]] | None = None,
+        names: Sequence[DocumentNames | None] | None = None,
+    ) -> tuple[list[list[str]], list[list[ScoredSentence]]]:
+        """Like :meth:`translate`, and per document its translated sentences with their scores.
+
+        Returns:
+            ``(paragraphs, sentences)``: per document the translated paragraphs, and every sentence
+            the engine translated (not those kept as written) with the engine's confidence.
+        """
         per_doc = list(names) if names is not None else [None] * len(documents)
         engine_says = self._engine_renderings(per_doc, src, tgt)
         layout: list[list[list[_Piece]]] = []
@@ -102,36 +129,40 @@ class DocumentTranslator:
                 pieces.append(found)
             layout.append(pieces)
         unique = list(dict.fromkeys((pc.text, pc.spans) for doc in layout for par in doc for pc in par if pc.translate))
-        translated = {key: _final_stop(key[0], out)
+        translated = {key: Scored(_final_stop(key[0], out.text), out.score)
                       for key, out in zip(unique, self._translate(unique, src, tgt, warnings), strict=True)}
-        return [
-            ["".join((translated[(pc.text, pc.spans)] if pc.translate else pc.text) + pc.trailing for pc in par).strip()
+        rebuilt = [
+            ["".join((translated[(pc.text, pc.spans)].text if pc.translate else pc.text) + pc.trailing
+                     for pc in par).strip()
              for par in doc]
             for doc in layout
         ]
+        sentences = [[ScoredSentence(pc.text, translated[(pc.text, pc.spans)].text, translated[(pc.text, pc.spans)].score)
+                      for par in doc for pc in par if pc.translate] for doc in layout]
+        return rebuilt, sentences
 
     def _engine_renderings(self, names: Sequence[DocumentNames | None], src: str, tgt: str) -> dict[str, str | None]:
         forms = sorted({form for n in names if n is not None for form in n.renderings(src)})
         return self.translator.name_renderings(forms, src, tgt) if forms else {}
 
     def _translate(self, items: list[tuple[str, tuple[Span, ...]]], src: str, tgt: str,
-                   warnings: list[str] | None) -> list[str]:
+                   warnings: list[str] | None) -> list[Scored]:
         """Translate with the names masked; an engine not known to keep placeholders gets each
         sentence whole first, and masked only where a name did not come through as it should."""
         if self.translator.keeps_placeholders or not any(spans for _, spans in items):
             return self._masked(items, src, tgt, warnings)
         outputs = self._masked([(text, ()) for text, _ in items], src, tgt, warnings)
         redo = [i for i, ((_, spans), out) in enumerate(zip(items, outputs, strict=True))
-                if any(not _contains(out, span.output) for span in spans)]
+                if any(not _contains(out.text, span.output) for span in spans)]
         for i, out in zip(redo, self._masked([items[i] for i in redo], src, tgt, warnings), strict=True):
             outputs[i] = out
         return outputs
 
     def _masked(self, items: list[tuple[str, tuple[Span, ...]]], src: str, tgt: str,
-                warnings: list[str] | None) -> list[str]:
+                warnings: list[str] | None) -> list[Scored]:
         texts = [text for text, _ in items]
         if (self.glossary is None and not any(spans for _, spans in items)) or not texts:
-            return self.translator.translate(texts, src, tgt, warnings=warnings)
+            return self.translator.translate_scored(texts, src, tgt, warnings=warnings)
         masked: list[Masked] = []
         for text, names in items:
             terms = self.glossary.find(text, src, tgt) if self.glossary is not None else []
@@ -140,29 +171,39 @@ class DocumentTranslator:
             # an engine short of placeholders sends the sentence straight to the piecewise path
             masked.append(mask(text, spans, marks) if len(marks) == len(spans) else Masked("", text, tuple(spans)))
         todo = [i for i, m in enumerate(masked) if m.text or not m.spans]
-        outputs = self.translator.translate([masked[i].text for i in todo], src, tgt, warnings=warnings)
+        outputs = self.translator.translate_scored([masked[i].text for i in todo], src, tgt, warnings=warnings)
         results: list[str | None] = [None] * len(texts)
+        scores: list[float | None] = [None] * len(texts)
         for i, out in zip(todo, outputs, strict=True):
-            results[i] = restore(out, masked[i]) if masked[i].spans else out
+            results[i] = restore(out.text, masked[i]) if masked[i].spans else out.text
+            scores[i] = out.score
         broken = [i for i, r in enumerate(results) if r is None]
         if broken:
-            for i, out in zip(broken, self._piecewise([masked[i] for i in broken], src, tgt, warnings), strict=True):
-                results[i] = out
-        return [r or "" for r in results]
+            pieces = self._piecewise([masked[i] for i in broken], src, tgt, warnings)
+            for i, (text, score) in zip(broken, pieces, strict=True):
+                results[i], scores[i] = text, score
+        return [Scored(r or "", score) for r, score in zip(results, scores, strict=True)]
 
-    def _piecewise(self, items: list[Masked], src: str, tgt: str, warnings: list[str] | None) -> list[str]:
-        """Translate the text between glossary terms, then join it with the terms' renderings."""
+    def _piecewise(self, items: list[Masked], src: str, tgt: str,
+                   warnings: list[str] | None) -> list[tuple[str, float | None]]:
+        """Translate the text between glossary terms, then join it with the terms' renderings.
+
+        A sentence's score is the lowest of its pieces' scores (``None`` when none has one).
+        """
         layouts = [_split_at(m.original, m.spans) for m in items]
         pieces = list(dict.fromkeys(p.strip() for layout in layouts for p, span in layout
                                     if span is None and _WORDS.search(p)))
-        done = dict(zip(pieces, self.translator.translate(pieces, src, tgt, warnings=warnings), strict=True))
+        scored = dict(zip(pieces, self.translator.translate_scored(pieces, src, tgt, warnings=warnings), strict=True))
+        done = {piece: out.text for piece, out in scored.items()}
         if warnings is not None:
             what = "glossary terms" if all(s.kind == "term" for m in items for s in m.spans) else "glossary terms or names"
             warnings.append(f"{len(items)} sentence(s) were translated in pieces around {what}, "
                             "because the engine did not keep the term placeholders")
-        out: list[str] = []
+        out: list[tuple[str, float | None]] = []
         for layout in layouts:
             text = ""
+            known = [scored[p.strip()].score for p, span in layout if span is None and p.strip() in scored]
+            score = min((k for k in known if k is not None), default=None)
             for piece, span in layout:
                 if span is not None:
                     text += span.output
@@ -171,7 +212,7 @@ class DocumentTranslator:
                     text += piece[: len(piece) - len(piece.lstrip())] + done[core] + piece[len(piece.rstrip()):]
                 else:
                     text += piece
-            out.append(" ".join(text.split()))
+            out.append((" ".join(text.split()), score))
         return out
 
     def _foreign(self, paragraph: str, src: str, tgt: str) -> str | None:

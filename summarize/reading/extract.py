@@ -27,7 +27,6 @@ from ..document import ArticleMeta, Document, Source
 from ..errors import EmptyDocumentError, InputError, UnsupportedInputError
 from ..registry import InputFormat, registry
 from ..text.clean import clean_text
-from ..text.segment import split_paragraphs
 from .charsets import decode_mixed, decode_replacing
 from .tidy import split_blocks, tidy
 

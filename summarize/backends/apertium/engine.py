@@ -9,6 +9,11 @@ the count does not match, the batch is halved until it does. Names, acronyms, UR
 quotes are protected (:mod:`.names`) with *carriers* (:mod:`.lexicon`), and which capitalized
 words are names is decided with Apertium's own morphological analyser, one call per batch.
 Foreign quotes are recognised with the pipeline's language identifier, which the engine is given.
+
+Each batch is translated twice: with ``-u`` for the text, and with the unknown-word marks kept (a
+``*`` before each word its dictionaries did not know) for the confidence, the share of words it
+knew. Taking the marks out of the marked output would not give the same text: a mark changes
+Apertium's own post-editing ("a *escueto" stays "a", not "an") and brings out ``#`` marks.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from ... import deadline
 from ...config import RuntimeConfig, TranslateConfig
 from ...errors import EngineTimeoutError, EngineUnavailableError
 from ...text.protect import Masked, Span, localize_numbers, restore
-from ..base import Translator
+from ..base import ConfidenceMeasure, Scored, Translator
 from .lexicon import ApertiumLexicon, carriers, find_dictionaries, process_env
 from .names import KNOWN, UNKNOWN, Protector
 
@@ -45,6 +50,22 @@ MAX_CALL_CHARS = 100_000
 TIMEOUT_BASE_S = 30.0
 TIMEOUT_PER_1000_CHARS_S = 1.0
 _SPACES = re.compile(r"[ \t]{2,}")
+_UNKNOWN_MARK = re.compile(r"(?<![\w*])\*(?=\w)")
+_WORD = re.compile(r"\w")
+# about one word in fifteen unknown to the dictionaries: an untranslated word an editor should see
+LOW_KNOWN_SHARE = 0.93
+
+
+def unmark(text: str) -> tuple[str, float]:
+    """Apertium output with its unknown-word marks taken out, and the share of its words that were known.
+
+    A text with no word scores 1. A ``*`` of the text itself before a word counts as a mark: the
+    score is a signal, not a count to the word.
+    """
+    unknown = len(_UNKNOWN_MARK.findall(text))
+    clean = _UNKNOWN_MARK.sub("", text)
+    words = sum(1 for token in clean.split() if _WORD.search(token))
+    return clean, (1.0 - unknown / words) if words else 1.0
 
 
 class ApertiumTranslator(Translator):
@@ -61,6 +82,7 @@ class ApertiumTranslator(Translator):
 
     engine = "apertium"
     keeps_placeholders = True
+    confidence = ConfidenceMeasure("known-word share", LOW_KNOWN_SHARE)
 
     def __init__(self, config: TranslateConfig, runtime: RuntimeConfig, *, langid: LanguageIdentifier | None = None,
                  protect: bool = True, binary: str = "apertium") -> None:
@@ -71,6 +93,7 @@ class ApertiumTranslator(Translator):
         self.protects_names = protect
         self.binary = binary
         self.calls = 0  # translation processes started, for tests and benchmarks
+        self.scoring_calls = 0  # the runs with unknown-word marks kept, one per translation process
         self._path: str | None = None
         self._modes: set[str] = set()
         self._version: str | None = None
@@ -123,6 +146,10 @@ class ApertiumTranslator(Translator):
         return out
 
     def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
+        return [s.text for s in self.translate_scored(texts, src, tgt, warnings=warnings)]
+
+    def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
+                         warnings: list[str] | None = None) -> list[Scored]:
         if not texts:
             return []
         direction = f"{src}-{tgt}"
@@ -134,19 +161,26 @@ class ApertiumTranslator(Translator):
             masked = self._get_protector().protect(prepared, src, tgt)
         else:
             masked = [Masked(t, t) for t in prepared]
-        raw = self._run(mode, [m.text for m in masked])
+        raw, scores = self._run_scored(mode, [m.text for m in masked])
         restored = [restore(out, m) if m.spans else out for out, m in zip(raw, masked, strict=True)]
         lost = [k for k, r in enumerate(restored) if r is None]
         if lost:
-            for k, out in zip(lost, self._run(mode, [prepared[k] for k in lost]), strict=True):
-                restored[k] = out
+            again, again_scores = self._run_scored(mode, [prepared[k] for k in lost])
+            for k, out, score in zip(lost, again, again_scores, strict=True):
+                restored[k], scores[k] = out, score
             if warnings is not None:
                 warnings.append(f"Apertium altered {len(lost)} protected name(s); those sentences were translated "
                                 "without name protection")
-        outputs = list(texts)
-        for i, out in zip(todo, restored, strict=True):
-            outputs[i] = _SPACES.sub(" ", out or "").strip()
+        outputs = [Scored(t, 1.0 if t.strip() else None) for t in texts]
+        for i, text, score in zip(todo, restored, scores, strict=True):
+            outputs[i] = Scored(_SPACES.sub(" ", text or "").strip(), round(score, 4))
         return outputs
+
+    def _run_scored(self, mode: str, segments: list[str]) -> tuple[list[str], list[float]]:
+        """Clean translations (``-u``) and their known-word shares (from a run with marks, see :func:`unmark`)."""
+        clean = self._run(mode, segments)
+        marked = self._run(mode, segments, marks=True)
+        return clean, [unmark(out)[1] for out in marked]
 
     def _get_protector(self) -> Protector:
         if self._protector is None:
@@ -164,33 +198,37 @@ class ApertiumTranslator(Translator):
                 dictionaries[direction[:2]] = found
         return ApertiumLexicon(dictionaries) if dictionaries else None
 
-    def _run(self, mode: str, segments: list[str]) -> list[str]:
-        """Translate segments in as few processes as the size cap allows."""
+    def _run(self, mode: str, segments: list[str], *, marks: bool = False) -> list[str]:
+        """Translate segments in as few processes as the size cap allows (``marks``: keep unknown-word marks)."""
         outputs: list[str] = []
         batch: list[str] = []
         size = 0
         for segment in segments:
             if batch and size + len(segment) > MAX_CALL_CHARS:
                 deadline.check("Apertium translation")
-                outputs.extend(self._call(mode, batch))
+                outputs.extend(self._call(mode, batch, marks))
                 batch, size = [], 0
             batch.append(segment)
             size += len(segment) + len(SEPARATOR)
         if batch:
-            outputs.extend(self._call(mode, batch))
+            outputs.extend(self._call(mode, batch, marks))
         return outputs
 
-    def _call(self, mode: str, segments: list[str]) -> list[str]:
+    def _call(self, mode: str, segments: list[str], marks: bool = False) -> list[str]:
         payload = SEPARATOR.join(segments) + "\n"
-        self.calls += 1
-        out = self._output([self._path or self.binary, "-u", mode], payload)
+        if marks:
+            self.scoring_calls += 1
+        else:
+            self.calls += 1
+        flags = [] if marks else ["-u"]
+        out = self._output([self._path or self.binary, *flags, mode], payload)
         parts = out.rstrip("\n").split(SEPARATOR)
         if len(parts) == len(segments):
             return parts
         if len(segments) == 1:
             return [" ".join(out.split())]
         half = len(segments) // 2  # a segment broke the layout: find it by halving
-        return self._call(mode, segments[:half]) + self._call(mode, segments[half:])
+        return self._call(mode, segments[:half], marks) + self._call(mode, segments[half:], marks)
 
     def _output(self, command: list[str], payload: str = "") -> str:
         timeout = TIMEOUT_BASE_S + TIMEOUT_PER_1000_CHARS_S * len(payload) / 1000
