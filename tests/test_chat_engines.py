@@ -196,3 +196,12 @@ def test_summaries_are_cleaned_trimmed_to_the_budget_and_checked_against_the_art
     assert summary.startswith("Bukele offered")
     assert len(summary.split()) <= 20
     assert warnings == []
+
+
+def test_an_unfinished_reply_over_the_budget_is_cut_to_it():
+    from summarize.backends.chat import fit_budget
+
+    long = "El Salvador offers to jail deportees, says Rubio, in a meeting with the president at his residence " * 5
+    cut = fit_budget(long.strip(), LengthSpec(words=20))
+    assert len(cut.split()) == 20 and cut.endswith("…")
+    assert fit_budget("Short and whole.", LengthSpec(words=20)) == "Short and whole."

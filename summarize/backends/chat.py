@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from ..config import RuntimeConfig, SummarizeConfig, TranslateConfig
     from ..text.langid import LanguageIdentifier
 
-__all__ = ["ChatModel", "ChatSummarizer", "ChatTranslator", "Messages", "PromptedGenerator", "clean_reply"]
+__all__ = ["ChatModel", "ChatSummarizer", "ChatTranslator", "Messages", "PromptedGenerator", "clean_reply",
+           "fit_budget"]
 
 Messages = list[dict[str, str]]
 # tokens a chat template adds around each message (role markers, separators)
@@ -71,6 +72,18 @@ def clean_reply(text: str, *, first_paragraph: bool = False) -> str:
         if len(text) > 1 and text.startswith(left) and text.endswith(right) and text.count(left) <= 2:
             text = text[1:-1].strip()
     return text
+
+
+def fit_budget(summary: str, length: LengthSpec) -> str:
+    """Hold a summary to the length's word budget.
+
+    :func:`~.neural.trim_to_length` keeps whole sentences, but a reply cut off by its token limit
+    may be one long unfinished sentence: that is cut at the budget's last word, and ends in "…".
+    """
+    words = summary.split()
+    if len(words) <= length.word_budget:
+        return summary
+    return " ".join(words[: length.word_budget]).rstrip(",;:") + "…"
 
 
 class ChatModel(Protocol):
@@ -262,7 +275,7 @@ class ChatSummarizer(NeuralSummarizer):
     def summarize(
         self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
     ) -> list[str]:
-        summaries = super().summarize(texts, lang, length, warnings=warnings)
+        summaries = [fit_budget(s, length) for s in super().summarize(texts, lang, length, warnings=warnings)]
         if warnings is not None:
             for summary, text in zip(summaries, texts, strict=True):
                 if not summary:
