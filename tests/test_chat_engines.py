@@ -205,3 +205,22 @@ def test_an_unfinished_reply_over_the_budget_is_cut_to_it():
     cut = fit_budget(long.strip(), LengthSpec(words=20))
     assert len(cut.split()) == 20 and cut.endswith("…")
     assert fit_budget("Short and whole.", LengthSpec(words=20)) == "Short and whole."
+
+
+class _LoopingChat(_EchoChat):
+    """Loops unless asked to guard against repetition, as small models do."""
+
+    def complete(self, conversations, *, max_tokens, guard=False):
+        return ["Bukele habló." if guard else "Bukele de la de la de la de la de la de la." for _ in conversations]
+
+
+class _LoopingSummarizer(ChatSummarizer):
+    engine = "looping"
+
+    def open_chat(self):
+        return _LoopingChat()
+
+
+def test_a_summary_caught_in_a_loop_is_redone_with_the_repetition_guard():
+    engine = _LoopingSummarizer(SummarizeConfig(engine="instruct", model="loop"), RuntimeConfig(device="cpu"))
+    assert engine.summarize(["Bukele habló en San Salvador."], "es", LengthSpec(words=20)) == ["Bukele habló."]

@@ -23,7 +23,7 @@ from ..prompts import PromptTemplate, load_prompt
 from ..text.faithful import unsupported_terms
 from .base import LengthSpec
 from .generation import Decoding, DecodingFor, Generator
-from .neural import NeuralSummarizer, NeuralTranslator
+from .neural import NeuralSummarizer, NeuralTranslator, cut_loop, looks_repetitive
 
 if TYPE_CHECKING:
     from ..config import RuntimeConfig, SummarizeConfig, TranslateConfig
@@ -270,7 +270,15 @@ class ChatSummarizer(NeuralSummarizer):
         if not texts:
             return []
         _, max_new = self.length_budget(length)
-        return self.prompted(lang, length).generate(texts, lambda _: Decoding(max_new_tokens=max_new))
+        prompted = self.prompted(lang, length)
+        outputs = prompted.generate(texts, lambda _: Decoding(max_new_tokens=max_new))
+        # small models fall into loops ("de la de la ..."): redo those with the repetition guard
+        loops = [i for i, (t, o) in enumerate(zip(texts, outputs, strict=True)) if looks_repetitive(t, o)]
+        if loops:
+            redone = prompted.generate([texts[i] for i in loops], lambda _: Decoding(max_new_tokens=max_new, guard=True))
+            for i, out in zip(loops, redone, strict=True):
+                outputs[i] = cut_loop(out) if looks_repetitive(texts[i], out) else out
+        return outputs
 
     def summarize(
         self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
