@@ -1,6 +1,7 @@
 """Which engines the speed benchmark runs, on how many inputs, with which settings.
 
-Rows (1) and (2) are plain transformers; (3) is this project as shipped (the ``default`` preset);
+Rows (1) and (2) are plain transformers; (3) is this project as shipped (the ``default`` preset,
+on CTranslate2; the ``transformers`` preset, its models on PyTorch, is an unnumbered row);
 (4) is its fastest settings (the ``fast`` preset on CPU, ``gpu`` on a GPU). Unnumbered rows are
 the other candidates measured for "fastest": PyTorch bf16 and dynamic int8, CTranslate2 in other
 precisions. Slow engines get fewer inputs; rates are comparable whatever the count.
@@ -22,10 +23,12 @@ NEW_TOKENS = {"translate": 32, "summarize": 64}
 _TRANSLATE = [
     ("single", 1, "transformers fp32, one sentence at a time", "plain", {"batch_size": 1}, {}, 12, 64),
     ("batched", 2, "transformers fp32, batches of {batch}", "plain", {"batch_size": "batched"}, {}, 96, 1024),
-    ("default", 3, "summarize default: marian, {dtype}, batches of {batch}", "project", "default", {}, 96, 1024),
+    ("default", 3, "summarize default: {engine} {precision}, {batching}", "project", "default", {}, 96, 1024),
     ("fastest", 4, "summarize fastest: ctranslate2 {compute}, {tokens}-token batches", "project", "fastest", {},
      384, 4096),
-    ("torch-bf16", 0, "marian engine with dtype bfloat16, batches of {batch}", "project", "default",
+    ("transformers", 0, "--pipeline transformers: marian, {dtype}, batches of {batch}", "project", "transformers",
+     {}, 96, 1024),
+    ("torch-bf16", 0, "marian engine with dtype bfloat16, batches of {batch}", "project", "transformers",
      {"dtype": "bfloat16"}, 96, 0),
     ("torch-int8", 0, "transformers + torch dynamic int8, batches of {batch}", "plain",
      {"batch_size": "batched", "quantize": True}, {}, 96, 0),
@@ -37,10 +40,12 @@ _TRANSLATE = [
 _SUMMARIZE = [
     ("single", 1, "transformers fp32, one article at a time", "plain", {"batch_size": 1}, {}, 3, 8),
     ("batched", 2, "transformers fp32, batches of {batch}", "plain", {"batch_size": "batched"}, {}, 8, 64),
-    ("default", 3, "summarize default: seq2seq, {dtype}, batches of {batch}", "project", "default", {}, 8, 64),
+    ("default", 3, "summarize default: {engine} {precision}, {batching}", "project", "default", {}, 8, 64),
     ("fastest", 4, "summarize fastest: ctranslate2 {compute}, {tokens}-token batches", "project", "fastest", {},
      16, 256),
-    ("torch-bf16", 0, "seq2seq engine with dtype bfloat16, batches of {batch}", "project", "default",
+    ("transformers", 0, "--pipeline transformers: seq2seq, {dtype}, batches of {batch}", "project", "transformers",
+     {}, 8, 64),
+    ("torch-bf16", 0, "seq2seq engine with dtype bfloat16, batches of {batch}", "project", "transformers",
      {"dtype": "bfloat16"}, 8, 0),
     ("torch-int8", 0, "transformers + torch dynamic int8, batches of {batch}", "plain",
      {"batch_size": "batched", "quantize": True}, {}, 8, 0),
@@ -49,8 +54,8 @@ _SUMMARIZE = [
     ("torch-bf16-big", 0, "transformers bf16, batches of {batch}", "plain",
      {"batch_size": 64, "dtype": "bfloat16"}, {}, 0, 256),
 ]
-# the rows that run on CTranslate2: those on the fastest preset (``fast``/``gpu``), both ct2 engines
-CT2_KEYS = frozenset(row[0] for row in _TRANSLATE + _SUMMARIZE if row[4] == "fastest")
+# the rows that run on CTranslate2: those on the fastest preset (``fast``/``gpu``) and the default
+CT2_KEYS = frozenset(row[0] for row in _TRANSLATE + _SUMMARIZE if row[4] in ("fastest", "default"))
 # plain transformers' batch: what the issue measured on CPU; what a GPU holds easily
 _PLAIN_BATCH = {("translate", "cpu"): 32, ("translate", "cuda"): 64, ("summarize", "cpu"): 8,
                 ("summarize", "cuda"): 16}
@@ -101,7 +106,11 @@ def plan(device: str, threads: int, tasks: list[str], scale: float, models: dict
                 settings["dtype"] = "float32"
             fields = {"batch": settings.get("batch_size"), "tokens": settings.get("batch_tokens"),
                       "dtype": _dtype_name(runtime["dtype"], gpu),
-                      "compute": _compute_name(runtime["compute_type"], gpu)}
+                      "compute": _compute_name(runtime["compute_type"], gpu), "engine": settings.get("engine")}
+            ct2 = settings.get("engine") == "ctranslate2"
+            fields["precision"] = fields["compute"] if ct2 else fields["dtype"]
+            fields["batching"] = (f"{fields['tokens']}-token batches" if ct2 and fields["tokens"]
+                                  else f"batches of {fields['batch']}")
             jobs.append({"id": f"{task}:{key}", "key": key, "role": role, "task": task, "kind": kind,
                          "label": label.format(**fields), "model": str(models[task]), "settings": settings,
                          "runtime": runtime, "new_tokens": NEW_TOKENS[task], "items": items, "inputs": inputs})

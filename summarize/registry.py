@@ -304,6 +304,14 @@ def builtin_registry() -> Registry:
                    description="whole sentences of the article, no model"),
         EngineInfo("ctranslate2", "summarize", f"{backends}.ctranslate2:CTranslate2Summarizer", has_models=True,
                    description="seq2seq checkpoints converted once to CTranslate2"),
+        EngineInfo("llamacpp", "translate", f"{backends}.llamacpp:LlamaCppTranslator",
+                   description="a local GGUF chat model through llama.cpp, with the prompts/ templates"),
+        EngineInfo("llamacpp", "summarize", f"{backends}.llamacpp:LlamaCppSummarizer",
+                   description="a local GGUF chat model through llama.cpp, with the prompts/ templates"),
+        EngineInfo("openai", "translate", f"{backends}.openai_api:OpenAITranslator",
+                   description="any OpenAI-compatible chat server (vLLM, llama.cpp, Ollama), with the prompts/ templates"),
+        EngineInfo("openai", "summarize", f"{backends}.openai_api:OpenAISummarizer",
+                   description="any OpenAI-compatible chat server (vLLM, llama.cpp, Ollama), with the prompts/ templates"),
     ):
         reg.add_engine(info)
     extract = "summarize.reading.extract"

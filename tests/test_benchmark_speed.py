@@ -62,7 +62,10 @@ def test_plan_has_the_four_numbered_rows_per_task(device):
         rows = {j["role"]: j for j in jobs if j["task"] == task}
         assert set(rows) == {0, 1, 2, 3, 4}
         assert rows[1]["settings"]["batch_size"] == 1 and rows[1]["kind"] == "plain"
-        assert rows[3]["settings"]["engine"] in ("marian", "seq2seq")
+        # row 3 is the default preset, which runs on CTranslate2; the transformers engines are a row of their own
+        assert rows[3]["settings"]["engine"] == "ctranslate2" and rows[3]["settings"]["batch_tokens"]
+        assert {j["settings"]["engine"] for j in jobs if j["task"] == task and j["key"] == "transformers"} \
+            <= {"marian", "seq2seq"}
         assert rows[4]["settings"]["engine"] == "ctranslate2" and rows[4]["settings"]["batch_tokens"]
         assert all(j["new_tokens"] == NEW_TOKENS[task] for j in jobs if j["task"] == task)
     beams = {j["settings"].get("num_beams") for j in jobs if j["task"] == "translate"}

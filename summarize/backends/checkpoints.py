@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import ModelLoadError, ModelNotAvailableError
 
 __all__ = [
+    "GGUF_SUFFIX",
     "OFFLINE_HINT",
     "fingerprint",
     "first_line",
@@ -26,6 +27,7 @@ __all__ = [
     "map_load_errors",
     "quiet_transformers",
     "require_local_dir",
+    "require_local_file",
 ]
 
 OFFLINE_HINT = (
@@ -33,6 +35,9 @@ OFFLINE_HINT = (
     "Hugging Face cache folder here (set HF_HOME to the copy), point the preset at a local directory, "
     "or use --pipeline offline."
 )
+
+
+GGUF_SUFFIX = ".gguf"
 
 
 def is_local(model: str) -> bool:
@@ -53,6 +58,19 @@ def require_local_dir(model: str) -> Path:
     return path
 
 
+def require_local_file(model: str) -> Path:
+    """The file of a local single-file model (a ``.gguf``).
+
+    Raises:
+        ModelNotAvailableError: when it does not exist.
+    """
+    path = Path(model).expanduser()
+    if not path.is_file():
+        raise ModelNotAvailableError(f"model file {model} does not exist", model=model,
+                                     hint="Check the path in the preset.")
+    return path
+
+
 def fingerprint(model: str) -> str:
     """What identifies a model's content: a local directory's files (names, sizes, times), or the
     hub commit of its cached snapshot (empty when not cached). Anything else is returned as is.
@@ -64,6 +82,9 @@ def fingerprint(model: str) -> str:
         return model
     if is_local(model):
         root = Path(model).expanduser().resolve()
+        if root.is_file():  # a single-file model (GGUF)
+            stat = root.stat()
+            return f"{root}@{stat.st_size}-{stat.st_mtime_ns}"
         if not root.is_dir():
             return str(root)
         stats = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in root.iterdir() if p.is_file())

@@ -14,7 +14,7 @@ from .. import deadline
 from ..config import RuntimeConfig
 from ..errors import DeviceError, DeviceMemoryError
 from ..text.segment import batches_by_length, restore_order
-from .checkpoints import is_local, map_load_errors, require_local_dir
+from .checkpoints import GGUF_SUFFIX, is_local, map_load_errors, require_local_dir, require_local_file
 from .generation import DecodingFor, usable_window
 
 __all__ = ["HFGenerator", "load_model", "physical_cores", "resolve_device", "run_halving_on_oom"]
@@ -95,7 +95,8 @@ def load_model(model_id: str, kind: str, device: Any, dtype: Any) -> tuple[Any, 
     """Load a tokenizer and model from a local directory or the hub cache.
 
     Args:
-        model_id: hub id (``Helsinki-NLP/opus-mt-es-en``) or local directory.
+        model_id: hub id (``Helsinki-NLP/opus-mt-es-en``), local directory, or local ``.gguf`` file
+            (a causal LM in llama.cpp's format; needs the ``gguf`` package).
         kind: ``seq2seq`` or ``causal``.
         device: a torch device.
         dtype: a torch dtype.
@@ -108,10 +109,16 @@ def load_model(model_id: str, kind: str, device: Any, dtype: Any) -> tuple[Any, 
     from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
     auto = AutoModelForSeq2SeqLM if kind == "seq2seq" else AutoModelForCausalLM
-    target = str(require_local_dir(model_id)) if is_local(model_id) else model_id
+    extra: dict[str, Any] = {}
+    if model_id.endswith(GGUF_SUFFIX):
+        # a GGUF file (llama.cpp's format): transformers dequantizes it (the gguf package reads it)
+        file = require_local_file(model_id)
+        target, extra = str(file.parent), {"gguf_file": file.name}
+    else:
+        target = str(require_local_dir(model_id)) if is_local(model_id) else model_id
     with map_load_errors(model_id, corrupt=(SafetensorError,)):
-        tokenizer = AutoTokenizer.from_pretrained(target)
-        model = auto.from_pretrained(target, dtype=dtype)
+        tokenizer = AutoTokenizer.from_pretrained(target, **extra)
+        model = auto.from_pretrained(target, dtype=dtype, **extra)
     # our engines ask for lengths in new tokens; the checkpoint's absolute lengths would clash
     model.generation_config.max_length = None
     model.generation_config.min_length = None

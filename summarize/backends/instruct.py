@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..prompts import PromptTemplate, load_prompt
 from .base import LengthSpec
+from .chat import fit_budget
 from .generation import Generator
 from .hf import HFGenerator
 from .neural import NeuralSummarizer, token_budget
@@ -75,3 +77,9 @@ class InstructSummarizer(NeuralSummarizer):
 
     def max_input_tokens(self, length: LengthSpec) -> int:
         return self.generator.window - token_budget(length)[1]
+
+    def summarize(
+        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
+    ) -> list[str]:
+        # a reply cut off by its token limit is one unfinished sentence, which trimming keeps whole
+        return [fit_budget(s, length) for s in super().summarize(texts, lang, length, warnings=warnings)]
