@@ -188,7 +188,7 @@ class JobStore:
             self._work(folder)
         except SummarizeError as exc:
             _write_atomically(folder / "state.json", {"state": FAILED_JOB, **error_body(exc)})
-        except Exception as exc:  # noqa: BLE001 - a bug must not pass silently, nor kill the service
+        except Exception as exc:
             LOG.exception("job %s failed", job_id)
             _write_atomically(folder / "state.json", {"state": FAILED_JOB, "error": {
                 "type": "UnexpectedError", "message": f"unexpected {type(exc).__name__}: {exc}",

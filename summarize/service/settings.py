@@ -9,6 +9,7 @@ from ..config import DEFAULT_PRESET
 from ..errors import ConfigError
 
 __all__ = [
+    "API_KEY_ENV",
     "DEFAULT_DEADLINE_S",
     "DEFAULT_HOST",
     "DEFAULT_MAX_BATCH",
@@ -16,7 +17,6 @@ __all__ = [
     "DEFAULT_MAX_QUEUE",
     "DEFAULT_PORT",
     "DEFAULT_WINDOW_S",
-    "API_KEY_ENV",
     "ServiceSettings",
 ]
 
