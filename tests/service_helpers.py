@@ -105,7 +105,10 @@ def article_server(articles: dict[str, str], *, delay: float = 0.0) -> Iterator[
             self.send_header("Content-Type", "text/plain; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the service was killed mid-read: that is the test
 
         def log_message(self, *args: object) -> None:
             pass

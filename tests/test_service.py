@@ -189,8 +189,8 @@ def test_api_key_and_body_limit(tmp_path: Path) -> None:
 
 
 def test_a_full_queue_is_429_with_retry_after_and_a_slow_request_504(tmp_path: Path) -> None:
-    with article_server(ARTICLES, delay=3.0) as site, \
-            serving(tmp_path, "--max-queue", "1", "--deadline", "1.5", "--allow-private") as server:
+    with article_server(ARTICLES, delay=8.0) as site, \
+            serving(tmp_path, "--max-queue", "1", "--deadline", "5", "--allow-private") as server:
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             slow = pool.submit(httpx.post, server.url + "/v1/summarize", json={"url": f"{site}/nota-1"}, timeout=30)
             time.sleep(0.5)
@@ -198,8 +198,8 @@ def test_a_full_queue_is_429_with_retry_after_and_a_slow_request_504(tmp_path: P
             _error(busy, 429, "BusyError")
             assert int(busy.headers["retry-after"]) >= 1
             late = _error(slow.result(), 504, "DeadlineError")
-            assert "1.5 s" in (late["message"] or "")
-        time.sleep(2.0)  # the slow read finishes on its own; the place is free again
+            assert "5 s" in (late["message"] or "")
+        time.sleep(3.5)  # the slow read finishes on its own; the place is free again
         assert server.client.post("/v1/summarize", json={"text": SHORT_EN}).status_code == 200
 
 
@@ -274,3 +274,16 @@ def test_the_page_in_a_headless_browser(server: Server, tmp_path: Path) -> None:
     subprocess.run([*flags, f"--screenshot={shot}", link], capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 10_000
     print(f"screenshot of the page: {shot}")
+
+
+def test_help_imports_no_web_framework() -> None:
+    import sys
+
+    code = ("import sys; from summarize.cli import cli\n"
+            "for argv in (['--help'], ['serve', '--help']):\n"
+            "    try:\n        cli(argv, prog_name='summarize')\n    except SystemExit:\n        pass\n"
+            "heavy = {'fastapi', 'uvicorn', 'starlette', 'torch'} & set(sys.modules)\n"
+            "assert not heavy, heavy")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "--api-key" in done.stdout and "--allow-private" in done.stdout

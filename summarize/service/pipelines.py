@@ -14,6 +14,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 from ..config import PipelineConfig, load_config
+from ..document import Source
 from ..errors import ConfigError
 from ..pipeline import Pipeline, PipelineSpec
 from ..reading.fetch import FetchSettings
@@ -23,6 +24,11 @@ from .settings import ServiceSettings
 __all__ = ["PipelinePool", "RunOptions"]
 
 MAX_VARIANTS = 32  # lengths x glossaries kept; each holds only small objects
+# Started engines (an Apertium process per direction, the language model) are then ready.
+WARM_UP = {
+    "es": "El servicio se pone en marcha. Carga los modelos una sola vez. Luego atiende a muchos clientes.",
+    "en": "The service is starting. It loads the models once. Then it serves many clients.",
+}
 
 
 @dataclass(frozen=True)
@@ -112,8 +118,15 @@ class PipelinePool:
             return key, variant
 
     def load_default(self) -> None:
-        """Load the default preset's models now, so the first request does not wait for them."""
+        """Load the default preset's models and warm every stage, so the first request does not wait.
+
+        Raises:
+            SummarizeError: a model, engine or device the preset needs is missing.
+        """
         self.default.load()
+        warm = [Source.from_text(text, id=f"warm-up-{lang}", lang=lang) for lang, text in WARM_UP.items()]
+        for _ in self.default.map(warm):
+            pass  # a per-input error here only means that stage stays cold
 
     def _build(self, preset: str) -> Pipeline:
         spec = PipelineSpec.from_preset(preset, fetch=self._fetch, cache_dir=self._settings.cache_dir,
