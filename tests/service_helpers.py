@@ -94,7 +94,7 @@ def article_server(articles: dict[str, str], *, delay: float = 0.0) -> Iterator[
     """A loopback HTTP server answering ``/NAME`` with ``articles[NAME]`` as text, after ``delay`` seconds."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        def do_GET(self) -> None:
             time.sleep(delay)
             body = articles.get(self.path.lstrip("/"))
             if body is None:

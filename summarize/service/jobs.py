@@ -10,7 +10,9 @@ A job is a folder under the service's jobs folder::
 The records are written by :class:`summarize.batch.journal.Journal` with the batch's resume
 rules: a service killed at any moment (SIGKILL included) leaves a journal that the next start
 completes, skipping every input that has a record, so each input ends with exactly one. A job
-folder without ``job.json`` was never acknowledged to a client and is ignored.
+folder without ``job.json`` was never acknowledged to a client and is ignored. The process that
+runs a job holds ``JOB_ID/job.lock``, so several services may share one jobs folder: each
+unfinished job is resumed by one of them.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ __all__ = ["JobInput", "JobStore"]
 LOG = logging.getLogger("summarize")
 SYNC_INTERVAL_S = 2.0
 RUNNING, DONE, FAILED_JOB = "running", "done", "failed"
+JOB_LOCK = "job.lock"  # held by the process running the job: two services may share a jobs folder
 
 
 @dataclass(frozen=True)
@@ -135,8 +138,7 @@ class JobStore:
                 done += 1
         state_path = folder / "state.json"
         state: dict[str, Any] = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
-        thread = self._threads.get(job_id)
-        running = thread is not None and thread.is_alive()
+        running = self._alive(job_id) or _held(folder / JOB_LOCK)
         return {"id": job_id, "state": state.get("state", RUNNING if running else "queued"),
                 "total": meta["total"], "done": done, "failed": failed, "created": meta["created"],
                 **({"error": state["error"]} if "error" in state else {})}
@@ -151,7 +153,7 @@ class JobStore:
         path = folder / "results.jsonl"
         offset = 0
         while True:
-            ended = (folder / "state.json").exists() or not self._alive(job_id)
+            ended = (folder / "state.json").exists() or not (self._alive(job_id) or _held(folder / JOB_LOCK))
             if path.exists():
                 with path.open("rb") as f:
                     f.seek(offset)
@@ -183,7 +185,20 @@ class JobStore:
             thread.start()
 
     def _run(self, job_id: str) -> None:
+        from filelock import FileLock, Timeout
+
         folder = self.root / job_id
+        lock = FileLock(str(folder / JOB_LOCK), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            return  # another service on the same jobs folder runs it
+        try:
+            self._run_locked(job_id, folder)
+        finally:
+            lock.release()
+
+    def _run_locked(self, job_id: str, folder: Path) -> None:
         try:
             self._work(folder)
         except SummarizeError as exc:
@@ -219,6 +234,21 @@ class JobStore:
                 if time.monotonic() - last_sync > SYNC_INTERVAL_S:
                     journal.sync()
                     last_sync = time.monotonic()
+
+
+def _held(lock_path: Path) -> bool:
+    """Whether some process holds the job's lock now."""
+    from filelock import FileLock, Timeout
+
+    if not lock_path.exists():
+        return False
+    lock = FileLock(str(lock_path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        return True
+    lock.release()
+    return False
 
 
 def _whole_records(path: Path) -> Iterator[dict[str, Any]]:
