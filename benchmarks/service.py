@@ -53,8 +53,11 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--preset", default="offline", help="offline (default), real, or a preset name/TOML")
     parser.add_argument("--clients", default="1,4,16", help="concurrency levels, comma-separated")
-    parser.add_argument("--requests", type=int, default=32, help="requests per level to the service")
-    parser.add_argument("--cli-requests", type=int, default=16, help="requests per level done by `summarize run`")
+    parser.add_argument("--requests", type=int, default=32, help="requests per level to the service (at least one a client)")
+    parser.add_argument("--cli-requests", type=int, default=16,
+                        help="requests per level done by `summarize run` (at least one a client; 0: skip)")
+    parser.add_argument("--cli-clients", default=None, help="concurrency levels for `summarize run` (default: "
+                        "--clients; each process loads its own models, so mind the memory)")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads of each process's models")
     parser.add_argument("--window-ms", type=float, default=10.0, help="the service's collection window")
     parser.add_argument("--cache-dir", type=Path, default=None, help="benchmark models (default: "
@@ -112,7 +115,7 @@ def bench_service(preset: str, clients: list[int], requests: int, threads: int |
             before = server.client.get("/v1/health").json()
             start = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(n) as pool:
-                results = list(pool.map(one, range(requests)))
+                results = list(pool.map(one, range(max(requests, n))))
             out[n] = _summary([t for t, ok in results if ok], time.perf_counter() - start,
                               sum(1 for _, ok in results if not ok))
             after = server.client.get("/v1/health").json()
@@ -137,7 +140,7 @@ def bench_cli(preset: str, clients: list[int], requests: int, threads: int | Non
 
         start = time.perf_counter()
         with concurrent.futures.ThreadPoolExecutor(n) as pool:
-            results = list(pool.map(one, range(requests)))
+            results = list(pool.map(one, range(max(requests, n))))
         out[n] = _summary([t for t, ok in results if ok], time.perf_counter() - start,
                           sum(1 for _, ok in results if not ok))
         print(f"summarize run, {n} clients: {out[n]}", file=sys.stderr)
@@ -153,7 +156,8 @@ def main(argv: list[str] | None = None) -> None:
     workdir = cache / "service-run"
     workdir.mkdir(exist_ok=True)
     service = bench_service(preset, clients, args.requests, args.threads, args.window_ms, workdir)
-    cli = bench_cli(preset, clients, args.cli_requests, args.threads) if args.cli_requests else {}
+    cli_clients = [int(c) for c in (args.cli_clients or args.clients).split(",") if c.strip()]
+    cli = bench_cli(preset, cli_clients, args.cli_requests, args.threads) if args.cli_requests else {}
     print(f"\npreset {args.preset}; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; "
           f"service window {args.window_ms:g} ms\n")
     print("| clients | service req/s | p50 s | p95 s | docs/batch | `summarize run` req/s | p50 s | p95 s | speed-up |")

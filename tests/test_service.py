@@ -290,3 +290,21 @@ def test_help_imports_no_web_framework() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "--api-key" in done.stdout and "--allow-private" in done.stdout
+
+
+def test_a_port_in_use_or_a_bad_preset_fails_at_once_and_clearly(tmp_path: Path) -> None:
+    import socket
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "summarize", "serve", "-p", "offline", "--port", str(port),
+                               "--jobs-dir", str(tmp_path / "jobs")], capture_output=True, text=True, timeout=120,
+                              check=False)
+    assert done.returncode == 2, done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
+    bad = subprocess.run([sys.executable, "-m", "summarize", "serve", "-p", str(tmp_path / "missing.toml")],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert bad.returncode == 2 and "does not exist" in bad.stderr

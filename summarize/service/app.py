@@ -7,6 +7,7 @@ The only module of the package that imports the web framework (the ``serve`` ext
 from __future__ import annotations
 
 import hmac
+import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -21,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .._version import __version__
-from ..errors import SummarizeError
+from ..errors import ConfigError, SummarizeError
 from .errors import BodyTooLargeError, BusyError, NotFoundError, RequestError, UnauthorizedError, error_body, status_of
 from .jobs import JobInput
 from .pipelines import RunOptions, glossary_pairs
@@ -261,16 +262,35 @@ async def _threaded(lines: Iterator[bytes]) -> AsyncIterator[bytes]:
 def serve(settings: ServiceSettings, *, announce: Callable[[str], None] | None = None) -> None:
     """Build the service and serve it with uvicorn until stopped (Ctrl-C, SIGTERM).
 
+    The address is taken before the models load, so a port in use fails at once.
+
     Raises:
+        ConfigError: the address cannot be listened on (in use, not this machine's).
         SummarizeError: bad settings, or the default preset's models cannot be loaded.
     """
     import uvicorn
 
-    app = create_app(settings)
-    if announce:
-        where = f"http://{settings.host}:{settings.port}/"
-        announce(f"serving {where} (API at {where}v1, docs at {where}docs)")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
-                timeout_graceful_shutdown=30)
+    settings.validate()
+    sock = _listen(settings.host, settings.port)
+    try:
+        app = create_app(settings)
+        host, port = sock.getsockname()[:2]
+        if announce:
+            where = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+            announce(f"serving {where} (API at {where}v1, docs at {where}docs)")
+        config = uvicorn.Config(app, log_level=settings.log_level, timeout_graceful_shutdown=30)
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                          hint="Choose another --port (or --host), or stop what is listening there.") from None
+    return sock
