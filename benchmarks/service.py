@@ -103,7 +103,7 @@ def bench_service(preset: str, clients: list[int], requests: int, threads: int |
         args += ["--threads", str(threads)]
     out: dict[int, dict[str, Any]] = {}
     started = time.perf_counter()
-    with serving(workdir, *args, preset=preset, env=_environment()) as server:
+    with serving(workdir, *args, preset=preset, env=_environment(), start_timeout=3600) as server:
         print(f"service ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         httpx.post(server.url + "/v1/summarize", json={"text": article(10_000)}, timeout=3600)  # warm
         for n in clients:

@@ -56,7 +56,7 @@ class Server:
 
 @contextmanager
 def serving(tmp_path: Path, *args: str, preset: str = "offline", env: dict[str, str] | None = None,
-            jobs_dir: Path | None = None) -> Iterator[Server]:
+            jobs_dir: Path | None = None, start_timeout: float = START_TIMEOUT_S) -> Iterator[Server]:
     """Run ``summarize serve -p PRESET ARGS`` until the block ends; waits for /v1/health."""
     port = free_port()
     log = tmp_path / f"serve-{port}.log"
@@ -69,14 +69,14 @@ def serving(tmp_path: Path, *args: str, preset: str = "offline", env: dict[str, 
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=environment, cwd=tmp_path)
     server = Server(process, f"http://127.0.0.1:{port}", log)
     try:
-        _wait_healthy(server)
+        _wait_healthy(server, start_timeout)
         yield server
     finally:
         server.stop()
 
 
-def _wait_healthy(server: Server) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
+def _wait_healthy(server: Server, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise AssertionError(f"the server exited {server.process.returncode}:\n{server.log.read_text()}")
@@ -86,7 +86,7 @@ def _wait_healthy(server: Server) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise AssertionError(f"the server did not start in {START_TIMEOUT_S} s:\n{server.log.read_text()}")
+    raise AssertionError(f"the server did not start in {timeout:g} s:\n{server.log.read_text()}")
 
 
 @contextmanager
