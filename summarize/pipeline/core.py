@@ -9,6 +9,8 @@ Example:
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -203,6 +205,34 @@ class Pipeline:
     def length(self) -> LengthSpec:
         """The summary length the configuration asks for."""
         return LengthSpec(self.config.summarize.sentences, self.config.summarize.words)
+
+    def derive(self, *, sentences: int | None = None, words: int | None = None,
+               glossary: Glossary | None = None) -> Pipeline:
+        """A pipeline for another summary length or glossary that shares this one's engines.
+
+        Neither the length nor the glossary reaches the engines (both are given per call), so a
+        service can serve every length and glossary its clients ask for over one set of loaded
+        models.
+
+        Args:
+            sentences: summary length in sentences (clears a length in words).
+            words: summary length in words (wins over sentences).
+            glossary: the glossary to honour instead of this pipeline's (``None`` keeps it).
+
+        Raises:
+            ConfigError: a length out of range.
+        """
+        config = self.config
+        if words is not None or sentences is not None:
+            config = config.with_overrides(sentences=sentences, words=words)
+            if words is None:
+                config = dataclasses.replace(config, summarize=dataclasses.replace(config.summarize, words=None))
+        twin = copy.copy(self)
+        twin._spec = self._spec.with_config(config)
+        twin._translator, twin._summarizer = self.translator, self.summarizer
+        if glossary is not None:
+            twin._glossary = glossary
+        return twin
 
     def load(self) -> Pipeline:
         """Load every model the pipeline needs now rather than on first use; returns ``self``."""

@@ -1,0 +1,179 @@
+"""Service benchmark: one loaded ``summarize serve`` against one ``summarize run`` process per request.
+
+For 1, 4 and 16 concurrent clients, each sending its own short article, it reports requests a
+second and p50/p95 latency, for the service (models loaded once, concurrent requests batched into
+the models together) and for the same work done the command-line way (a fresh ``summarize run -``
+process per request, ``N`` of them at a time)::
+
+    python benchmarks/service.py                       # offline preset (Apertium + extractive)
+    python benchmarks/service.py --preset real         # random-weight opus-mt + distilbart, real configurations
+    python benchmarks/service.py --clients 1,4 --requests 8 --cli-requests 4
+
+``--preset real`` builds (once, in the benchmark cache) random-weight models with the real
+configurations of Helsinki-NLP/opus-mt-es-en / -en-es (77M) and sshleifer/distilbart-cnn-12-6
+(306M): speed does not depend on the weights. Both sides do the same work on the same articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._inputs import ROOT, default_cache
+
+SENTENCES_ES = [
+    "El Gobierno de El Salvador ofreció recibir en el CECOT a presos deportados desde Estados Unidos.",
+    "La propuesta fue presentada durante la visita del secretario de Estado Marco Rubio.",
+    "Organizaciones de derechos humanos pidieron conocer las condiciones de reclusión.",
+    "El presidente Nayib Bukele dijo que el acuerdo ayudaría a financiar el sistema penitenciario.",
+    "La oposición reclamó que el plan se discuta en la Asamblea Legislativa.",
+    "Analistas señalaron que la oferta no tiene precedentes en la región.",
+]
+
+
+def article(n: int) -> str:
+    """A short Spanish article of its own for request ``n`` (so no two requests are identical)."""
+    rotated = SENTENCES_ES[n % len(SENTENCES_ES):] + SENTENCES_ES[:n % len(SENTENCES_ES)]
+    return f"Nota {n}. " + " ".join(rotated[:4]) + "\n\n" + " ".join(rotated[4:])
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--preset", default="offline", help="offline (default), real, or a preset name/TOML")
+    parser.add_argument("--clients", default="1,4,16", help="concurrency levels, comma-separated")
+    parser.add_argument("--requests", type=int, default=32, help="requests per level to the service (at least one a client)")
+    parser.add_argument("--cli-requests", type=int, default=16,
+                        help="requests per level done by `summarize run` (at least one a client; 0: skip)")
+    parser.add_argument("--cli-clients", default=None, help="concurrency levels for `summarize run` (default: "
+                        "--clients; each process loads its own models, so mind the memory)")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads of each process's models")
+    parser.add_argument("--window-ms", type=float, default=10.0, help="the service's collection window")
+    parser.add_argument("--cache-dir", type=Path, default=None, help="benchmark models (default: "
+                        "$SUMMARIZE_BENCH_CACHE or ~/.cache/summarize-bench)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    return parser.parse_args(argv)
+
+
+def _preset(name: str, cache: Path) -> str:
+    if name != "real":
+        return name
+    from summarize.testing import build_preset
+
+    folder = cache / "service-real"
+    toml = folder / "pipeline.toml"
+    if not toml.is_file():
+        build_preset(folder, size="real")
+    return str(toml)
+
+
+def _environment() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+def _summary(latencies: list[float], wall: float, failures: int) -> dict[str, Any]:
+    ordered = sorted(latencies)
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))] if ordered else float("nan")
+    return {"requests": len(latencies), "failures": failures, "seconds": round(wall, 2),
+            "per_second": round(len(latencies) / wall, 2) if wall else 0.0,
+            "p50": round(statistics.median(ordered), 3) if ordered else float("nan"), "p95": round(p95, 3)}
+
+
+def bench_service(preset: str, clients: list[int], requests: int, threads: int | None, window_ms: float,
+                  workdir: Path) -> dict[int, dict[str, Any]]:
+    """Start one server, then for each level send ``requests`` requests from ``n`` clients."""
+    import httpx
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from service_helpers import serving
+
+    args = ["--window-ms", str(window_ms), "--max-queue", "256", "--deadline", "3600", "-q"]
+    if threads:
+        args += ["--threads", str(threads)]
+    out: dict[int, dict[str, Any]] = {}
+    started = time.perf_counter()
+    with serving(workdir, *args, preset=preset, env=_environment(), start_timeout=3600) as server:
+        print(f"service ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        httpx.post(server.url + "/v1/summarize", json={"text": article(10_000)}, timeout=3600)  # warm
+        for n in clients:
+            def one(i: int) -> tuple[float, bool]:
+                start = time.perf_counter()
+                response = httpx.post(server.url + "/v1/summarize", json={"text": article(i)}, timeout=3600)
+                return time.perf_counter() - start, response.status_code == 200
+
+            before = server.client.get("/v1/health").json()
+            start = time.perf_counter()
+            with concurrent.futures.ThreadPoolExecutor(n) as pool:
+                results = list(pool.map(one, range(max(requests, n))))
+            out[n] = _summary([t for t, ok in results if ok], time.perf_counter() - start,
+                              sum(1 for _, ok in results if not ok))
+            after = server.client.get("/v1/health").json()
+            out[n]["docs_per_batch"] = round((after["documents"] - before["documents"])
+                                             / max(1, after["batches"] - before["batches"]), 2)
+            print(f"service, {n} clients: {out[n]}", file=sys.stderr)
+    return out
+
+
+def bench_cli(preset: str, clients: list[int], requests: int, threads: int | None) -> dict[int, dict[str, Any]]:
+    """For each level, ``requests`` runs of ``summarize run -``, ``n`` processes at a time."""
+    command = [sys.executable, "-m", "summarize", "run", "-", "-p", preset, "-f", "json", "-q"]
+    if threads:
+        command += ["--threads", str(threads)]
+    out: dict[int, dict[str, Any]] = {}
+    for n in clients:
+        def one(i: int) -> tuple[float, bool]:
+            start = time.perf_counter()
+            done = subprocess.run(command, input=article(i), capture_output=True, text=True, env=_environment(),
+                                  check=False)
+            return time.perf_counter() - start, done.returncode == 0 and '"summaries"' in done.stdout
+
+        start = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(n) as pool:
+            results = list(pool.map(one, range(max(requests, n))))
+        out[n] = _summary([t for t, ok in results if ok], time.perf_counter() - start,
+                          sum(1 for _, ok in results if not ok))
+        print(f"summarize run, {n} clients: {out[n]}", file=sys.stderr)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parse(argv)
+    cache = args.cache_dir or default_cache()
+    cache.mkdir(parents=True, exist_ok=True)
+    preset = _preset(args.preset, cache)
+    clients = [int(c) for c in args.clients.split(",") if c.strip()]
+    workdir = cache / "service-run"
+    workdir.mkdir(exist_ok=True)
+    service = bench_service(preset, clients, args.requests, args.threads, args.window_ms, workdir)
+    cli_clients = [int(c) for c in (args.cli_clients or args.clients).split(",") if c.strip()]
+    cli = bench_cli(preset, cli_clients, args.cli_requests, args.threads) if args.cli_requests else {}
+    print(f"\npreset {args.preset}; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; "
+          f"service window {args.window_ms:g} ms\n")
+    print("| clients | service req/s | p50 s | p95 s | docs/batch | `summarize run` req/s | p50 s | p95 s | speed-up |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n in clients:
+        s, c = service[n], cli.get(n)
+        cells = [str(n), f"{s['per_second']:.2f}", f"{s['p50']:.3f}", f"{s['p95']:.3f}", f"{s['docs_per_batch']:.2f}"]
+        if c:
+            ratio = s["per_second"] / c["per_second"] if c["per_second"] else float("nan")
+            cells += [f"{c['per_second']:.2f}", f"{c['p50']:.3f}", f"{c['p95']:.3f}", f"{ratio:.1f}x"]
+        else:
+            cells += ["-", "-", "-", "-"]
+        print("| " + " | ".join(cells) + " |")
+    if args.json:
+        args.json.write_text(json.dumps({"preset": args.preset, "service": service, "cli": cli}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
