@@ -69,16 +69,16 @@ def test_without_a_deadline_nothing_is_checked():
 def _offline_with_slow_doc(marker: str) -> Pipeline:
     """An offline pipeline whose translator takes 30 s (checking the deadline) on texts holding ``marker``."""
     pipeline = Pipeline.from_preset("offline", sentences=1)
-    real = pipeline.translator.translate
+    real = pipeline.translator.translate_scored  # the path the pipeline takes (translations with their scores)
 
-    def translate(texts, *args, **kwargs):
+    def translate_scored(texts, *args, **kwargs):
         if any(marker in t for t in texts):
             for _ in range(300):  # model calls, with the engines' check between them
                 time.sleep(0.1)
                 deadline.check("generation")
         return real(texts, *args, **kwargs)
 
-    pipeline.translator.translate = translate  # type: ignore[method-assign]
+    pipeline.translator.translate_scored = translate_scored  # type: ignore[method-assign]
     return pipeline
 
 

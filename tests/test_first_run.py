@@ -202,7 +202,7 @@ def test_one_line_per_stage_with_the_device_and_timings(runner, tiny_preset):
         f"summarize: summarizing the article in en (seq2seq, {config.summarize.model})",
         "summarize: translating the summary en-es",
     ]
-    assert re.fullmatch(r"summarize: <stdin>: took load \d+\.\d\d s, detect \d+\.\d\d s, translate \d+\.\d\d s, "
+    assert re.fullmatch(r"summarize: <stdin>: took load \d+\.\d\d s, detect \d+\.\d\d s, names \d+\.\d\d s, translate \d+\.\d\d s, "
                         r"summarize \d+\.\d\d s, summary_translate \d+\.\d\d s", lines[-1])
     quiet = runner.invoke(cli, ["run", "-", "-p", str(tiny_preset), "-q", "-v", "--sentences", "1"], input=SHORT_ES)
     assert quiet.stderr == ""

@@ -194,7 +194,9 @@ def test_cli_glossary_errors_are_clean(tmp_path, tiny_preset):
     result = runner.invoke(cli, ["translate", "-", "--pipeline", str(tiny_preset), "--glossary",
                                  str(tmp_path / "missing.tsv"), "-q"], input="Hola.")
     assert result.exit_code == 2
-    assert result.stderr == f"Error: glossary file {tmp_path / 'missing.tsv'} does not exist\n"
+    assert result.stderr == (f"Error: glossary file {tmp_path / 'missing.tsv'} does not exist\n"
+                             "Check the path given to --glossary (or SUMMARIZE_GLOSSARY); see examples/glossary.tsv "
+                             "for the format.\n")
     bad = write(tmp_path, "solo una columna\n")
     result = runner.invoke(cli, ["translate", "-", "--pipeline", str(tiny_preset), "--glossary", str(bad), "-q"],
                            input="Hola.")

@@ -53,8 +53,11 @@ MAX_SHARE_WORDS = 10
 _PHONE = re.compile(r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?)?\d{3,4}[\s.-]\d{3,4}(?:[\s.-]\d{2,4})?")
 _CONTACT = re.compile(r"\b(?:tel|tel\.|teléfono|phone|fax|e-?mail|correo|p\.?\s?o\.? box|apartado postal|c\.p\.|"
                       r"zip|suite|floor|piso)\b|@[\w-]+\.\w", re.IGNORECASE)
-_STREET = re.compile(r"\b\d+\s+[\w .]+\b(?:street|st\.|avenue|ave\.|boulevard|blvd\.?|road|rd\.|drive|dr\.|lane)|"
-                     r"\b(?:calle|avenida|av\.|boulevard|bulevar|colonia|col\.|paseo|carrera)\s+[\w .]+\d", re.IGNORECASE)
+# bounded repeats: an unbounded [\w .]+ backtracks quadratically over a long run of words and numbers
+_STREET = re.compile(r"\b\d+\s+[\w .]{1,60}?\b(?:street|st\.|avenue|ave\.|boulevard|blvd\.?|road|rd\.|drive|dr\.|lane)|"
+                     r"\b(?:calle|avenida|av\.|boulevard|bulevar|colonia|col\.|paseo|carrera)\s+[\w .]{1,60}?\d",
+                     re.IGNORECASE)
+MAX_CONTACT_CHARS = 600  # an address or contact block is short; longer text is never one
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ def furniture_kind(paragraph: str) -> str | None:
 
 def _contact(paragraph: str) -> bool:
     """An address or contact block: contact cues, and no sentence of prose."""
+    if len(paragraph) > MAX_CONTACT_CHARS:
+        return False
     cues = sum(bool(p.search(paragraph)) for p in (_PHONE, _CONTACT, _STREET))
     prose = any(len(s.split()) > 8 for s in re.split(r"(?<=[.!?])\s", paragraph) if s.rstrip().endswith("."))
     return cues >= 1 and not prose and (cues >= 2 or len(paragraph.split()) <= 12)

@@ -80,7 +80,9 @@ class Glossary:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except FileNotFoundError as exc:
-            raise ConfigError(f"glossary file {path} does not exist") from exc
+            raise ConfigError(f"glossary file {path} does not exist",
+                              hint="Check the path given to --glossary (or SUMMARIZE_GLOSSARY); "
+                                   "see examples/glossary.tsv for the format.") from exc
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"cannot read glossary file {path}: {exc}", hint="Save it as UTF-8 text.") from exc
         entries: list[GlossaryEntry] = []

@@ -19,12 +19,14 @@ Apertium's own post-editing ("a *escueto" stays "a", not "an") and brings out ``
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import re
 import shutil
 import signal
 import subprocess
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -178,8 +180,11 @@ class ApertiumTranslator(Translator):
 
     def _run_scored(self, mode: str, segments: list[str]) -> tuple[list[str], list[float]]:
         """Clean translations (``-u``) and their known-word shares (from a run with marks, see :func:`unmark`)."""
-        clean = self._run(mode, segments)
-        marked = self._run(mode, segments, marks=True)
+        # the two runs are independent processes: run them side by side (the deadline's context goes along)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="apertium-marks") as pool:
+            marked_run = pool.submit(contextvars.copy_context().run, self._run, mode, segments, marks=True)
+            clean = self._run(mode, segments)
+            marked = marked_run.result()
         return clean, [unmark(out)[1] for out in marked]
 
     def _get_protector(self) -> Protector:
