@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
@@ -134,7 +135,7 @@ def test_the_llamacpp_preset_runs_the_whole_pipeline(smollm2, tmp_path):
     article.write_text("Prison offer\n\n" + " ".join((EXAMPLES / "rubio-bukele-prison-offer.en.txt")
                                                       .read_text(encoding="utf-8").split()[:160]), encoding="utf-8")
     [result] = Pipeline(config).run([str(article)])
-    assert result.lang == "en"
+    assert result.source_lang == "en"
     assert result.summaries["en"].strip() and result.summaries["es"].strip()
     assert len(result.summaries["en"].split()) <= 40
     assert result.engines["summarize"]["engine"] == "llamacpp"
@@ -165,16 +166,18 @@ def _free_port() -> int:
 def openai_server(smollm2):
     pytest.importorskip("llama_cpp.server", reason="needs llama-cpp-python[server]")
     port = _free_port()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the fixture's finally)
     process = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", smollm2, "--host", "127.0.0.1", "--port", str(port),
          "--n_ctx", "2048", "--model_alias", "smollm2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stdout=subprocess.DEVNULL, stderr=log)  # a file: llama.cpp logs more than a pipe holds unread
     url = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 180
     try:
         while True:
             if process.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited: {process.stderr.read().decode()[-2000:]}")
+                log.seek(0)
+                pytest.fail(f"llama_cpp.server exited: {log.read().decode(errors='replace')[-2000:]}")
             try:
                 if httpx.get(f"{url}/models", timeout=2).status_code == 200:
                     break
@@ -191,6 +194,7 @@ def openai_server(smollm2):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
 
 
 @pytest.mark.slow

@@ -171,6 +171,11 @@ class PromptedGenerator:
                 outputs[i] = clean_reply(reply, first_paragraph=self.first_paragraph)
         return outputs
 
+    def generate_scored(self, texts: Sequence[str], decoding: DecodingFor, *,
+                        max_input_tokens: int | None = None) -> list[tuple[str, float | None]]:
+        """The replies, unscored: chat completions are not asked for token log-probabilities."""
+        return [(text, None) for text in self.generate(texts, decoding, max_input_tokens=max_input_tokens)]
+
     def _room(self, plan: Decoding) -> int:
         """The reply budget, within what the context leaves."""
         return max(1, min(plan.max_new_tokens, self.model.context - self.overhead))
@@ -188,6 +193,8 @@ class ChatTranslator(NeuralTranslator):
         runtime: device and threads.
         langid: unused.
     """
+
+    confidence = None  # chat replies come without token log-probabilities: no score, nothing flagged
 
     engine = "chat"
     prompts_folder: str | None = None

@@ -130,8 +130,7 @@ class NeuralTranslator(Translator):
         joined: list[list[tuple[str, float]]] = [[] for _ in texts]
         for owner, scored in zip(owners, outputs, strict=True):
             joined[owner].append(scored)
-        return [Scored(" ".join(t for t, _ in parts), round(sum(s for _, s in parts) / len(parts), 4))
-                for parts in joined]
+        return [Scored(" ".join(t for t, _ in parts), _mean_score([s for _, s in parts])) for parts in joined]
 
     def output_lengths(self, longest: int, window: int) -> tuple[int, int]:
         """``(min_new_tokens, max_new_tokens)`` for a batch whose longest input has ``longest`` tokens."""
@@ -148,6 +147,13 @@ class NeuralTranslator(Translator):
             return Decoding(max_new_tokens=most, min_new_tokens=least, num_beams=self.config.num_beams, guard=guard)
 
         return generator.generate_scored(texts, decoding, max_input_tokens=window)
+
+
+def _mean_score(scores: Sequence[float | None]) -> float | None:
+    """The mean of a text's pieces' scores; ``None`` when the generator gives none (chat servers)."""
+    if not scores or any(s is None for s in scores):
+        return None
+    return round(sum(s for s in scores if s is not None) / len(scores), 4)
 
 
 def trim_to_length(text: str, lang: str, length: LengthSpec) -> str:
