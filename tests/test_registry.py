@@ -123,7 +123,7 @@ def _summarize(plugin: dict[str, Path], *args: str, stdin: str = "") -> subproce
 def test_a_plugin_engine_works_through_a_preset_models_list_and_the_cli_choices(plugin):
     helped = _summarize(plugin, "run", "--help")
     assert helped.returncode == 0, helped.stderr
-    assert "marian|apertium|ctranslate2|lexicon" in " ".join(helped.stdout.split())
+    assert "marian|apertium|ctranslate2|llamacpp|openai|lexicon" in " ".join(helped.stdout.split())
 
     listed = _summarize(plugin, "models", "list", str(plugin["preset"]), "-f", "json")
     assert listed.returncode == 0, listed.stderr
