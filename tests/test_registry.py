@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from summarize import Pipeline, Source
-from summarize.backends import make_translator
+from summarize.backends import Translator, make_translator
 from summarize.cli import cli
 from summarize.config import RuntimeConfig, config_from_dict, load_config
 from summarize.errors import ConfigError
@@ -192,7 +192,8 @@ def registered():
 def test_the_public_registry_call_adds_an_engine_to_config_api_and_cli(registered):
     config = config_from_dict({"translate": {"engine": "echo"}, "summarize": {"engine": "extractive",
                                                                             "strategy": "source", "sentences": 1}})
-    assert isinstance(make_translator(config.translate, RuntimeConfig()), registered)
+    made = make_translator(config.translate, RuntimeConfig())  # a duck-typed plugin gets the base's defaults
+    assert isinstance(made, Translator) and isinstance(made.inner, registered)
     [result] = Pipeline(config).translate([Source.from_text("El presidente habló ayer con la prensa del país.")])
     assert result.translation.text == "[en] El presidente habló ayer con la prensa del país."
     assert load_config("offline").with_overrides(translator="echo").translate.engine == "echo"

@@ -5,10 +5,11 @@ Which class implements an engine name is listed once, in :mod:`summarize.registr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..registry import registry
-from .base import LengthSpec, Summarizer, Translator
+from .base import LengthSpec, Scored, Summarizer, Translator
 
 if TYPE_CHECKING:
     from ..config import RuntimeConfig, SummarizeConfig, TranslateConfig
@@ -24,8 +25,8 @@ def make_translator(config: TranslateConfig, runtime: RuntimeConfig, *,
     Raises:
         ConfigError: for an engine no one registered.
     """
-    engine: Translator = _make("translate", config, runtime, langid)
-    return engine
+    engine = _make("translate", config, runtime, langid)
+    return engine if isinstance(engine, Translator) else _PluginTranslator(engine)
 
 
 def make_summarizer(config: SummarizeConfig, runtime: RuntimeConfig, *,
@@ -42,3 +43,45 @@ def make_summarizer(config: SummarizeConfig, runtime: RuntimeConfig, *,
 def _make(role: str, config: Any, runtime: RuntimeConfig, langid: LanguageIdentifier | None) -> Any:
     """The registered engine class of that role and name, built by the engine constructor contract."""
     return registry().engine(role, config.engine).load()(config, runtime, langid=langid)
+
+
+class _PluginTranslator(Translator):
+    """A plugin translator written to the duck-typed contract (load, translate, describe, and
+    optionally placeholders), given the defaults of :class:`Translator` for everything it lacks
+    (scores, name renderings, the placeholder and name-protection flags)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner  # the plugin's own object
+        self.engine = getattr(inner, "engine", type(inner).__name__)
+        for name in ("keeps_placeholders", "protects_names", "confidence"):
+            if hasattr(inner, name):
+                setattr(self, name, getattr(inner, name))
+
+    def __getattr__(self, name: str) -> Any:  # anything else the plugin offers
+        return getattr(self.inner, name)
+
+    def load(self, direction: str | None = None) -> None:
+        if hasattr(self.inner, "load"):
+            self.inner.load(direction)
+
+    def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
+        return list(self.inner.translate(texts, src, tgt, warnings=warnings))
+
+    def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
+                         warnings: list[str] | None = None) -> list[Scored]:
+        if hasattr(self.inner, "translate_scored"):
+            return list(self.inner.translate_scored(texts, src, tgt, warnings=warnings))
+        return super().translate_scored(texts, src, tgt, warnings=warnings)
+
+    def describe(self, direction: str) -> dict[str, str]:
+        return dict(self.inner.describe(direction)) if hasattr(self.inner, "describe") else super().describe(direction)
+
+    def name_renderings(self, names: Sequence[str], src: str, tgt: str) -> dict[str, str | None]:
+        if hasattr(self.inner, "name_renderings"):
+            return dict(self.inner.name_renderings(names, src, tgt))
+        return {}
+
+    def placeholders(self, text: str, spans: Sequence[Any]) -> list[str]:
+        if hasattr(self.inner, "placeholders"):
+            return list(self.inner.placeholders(text, spans))
+        return super().placeholders(text, spans)
