@@ -251,7 +251,7 @@ def test_doctor_json_says_what_runs_here(runner, monkeypatch, tmp_path):
         "using the 'offline' pipeline (No downloads: Apertium rule-based translation and extractive summaries) "
         "because Helsinki-NLP/opus-mt-en-es is not cached and cannot be downloaded; "
         "run 'summarize models pull auto' to get the neural models")}
-    assert {"preset": "default", "role": "summarize (seq2seq)", "model": "sshleifer/distilbart-cnn-12-6",
+    assert {"preset": "default", "role": "summarize (ctranslate2)", "model": "sshleifer/distilbart-cnn-12-6",
             "cached": False, "size_bytes": 0, "licence": "Apache-2.0"} in data["models"]
     assert data["caches"]["model cache"]["path"] == str(tmp_path / "hub")
     assert data["devices"]["torch"].startswith("auto -> ")
