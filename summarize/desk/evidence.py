@@ -84,20 +84,24 @@ def extract_names(text: str) -> list[str]:
         sentence; duplicates kept (callers count them).
     """
     found: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)  # 1 where a name already covers the character: linear in the text
+
+    def take(span: tuple[int, int]) -> None:
+        taken[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
+
     for match in _NAME.finditer(text):
         words = match.group().split()
         while words and words[0].casefold() in _NOT_NAMES:
             words = words[1:]
         if len(words) >= 2 or (words and _usable_single(text, match.end() - len(words[0]), words[0])):
             found.append((match.start(), " ".join(words)))
-            taken.append(match.span())
+            take(match.span())
     for match in _ACRONYM.finditer(text):
-        if not any(a <= match.start() < b for a, b in taken):
+        if not taken[match.start()]:
             found.append((match.start(), match.group()))
-            taken.append(match.span())
+            take(match.span())
     for match in _SINGLE_CAP.finditer(text):
-        if any(a <= match.start() < b for a, b in taken):
+        if taken[match.start()]:
             continue
         if _usable_single(text, match.start(), match.group()):
             found.append((match.start(), match.group()))
