@@ -55,7 +55,7 @@ def test_health_presets_page_and_openapi(server: Server) -> None:
     assert health["status"] == "ok" and health["preset"] == "offline" and health["auth"] is False
     presets = server.client.get("/v1/presets").json()["presets"]
     assert presets == [{"name": "offline", "default": True, "loaded": True, "translate": {"engine": "apertium"},
-                        "summarize": {"engine": "extractive", "strategy": "source", "sentences": 3, "words": None}}]
+                        "summarize": {"engine": "extractive", "strategy": "source", "sentences": 3, "words": 60}}]
     page = server.client.get("/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     # self-contained: nothing loaded from anywhere (no src/href, no CSS imports or url())
