@@ -29,7 +29,7 @@ from benchmarks.hostile_corpus import HostileServer, build_corpus
 pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="the offline preset needs Apertium")
 
 MAX_RSS = 2 * 1024**3
-CHILD_TIMEOUT = 600.0  # bounded: the corpus batch takes about 4-5 minutes on 2 cores
+CHILD_TIMEOUT = 900.0  # bounded: the corpus batch takes about 5-7 minutes on 2 cores
 
 
 @pytest.fixture(scope="module")
