@@ -5,7 +5,7 @@ ROUGE-1/2/L F1 (x100, the Unicode tokenizer of ``summarize.evaluate``) on CNN/Da
 (``cnndm_mini``, 100 articles, 3 sentences) and MLSUM-es (``mlsum_es/dev250.jsonl``, 2 sentences).
 Every system is cut to the same number of sentences; the table gives the mean words too.
 Faithfulness: summaries per 100 with a number or capitalised name the article lacks
-(:func:`summarize.text.faithful.unsupported_terms`). The LLM reads the first ``--article-words``
+(:func:`summarize.text.facts.missing_facts`, the check the pipeline runs). The LLM reads the first ``--article-words``
 words of each article (its prompt and 2 busy cores; lead-k is unaffected, the extractive engine
 reads the whole article as it does in the pipeline)::
 
@@ -31,7 +31,7 @@ from summarize.backends.base import LengthSpec
 from summarize.backends.extractive import ExtractiveSummarizer, article_sentences
 from summarize.config import RuntimeConfig, SummarizeConfig
 from summarize.evaluate import rouge_scores
-from summarize.text.faithful import unsupported_terms
+from summarize.text.facts import missing_facts
 
 SENTENCES = {"en": 3, "es": 2}
 
@@ -63,7 +63,7 @@ def rows_for(data: DataSet, model: str, threads: int, article_words: int) -> lis
     for name, (hypotheses, seconds) in systems.items():
         scores = rouge_scores(hypotheses, data.references)
         words = statistics.mean(len(h.split()) for h in hypotheses)
-        flagged = sum(bool(unsupported_terms(h, t)) for h, t in zip(hypotheses, data.texts, strict=True))
+        flagged = sum(bool(missing_facts(h, t)) for h, t in zip(hypotheses, data.texts, strict=True))
         rows.append([data.name, name, str(k), f"{scores['rouge1']:.2f}", f"{scores['rouge2']:.2f}",
                      f"{scores['rougeL']:.2f}", f"{words:.0f}", f"{100 * flagged / len(hypotheses):.0f}",
                      str(len(hypotheses)), f"{seconds:.0f}"])

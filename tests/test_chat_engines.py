@@ -1,4 +1,4 @@
-"""The chat engines without a model: reply cleaning, the faithfulness check, the OpenAI client's
+"""The chat engines without a model: reply cleaning, the OpenAI client's
 retries, errors and concurrency (against an httpx.MockTransport), and their preset options."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from summarize.backends.openai_api import OpenAIChat, OpenAIOptions
 from summarize.config import RuntimeConfig, SummarizeConfig, config_from_dict, load_config
 from summarize.errors import ConfigError, EngineTimeoutError, EngineUnavailableError, ModelNotAvailableError
 from summarize.registry import registry
-from summarize.text.faithful import unsupported_terms
 
 
 @pytest.mark.parametrize(("reply", "clean"), [
@@ -33,16 +32,6 @@ def test_replies_lose_lead_ins_labels_list_marks_and_quotes(reply, clean):
 
 def test_a_translation_keeps_only_the_first_paragraph():
     assert clean_reply("Translation: The man left.\n\nNote: I kept the names.", first_paragraph=True) == "The man left."
-
-
-def test_faithfulness_flags_numbers_and_names_the_article_lacks():
-    article = "Bukele said El Salvador would hold 1,500 deportees at CECOT, the prison he opened."
-    summary = "The Salvadoran president Bukele will hold 1.500 deportees in 2024 at CECOT, says Rubio."
-    assert unsupported_terms(summary, article) == ["2024", "Salvadoran", "Rubio"]
-
-
-def test_a_sentence_initial_common_word_is_not_a_name():
-    assert unsupported_terms("The prison opened. El gobierno habló.", "the prison opened; el gobierno habló") == []
 
 
 def _chat(handler, **options) -> OpenAIChat:

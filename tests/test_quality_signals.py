@@ -103,6 +103,17 @@ def test_names_keep_runs_and_skip_sentence_openers():
     assert "El" not in found and "Según" not in found
 
 
+def test_missing_facts_compare_numbers_by_value_and_words_without_case_or_accents():
+    article = "Bukele said El Salvador would hold 1,500 deportees at CECOT, the prison he opened."
+    summary = "The Salvadoran president Bukele will hold 1.500 deportees in 2024 at CECOT, says Rubio."
+    assert missing_facts(summary, article) == ["2024", "Rubio", "Salvadoran"]
+    assert missing_facts("The offer came from BUKELE in Cecot.", "Bukelé spoke of CECOT.") == []
+
+
+def test_a_sentence_initial_common_word_is_not_a_name():
+    assert missing_facts("The prison opened. El gobierno habló.", "the prison opened; el gobierno habló") == []
+
+
 def test_missing_facts_name_what_the_article_lacks():
     article = "Bukele offered the CECOT prison, which holds 40.000 inmates, to Marco Rubio."
     assert missing_facts("Bukele offered 40,000 places to Rubio.", article) == []
