@@ -3,7 +3,8 @@
 Scores ROUGE-1/2/L F1 (x100) with the Unicode tokenizer of ``summarize.evaluate`` on MLSUM-es
 (``mlsum_es/dev250.jsonl``, El País, 250 articles) and CNN/DailyMail (``cnndm_mini``, 100 articles),
 at lengths in sentences (every lead-k) and at word budgets (the default, 60 words), with the mean
-words per summary, and prints a Markdown table. At a word budget the lead is shown twice: whole
+words per summary, and prints a Markdown table, then, per data set, the engine's margin at each word
+budget over the best lead-k (the default must beat it by at least 1 ROUGE-L). At a word budget the lead is shown twice: whole
 sentences within the budget, and cut to the budget mid-sentence (the matched-length baseline).
 Every system sees the same sentences (``summarize.backends.extractive.article_sentences``); sumy
 gets them through its document model, so it needs no NLTK download. sumy (``pip install sumy``)
@@ -180,6 +181,24 @@ def markdown(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def margins(rows: list[Row]) -> str:
+    """For each data set and word budget: the engine's ROUGE-1/2/L less the best lead-k's (best by
+    ROUGE-L over the sentence counts scored), the figure the default length is held to."""
+    lines = []
+    for data_name in dict.fromkeys(r[0] for r in rows):
+        leads = [r for r in rows if r[0] == data_name and r[1] == "lead" and r[2].endswith("sentences")]
+        if not leads:
+            continue
+        best = max(leads, key=lambda r: r[3]["rougeL"])
+        for row in rows:
+            if row[0] == data_name and row[1].startswith("extractive") and row[2].endswith("words"):
+                delta = {k: row[3][k] - best[3][k] for k in ("rouge1", "rouge2", "rougeL")}
+                lines.append(f"{data_name}: extractive at {row[2]} ({row[4]:.1f} words) vs lead at {best[2]} "
+                             f"({best[4]:.1f} words): ROUGE-1 {delta['rouge1']:+.2f}, ROUGE-2 "
+                             f"{delta['rouge2']:+.2f}, ROUGE-L {delta['rougeL']:+.2f}")
+    return "\n".join(lines)
+
+
 def parse_lengths(sentences: str, words: str) -> list[LengthSpec]:
     """``--sentences 1,2,3 --words 60`` as length specs (an empty list leaves that kind out)."""
     specs = [LengthSpec(sentences=int(k)) for k in sentences.split(",") if k.strip()]
@@ -211,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     rows = [row for data in sets for row in evaluate(data, lengths)]
     table = markdown(rows)
     print(table)
+    print()
+    print(margins(rows))
     if args.chart:
         from benchmarks.charts import markdown_rows, summary_chart
 

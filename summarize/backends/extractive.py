@@ -16,8 +16,12 @@ combines both signals:
    are never picked together.
 5. The picked sentences are returned whole, in document order.
 
-The constants were tuned on MLSUM-es and CNN/DailyMail samples (``benchmarks/summary_quality.py``
-reports the scores), one setting for both languages.
+The constants were tuned on the first halves of MLSUM-es and CNN/DailyMail samples
+(``benchmarks/summary_quality.py --part first``; ``--part second`` is the held-out check), one
+setting for both languages. Under a word budget the stopping rule matters most: a summary keeps
+adding sentences only while they score close to the best one (``stop_below``), because news
+references are short (El País standfirsts average 22 words) and a second, weaker sentence costs
+more precision than it brings recall.
 """
 
 from __future__ import annotations
@@ -77,12 +81,12 @@ class ExtractiveSettings:
             the most a summary may take, and a weak sentence adds words more than substance.
     """
 
-    position_decay: float = 0.45
+    position_decay: float = 0.33
     damping: float = 0.85
-    redundancy: float = 0.3
+    redundancy: float = 0.6
     quote_penalty: float = 0.5
     duplicate_similarity: float = 0.9
-    stop_below: float = 0.7
+    stop_below: float = 0.8
 
     def validate(self) -> None:
         """Raise ``ValueError`` for a knob outside its meaningful range."""
