@@ -126,6 +126,15 @@ class Translator(ABC):
         """
         return {}
 
+    def translated_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
+        """Which of a document's names this engine translates itself, word by word, and should be given.
+
+        A rule-based engine that protects names (:attr:`protects_names`) answers for names made only of
+        words its dictionary knows as ordinary words ("Juegos Olímpicos", "Supreme Court"): masking
+        those would copy them untranslated. The default answers none.
+        """
+        return set()
+
     def placeholders(self, text: str, spans: Sequence[Any]) -> list[str]:
         """Return one token per span that this engine copies unchanged and ``text`` lacks.
 

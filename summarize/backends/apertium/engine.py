@@ -36,7 +36,7 @@ from ...errors import EngineTimeoutError, EngineUnavailableError
 from ...text.protect import Masked, Span, localize_numbers, restore
 from ..base import ConfidenceMeasure, Scored, Translator
 from .lexicon import ApertiumLexicon, carriers, find_dictionaries, process_env
-from .names import KNOWN, UNKNOWN, Protector
+from .names import COMMON, KNOWN, UNKNOWN, Protector, Reading
 
 if TYPE_CHECKING:
     from ...text.langid import LanguageIdentifier
@@ -54,6 +54,7 @@ TIMEOUT_PER_1000_CHARS_S = 1.0
 _SPACES = re.compile(r"[ \t]{2,}")
 _UNKNOWN_MARK = re.compile(r"(?<![\w*])\*(?=\w)")
 _WORD = re.compile(r"\w")
+_NAME_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # about one word in fifteen unknown to the dictionaries: an untranslated word an editor should see
 LOW_KNOWN_SHARE = 0.93
 
@@ -146,6 +147,22 @@ class ApertiumTranslator(Translator):
                 # its own protection would keep only that word ("Train of Aragua")
                 out[name] = name
         return out
+
+    def translated_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
+        """Names of two or more words that Apertium translates itself: every capitalized word is one
+        its analyser reads only as an ordinary word, or as a proper noun that is no person's name,
+        and one at least is an ordinary word ("Juegos Olímpicos", "Tribunal Supremo", "Nobel Prize").
+        A word it reads as a name and as an ordinary word ("Salvador", "Rubio" after "Marco"), a
+        person's name ("Donald"), a word it does not know ("Aragua") or a number ("Barrio 18")
+        keeps the name out: that is a name the engine would damage."""
+        self.load(f"{src}-{tgt}")
+        lexicon = self._get_protector().lexicon if self.protect_names else None
+        several = [n for n in names if len(n.split()) > 1 and not any(c.isdigit() for c in n)]
+        if lexicon is None or not several:
+            return set()
+        words = {n: _NAME_WORD.findall(n) for n in several}
+        readings = lexicon.classify(sorted({w for ws in words.values() for w in ws if w[:1].isupper()}), src)
+        return {name for name, ws in words.items() if _translatable([readings.get(w) for w in ws if w[:1].isupper()])}
 
     def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
         return [s.text for s in self.translate_scored(texts, src, tgt, warnings=warnings)]
@@ -252,6 +269,14 @@ class ApertiumTranslator(Translator):
             detail = stderr.strip().splitlines()[-1:] or [f"exit status {returncode}"]
             raise EngineUnavailableError(f"Apertium failed: {detail[0]}", hint=INSTALL_HINT)
         return stdout
+
+
+def _translatable(readings: Sequence[Reading | None]) -> bool:
+    """Whether a name's capitalized words, so read, are ones Apertium translates well (see
+    :meth:`ApertiumTranslator.translated_names`)."""
+    ordinary = [r for r in readings if r is not None and r.kind == COMMON]
+    names = [r for r in readings if r is not None and r.kind == KNOWN and not r.person]
+    return bool(ordinary) and len(ordinary) + len(names) == len(readings)
 
 
 def run_killable(command: list[str], payload: str, timeout: float) -> tuple[int, str, str]:
