@@ -41,6 +41,7 @@ __all__ = [
     "SpacyNameFinder",
     "is_title_case",
     "make_name_finder",
+    "opens_with_description",
     "sentence_case",
 ]
 
@@ -65,6 +66,12 @@ _LEADING = frozenset(["president", "presidente", "presidenta", "secretary", "sec
 _NEVER_ALONE = frozenset(["i", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun"])
 # generic nouns of institutions: a run made only of these (and titles) is a description, not a name
 _GENERIC = frozenset(["department", "ministry", "court", "house", "party", "university", "council", "agency", "office", "government", "administration", "committee", "commission", "police", "army", "navy", "embassy", "departamento", "ministerio", "corte", "tribunal", "casa", "partido", "universidad", "consejo", "agencia", "oficina", "gobierno", "administración", "comité", "comisión", "policía", "ejército", "embajada", "center", "centre", "centro", "front", "frente", "gap", "street", "avenue", "square", "bridge", "airport", "prison", "calle", "avenida", "plaza", "puente", "aeropuerto", "cárcel", "prisión", "nacional", "national", "international", "internacional"])
+# nouns that head a name made of a description and a name ("Universidad de Michigan", "Hospital of
+# Pittsburgh"): the description translates, the name after "de"/"of" is the engine's to keep
+_HEADS = _GENERIC | frozenset(["hospital", "asociación", "association", "instituto", "institute", "museo", "museum",
+                               "tratado", "treaty", "acuerdo", "acuerdos", "accords", "república", "republic",
+                               "estadio", "stadium", "escuela", "school", "fundación", "foundation", "declaración",
+                               "declaration"])
 MAX_ACRONYM_CHARS = 7  # "MS-13", "UNICEF"; a longer word in capitals is shouting ("SALVADOR")
 _DEMONYM = re.compile(r"(?:an|ans|ese|ish)$")
 
@@ -165,6 +172,13 @@ class DocumentNames:
         """The names as JSON-ready objects."""
         return [{k: v for k, v in (("text", n.text), ("kind", n.kind), ("translation", n.translation)) if v}
                 for n in self.names]
+
+
+def opens_with_description(name: str) -> bool:
+    """Whether a name of several words opens with a generic noun of institutions or places
+    ("Universidad de Michigan", "Police of Newport"): a description, which translates."""
+    words = name.split()
+    return len(words) > 1 and words[0].lower() in _HEADS
 
 
 def _opens(text: str, start: int) -> bool:
@@ -373,9 +387,11 @@ class RuleNameFinder:
         for item in extra:
             if item.text not in established:
                 candidates.setdefault(item.text, item.kind)
-        # a full name's last word stands for it elsewhere ("Marco Rubio" ... "Rubio dijo")
+        # a full name's last word stands for it elsewhere ("Marco Rubio" ... "Rubio dijo"), also
+        # where that word was found on its own first
         for surname in sorted({text.split()[-1] for text, kind in candidates.items() if kind == FULL}):
-            candidates.setdefault(surname, PART)
+            if candidates.get(surname, NAME) == NAME:
+                candidates[surname] = PART
         names = [*established.values()]
         names += [Name(t, k) for t, k in sorted(candidates.items()) if t not in established]
         return tuple(names)

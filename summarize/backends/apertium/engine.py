@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from ... import deadline
 from ...config import RuntimeConfig, TranslateConfig
 from ...errors import EngineTimeoutError, EngineUnavailableError
+from ...text.names import opens_with_description
 from ...text.protect import Masked, Span, localize_numbers, restore
 from ..base import ConfidenceMeasure, Scored, Translator
 from .lexicon import ApertiumLexicon, carriers, find_dictionaries, process_env
@@ -141,10 +142,11 @@ class ApertiumTranslator(Translator):
             reading = readings.get(name)
             if reading is not None and reading.kind == KNOWN:
                 out[name] = reading.name if reading.name and reading.name != name else None
-            elif any(w.islower() for w in name.split()) and any(
+            elif any(w.islower() for w in name.split()) and not opens_with_description(name) and any(
                     (r := readings.get(w)) is not None and r.kind == UNKNOWN for w in name.split() if w[:1].isupper()):
                 # a name joined by "de" around a word the engine does not know ("Tren de Aragua"):
-                # its own protection would keep only that word ("Train of Aragua")
+                # its own protection would keep only that word ("Train of Aragua"); a description
+                # and a name ("Universidad de Michigan") is left to it
                 out[name] = name
         return out
 
