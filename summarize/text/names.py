@@ -155,18 +155,16 @@ class DocumentNames:
         """The forms (written in ``src``) that one sentence cannot tell are names; see :meth:`spans`."""
         written = {n.text: n.text if src == self.lang else (n.translation or n.text) for n in self.names}
         full = [written[n.text] for n in self.names if n.kind == FULL]
-        taught: set[str] = set()
-        for n in self.names:
-            form = written[n.text]
-            if n.kind == ESTABLISHED:
-                taught.add(form)
-            elif n.text.split()[0] in _ARTICLE_FORMS and len(n.text.split()) > 1:
-                taught.add(form)
-            elif n.kind == FULL and form not in translated:
-                taught.add(form)
-            elif n.kind == PART and any(f.split()[-1] == form and f not in translated for f in full):
-                taught.add(form)  # "Rubio" for "Marco Rubio", not "Olímpicos" for "Juegos Olímpicos"
-        return taught
+
+        def taught(n: Name, form: str) -> bool:
+            if n.kind == ESTABLISHED or (n.text.split()[0] in _ARTICLE_FORMS and len(n.text.split()) > 1):
+                return True
+            if n.kind == FULL:
+                return form not in translated
+            # "Rubio" for "Marco Rubio", not "Olímpicos" for "Juegos Olímpicos"
+            return n.kind == PART and any(f.split()[-1] == form and f not in translated for f in full)
+
+        return {written[n.text] for n in self.names if taught(n, written[n.text])}
 
     def to_json(self) -> list[dict[str, str]]:
         """The names as JSON-ready objects."""
