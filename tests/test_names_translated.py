@@ -106,3 +106,18 @@ def test_a_description_and_a_name_joined_by_de_is_left_to_apertium_a_name_with_d
     engine = pipeline.translator
     said = engine.name_renderings(["Universidad de Tarija", "Hospital de Tarija", "Fuerte de Tarija"], "es", "en")
     assert said == {"Fuerte de Tarija": "Fuerte de Tarija"}  # "Fort of Tarija" would split a name
+
+
+def test_a_name_the_engine_keeps_itself_is_left_whole_and_no_part_is_masked_inside_it():
+    names = DocumentNames("en", (Name("Dalhousie University", "full name"), Name("University", "part"),
+                                 Name("Ana Robles", "full name"), Name("Robles", "part")))
+    text = "Ana Robles teaches at Dalhousie University."
+    spans = names.spans(text, "en", engine_protects=True, kept={"Dalhousie University"})
+    assert [s.text for s in spans] == ["Ana Robles"]
+
+
+@needs_apertium
+def test_apertium_keeps_names_ending_in_a_name_word_or_a_description_but_not_in_a_possible_surname(pipeline):
+    engine = pipeline.translator
+    en = ["Dalhousie University", "Hurricane Katrina", "Noto Airport", "Ana Robles", "Marco Rubio", "Giant Slalom"]
+    assert engine.protected_names(en, "en", "es") == {"Dalhousie University", "Hurricane Katrina", "Noto Airport"}

@@ -135,6 +135,14 @@ class Translator(ABC):
         """
         return set()
 
+    def protected_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
+        """Which of a document's names of several words this engine's own protection (:attr:`protects_names`)
+        keeps within a sentence, translating the ordinary words around the name words ("Dalhousie
+        University" -> "Universidad de Dalhousie"). Their last word alone is still masked where it
+        stands for the name. The default answers none.
+        """
+        return set()
+
     def placeholders(self, text: str, spans: Sequence[Any]) -> list[str]:
         """Return one token per span that this engine copies unchanged and ``text`` lacks.
 

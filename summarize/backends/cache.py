@@ -393,6 +393,9 @@ class CachedTranslator(Translator):
     def translated_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
         return self.inner.translated_names(names, src, tgt)
 
+    def protected_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
+        return self.inner.protected_names(names, src, tgt)
+
     def _namespace(self, direction: str) -> str:
         if direction not in self._namespaces:
             engine = _engine_key("translate", self.inner, self.inner.describe(direction))

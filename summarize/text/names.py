@@ -39,6 +39,7 @@ __all__ = [
     "Name",
     "RuleNameFinder",
     "SpacyNameFinder",
+    "is_description",
     "is_title_case",
     "make_name_finder",
     "opens_with_description",
@@ -71,7 +72,9 @@ _GENERIC = frozenset(["department", "ministry", "court", "house", "party", "univ
 _HEADS = _GENERIC | frozenset(["hospital", "asociación", "association", "instituto", "institute", "museo", "museum",
                                "tratado", "treaty", "acuerdo", "acuerdos", "accords", "república", "republic",
                                "estadio", "stadium", "escuela", "school", "fundación", "foundation", "declaración",
-                               "declaration"])
+                               "declaration", "airport", "games", "land", "valley", "war", "empire", "county",
+                               "cup", "league", "boulevard", "harbour", "harbor", "aeropuerto", "juegos", "valle",
+                               "guerra", "imperio", "condado", "copa", "liga", "bulevar", "puerto"])
 MAX_ACRONYM_CHARS = 7  # "MS-13", "UNICEF"; a longer word in capitals is shouting ("SALVADOR")
 _DEMONYM = re.compile(r"(?:an|ans|ese|ish)$")
 
@@ -109,7 +112,8 @@ class DocumentNames:
         return {(n.translation or n.text): n.text for n in self.names}
 
     def spans(self, text: str, src: str, overrides: Mapping[str, str | None] | None = None, *,
-              engine_protects: bool = False, translated: Collection[str] = ()) -> list[Span]:
+              engine_protects: bool = False, translated: Collection[str] = (), kept: Collection[str] = ()
+              ) -> list[Span]:
         """Where the names occur in ``text`` (written in ``src``), each with its rendering.
 
         Args:
@@ -122,6 +126,9 @@ class DocumentNames:
                 (full names and their parts, a name after a Spanish article) and the gazetteer's.
             translated: names the engine translates itself (:meth:`Translator.translated_names`),
                 with ``engine_protects``: left to it, and so is a part that stands only for them.
+            kept: full names the engine's own protection keeps within a sentence
+                (:meth:`Translator.protected_names`), with ``engine_protects``: left to it, while
+                their last word alone is still masked ("Rubio" for "Marco Rubio").
                 With ``engine_protects`` a name opening with an article is masked only where the
                 article is capitalized inside the sentence ("en La Libertad"), which makes it a name.
         """
@@ -129,7 +136,7 @@ class DocumentNames:
         inside_only: set[str] = set()
         if engine_protects:
             # a full name the engine knows whole ("Gran Bretaña") is its own, and so is its last word
-            taught = self._taught(src, set(translated) | {f for f in (overrides or {}) if " " in f})
+            taught = self._taught(src, set(translated) | {f for f in (overrides or {}) if " " in f}, set(kept))
             # at a sentence's start the article is capitalized anyway: there the engine's own rule
             # (an article before a word it reads both ways, "El Salvador aceptará") decides
             inside_only = {f for f in taught if f.split()[0] in _ARTICLE_FORMS and len(f.split()) > 1}
@@ -145,13 +152,16 @@ class DocumentNames:
                 forms[form] = engine
             elif established_only and form not in established:
                 forms[form] = rendering  # the engine knows it, but a kept name stays kept
-        pattern = _alternation(tuple(sorted(forms, key=lambda f: (-len(f), f))))
+        # a name left to the engine still takes its words along: no part of it is masked inside it
+        left = {f for f in (*translated, *kept) if f not in forms} if engine_protects else set()
+        pattern = _alternation(tuple(sorted({*forms, *left}, key=lambda f: (-len(f), f))))
         if pattern is None:
             return []
         return [Span(m.start(), m.end(), m.group(), "name", "" if forms[m.group()] == m.group() else forms[m.group()])
-                for m in pattern.finditer(text) if m.group() not in inside_only or not _opens(text, m.start())]
+                for m in pattern.finditer(text)
+                if m.group() in forms and (m.group() not in inside_only or not _opens(text, m.start()))]
 
-    def _taught(self, src: str, translated: set[str]) -> set[str]:
+    def _taught(self, src: str, translated: set[str], kept: set[str]) -> set[str]:
         """The forms (written in ``src``) that one sentence cannot tell are names; see :meth:`spans`."""
         written = {n.text: n.text if src == self.lang else (n.translation or n.text) for n in self.names}
         full = [written[n.text] for n in self.names if n.kind == FULL]
@@ -160,7 +170,7 @@ class DocumentNames:
             if n.kind == ESTABLISHED or (n.text.split()[0] in _ARTICLE_FORMS and len(n.text.split()) > 1):
                 return True
             if n.kind == FULL:
-                return form not in translated
+                return form not in translated and form not in kept
             # "Rubio" for "Marco Rubio", not "Olímpicos" for "Juegos Olímpicos"
             return n.kind == PART and any(f.split()[-1] == form and f not in translated for f in full)
 
@@ -172,11 +182,16 @@ class DocumentNames:
                 for n in self.names]
 
 
+def is_description(word: str) -> bool:
+    """Whether a word is a generic noun of institutions, places or events ("Universidad", "Airport",
+    "War"): in a name it describes ("Universidad de Michigan", "Noto Airport") and translates."""
+    return word.lower() in _HEADS
+
+
 def opens_with_description(name: str) -> bool:
-    """Whether a name of several words opens with a generic noun of institutions or places
-    ("Universidad de Michigan", "Police of Newport"): a description, which translates."""
+    """Whether a name of several words opens with a description ("Universidad de Michigan")."""
     words = name.split()
-    return len(words) > 1 and words[0].lower() in _HEADS
+    return len(words) > 1 and is_description(words[0])
 
 
 def _opens(text: str, start: int) -> bool:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from ... import deadline
 from ...config import RuntimeConfig, TranslateConfig
 from ...errors import EngineTimeoutError, EngineUnavailableError
-from ...text.names import opens_with_description
+from ...text.names import is_description, opens_with_description
 from ...text.protect import Masked, Span, localize_numbers, restore
 from ..base import ConfidenceMeasure, Scored, Translator
 from .lexicon import ApertiumLexicon, carriers, find_dictionaries, process_env
@@ -157,14 +157,32 @@ class ApertiumTranslator(Translator):
         A word it reads as a name and as an ordinary word ("Salvador", "Rubio" after "Marco"), a
         person's name ("Donald"), a word it does not know ("Aragua") or a number ("Barrio 18")
         keeps the name out: that is a name the engine would damage."""
+        return {name for name, readings in self._name_readings(names, src, tgt).items() if _translatable(readings)}
+
+    def protected_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
+        """Names of two or more words that mix ordinary words with words Apertium's own protection
+        keeps, and end in a name word or a description ("Hurricane Katrina", "Dalhousie University"):
+        within a sentence it keeps the name words and translates (and reorders) the rest
+        ("Universidad de Dalhousie"). One ending in another ordinary word may end in a surname
+        ("Ana Robles", where "Robles" reads "oaks"): that one stays masked."""
+        out = set()
+        for name, readings in self._name_readings(names, src, tgt).items():
+            last = readings[-1]
+            ends_well = (last is not None and last.kind != COMMON) or is_description(_NAME_WORD.findall(name)[-1])
+            if ends_well and not _translatable(readings) and any(r is not None and r.kind == COMMON for r in readings):
+                out.add(name)
+        return out
+
+    def _name_readings(self, names: Sequence[str], src: str, tgt: str) -> dict[str, list[Reading | None]]:
+        """For each name of two or more words, without digits, how the analyser reads its capitalized words."""
         self.load(f"{src}-{tgt}")
         lexicon = self._get_protector().lexicon if self.protect_names else None
         several = [n for n in names if len(n.split()) > 1 and not any(c.isdigit() for c in n)]
         if lexicon is None or not several:
-            return set()
-        words = {n: _NAME_WORD.findall(n) for n in several}
-        readings = lexicon.classify(sorted({w for ws in words.values() for w in ws if w[:1].isupper()}), src)
-        return {name for name, ws in words.items() if _translatable([readings.get(w) for w in ws if w[:1].isupper()])}
+            return {}
+        words = {n: [w for w in _NAME_WORD.findall(n) if w[:1].isupper()] for n in several}
+        readings = lexicon.classify(sorted({w for ws in words.values() for w in ws}), src)
+        return {name: [readings.get(w) for w in ws] for name, ws in words.items()}
 
     def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
         return [s.text for s in self.translate_scored(texts, src, tgt, warnings=warnings)]
