@@ -69,7 +69,9 @@ _NEVER_ALONE = frozenset(["i", "january", "february", "march", "april", "may", "
 _GENERIC = frozenset(["department", "ministry", "court", "house", "party", "university", "council", "agency", "office", "government", "administration", "committee", "commission", "police", "army", "navy", "embassy", "departamento", "ministerio", "corte", "tribunal", "casa", "partido", "universidad", "consejo", "agencia", "oficina", "gobierno", "administración", "comité", "comisión", "policía", "ejército", "embajada", "center", "centre", "centro", "front", "frente", "gap", "street", "avenue", "square", "bridge", "airport", "prison", "calle", "avenida", "plaza", "puente", "aeropuerto", "cárcel", "prisión", "nacional", "national", "international", "internacional"])
 # nouns that head a name made of a description and a name ("Universidad de Michigan", "Hospital of
 # Pittsburgh"): the description translates, the name after "de"/"of" is the engine's to keep
-_HEADS = _GENERIC | frozenset(["hospital", "asociación", "association", "instituto", "institute", "museo", "museum",
+# (streets, bridges, squares and gaps keep their names: "Wall Street", "Darién Gap")
+_HEADS = (_GENERIC - {"gap", "front", "frente", "street", "avenue", "square", "bridge", "calle", "avenida", "plaza",
+                      "puente", "house", "casa", "nacional", "national", "international", "internacional"}) | frozenset(["hospital", "asociación", "association", "instituto", "institute", "museo", "museum",
                                "tratado", "treaty", "acuerdo", "acuerdos", "accords", "república", "republic",
                                "estadio", "stadium", "escuela", "school", "fundación", "foundation", "declaración",
                                "declaration", "airport", "games", "land", "valley", "war", "empire", "county",
