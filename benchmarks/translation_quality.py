@@ -27,7 +27,7 @@ N lines of each set, for a quick look.
 line's own names (:mod:`summarize.text.names`; each line counts as one document). The third table
 counts *over-protection*: names the finder marks to keep that the output copies as written while
 the reference does not have them (the reference translated them). ``--save DIR`` writes every
-system's output there; ``--before DIR`` reads the outputs an older checkout saved and counts them
+system's output there; ``--systems pipeline`` runs only that route; ``--before DIR`` reads the outputs an older checkout saved and counts them
 too (run the older checkout with ``--save`` first).
 """
 
@@ -90,8 +90,11 @@ def pipeline_route(engine: ApertiumTranslator, lines: list[str], src: str, tgt: 
     return [out[0] for out in translator.translate([[x] for x in lines], src, tgt, names=names)]
 
 
-def score_sets(data_dir: Path, limit: int | None, save: Path | None,
-               hyps_out: dict[str, list[str]]) -> list[tuple[str, str, str, float, float, float]]:
+SYSTEMS = {"raw": "raw Apertium", "engine": "summarize apertium", "pipeline": "summarize pipeline"}
+
+
+def score_sets(data_dir: Path, limit: int | None, save: Path | None, hyps_out: dict[str, list[str]],
+               systems: tuple[str, ...] = tuple(SYSTEMS.values())) -> list[tuple[str, str, str, float, float, float]]:
     rows = []
     for name, files in SETS.items():
         text = {lang: read_lines(data_dir / f, limit) for lang, f in files.items()}
@@ -103,6 +106,8 @@ def score_sets(data_dir: Path, limit: int | None, save: Path | None,
                                        e.translate(lines, s, t)),
                                       ("summarize pipeline", lambda lines, e=engine, s=src, t=tgt:
                                        pipeline_route(e, lines, s, t))):
+                if system not in systems:
+                    continue
                 start = time.perf_counter()
                 hyps = translate(text[src])
                 seconds = time.perf_counter() - start
@@ -179,12 +184,18 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="score only the first N lines of each set")
     parser.add_argument("--save", type=Path, help="write every system's output to DIR/hyps.json")
     parser.add_argument("--before", type=Path, help="count over-protection in an older checkout's DIR/hyps.json too")
+    parser.add_argument("--systems", default="raw,engine,pipeline",
+                        help="which systems to run, comma-separated: raw, engine, pipeline (default: all)")
     parser.add_argument("--chart", type=Path, help="also draw the BLEU/chrF table as a PNG chart here (needs matplotlib)")
     args = parser.parse_args()
 
     hyps: dict[str, list[str]] = {}
     table = ["| set | direction | system | BLEU | chrF | seconds |", "|---|---|---|---:|---:|---:|"]
-    for name, direction, system, bleu, chrf, seconds in score_sets(args.data_dir, args.limit, args.save, hyps):
+    unknown = set(args.systems.split(",")) - set(SYSTEMS)
+    if unknown:
+        parser.error(f"unknown system(s) {', '.join(sorted(unknown))}; choose from {', '.join(SYSTEMS)}")
+    systems = tuple(SYSTEMS[k] for k in args.systems.split(","))
+    for name, direction, system, bleu, chrf, seconds in score_sets(args.data_dir, args.limit, args.save, hyps, systems):
         table.append(f"| {name} | {direction} | {system} | {bleu:.2f} | {chrf:.2f} | {seconds:.1f} |")
     print("\n".join(table))
     if args.chart:

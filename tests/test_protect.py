@@ -111,14 +111,17 @@ def test_what_one_text_teaches_stays_with_that_text():
 
 def test_lower_case_use_in_the_text_marks_an_ordinary_word():
     lexicon = DictLexicon()
-    alone = find_spans(["He studied at Princeton University."], "en", "es", lexicon=lexicon)
-    with_lower = find_spans(["He studied at Princeton University. The university is old."], "en", "es",
-                            lexicon=lexicon)
-    in_another = find_spans(["He studied at Princeton University.", "The university is old."], "en", "es",
-                            lexicon=lexicon)
-    assert [s.text for s in alone[0]] == ["Princeton University"]
-    assert [s.text for s in with_lower[0]] == ["Princeton"]
+    alone = find_spans(["He met Elon Musk."], "en", "es", lexicon=lexicon)
+    with_lower = find_spans(["He met Elon Musk. The musk was strong."], "en", "es", lexicon=lexicon)
+    in_another = find_spans(["He met Elon Musk.", "The musk was strong."], "en", "es", lexicon=lexicon)
+    assert [s.text for s in alone[0]] == ["Elon Musk"]
+    assert [s.text for s in with_lower[0]] == ["Elon"]
     assert in_another[0] == alone[0]
+
+
+def test_a_description_after_an_unknown_word_is_no_surname():
+    # "Princeton University" -> "Universidad de Princeton": the description translates
+    assert spans_of("He studied at Princeton University.", "en") == ["Princeton"]
 
 
 def test_the_lexicon_is_asked_once_per_batch():

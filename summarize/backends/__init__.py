@@ -81,6 +81,16 @@ class _PluginTranslator(Translator):
             return dict(self.inner.name_renderings(names, src, tgt))
         return {}
 
+    def translated_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
+        if hasattr(self.inner, "translated_names"):
+            return set(self.inner.translated_names(names, src, tgt))
+        return set()
+
+    def protected_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
+        if hasattr(self.inner, "protected_names"):
+            return set(self.inner.protected_names(names, src, tgt))
+        return set()
+
     def placeholders(self, text: str, spans: Sequence[Any]) -> list[str]:
         if hasattr(self.inner, "placeholders"):
             return list(self.inner.placeholders(text, spans))

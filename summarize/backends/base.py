@@ -126,6 +126,23 @@ class Translator(ABC):
         """
         return {}
 
+    def translated_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
+        """Which of a document's names this engine translates itself, word by word, and should be given.
+
+        A rule-based engine that protects names (:attr:`protects_names`) answers for names made only of
+        words its dictionary knows as ordinary words ("Juegos Olímpicos", "Supreme Court"): masking
+        those would copy them untranslated. The default answers none.
+        """
+        return set()
+
+    def protected_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
+        """Which of a document's names of several words this engine's own protection (:attr:`protects_names`)
+        keeps within a sentence, translating the ordinary words around the name words ("Dalhousie
+        University" -> "Universidad de Dalhousie"). Their last word alone is still masked where it
+        stands for the name. The default answers none.
+        """
+        return set()
+
     def placeholders(self, text: str, spans: Sequence[Any]) -> list[str]:
         """Return one token per span that this engine copies unchanged and ``text`` lacks.
 

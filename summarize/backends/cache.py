@@ -390,6 +390,12 @@ class CachedTranslator(Translator):
     def name_renderings(self, names: Sequence[str], src: str, tgt: str) -> dict[str, str | None]:
         return self.inner.name_renderings(names, src, tgt)
 
+    def translated_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
+        return self.inner.translated_names(names, src, tgt)
+
+    def protected_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
+        return self.inner.protected_names(names, src, tgt)
+
     def _namespace(self, direction: str) -> str:
         if direction not in self._namespaces:
             engine = _engine_key("translate", self.inner, self.inner.describe(direction))

@@ -106,6 +106,7 @@ class DocumentTranslator:
         """
         per_doc = list(names) if names is not None else [None] * len(documents)
         engine_says = self._engine_renderings(per_doc, src, tgt)
+        engine_translates, engine_keeps = self._engine_translates(per_doc, src, tgt)
         layout: list[list[list[_Piece]]] = []
         for number, paragraphs in enumerate(documents):
             pieces = []
@@ -125,7 +126,8 @@ class DocumentTranslator:
                 for pc in found:
                     if doc_names is not None and pc.translate:
                         pc.spans = tuple(doc_names.spans(pc.text, src, engine_says,
-                                                         engine_protects=self.translator.protects_names))
+                                                         engine_protects=self.translator.protects_names,
+                                                         translated=engine_translates, kept=engine_keeps))
                 pieces.append(found)
             layout.append(pieces)
         unique = list(dict.fromkeys((pc.text, pc.spans) for doc in layout for par in doc for pc in par if pc.translate))
@@ -144,6 +146,13 @@ class DocumentTranslator:
     def _engine_renderings(self, names: Sequence[DocumentNames | None], src: str, tgt: str) -> dict[str, str | None]:
         forms = sorted({form for n in names if n is not None for form in n.renderings(src)})
         return self.translator.name_renderings(forms, src, tgt) if forms else {}
+
+    def _engine_translates(self, names: Sequence[DocumentNames | None], src: str, tgt: str) -> tuple[set[str], set[str]]:
+        """The names the engine translates itself, and those its own protection keeps."""
+        forms = sorted({form for n in names if n is not None for form in n.renderings(src)})
+        if not self.translator.protects_names or not forms:
+            return set(), set()
+        return self.translator.translated_names(forms, src, tgt), self.translator.protected_names(forms, src, tgt)
 
     def _translate(self, items: list[tuple[str, tuple[Span, ...]]], src: str, tgt: str,
                    warnings: list[str] | None) -> list[Scored]:

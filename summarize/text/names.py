@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -39,8 +39,10 @@ __all__ = [
     "Name",
     "RuleNameFinder",
     "SpacyNameFinder",
+    "is_description",
     "is_title_case",
     "make_name_finder",
+    "opens_with_description",
     "sentence_case",
 ]
 
@@ -58,12 +60,23 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _CONNECTORS = {"es": frozenset({"de", "del", "la", "las", "los", "para"}),
                "en": frozenset({"of", "the", "for", "de", "del", "da"})}
 _ARTICLES = frozenset({"el", "la", "los", "las"})
+_ARTICLE_FORMS = frozenset({"El", "La", "Los", "Las"})
 # capitalized words that open a name but are no part of it: titles and descriptions, which translate
 _LEADING = frozenset(["president", "presidente", "presidenta", "secretary", "secretario", "secretaria", "minister", "ministro", "ministra", "prime", "primer", "senator", "senador", "senadora", "governor", "gobernador", "gobernadora", "mayor", "alcalde", "alcaldesa", "judge", "juez", "jueza", "general", "pope", "king", "rey", "queen", "reina", "prince", "príncipe", "princess", "princesa", "vice", "vicepresidente", "vicepresidenta", "chief", "jefe", "jefa", "director", "directora", "spokesperson", "spokesman", "spokeswoman", "portavoz", "attorney", "fiscal", "foreign", "interior", "defense", "defence", "justice", "state", "estado", "former", "expresidente", "sen", "rep", "gov", "mr", "mrs", "ms", "dr", "sr", "sra", "srta", "don", "doña", "lake", "lago", "river", "río", "mount", "monte", "volcano", "volcán", "island", "isla", "islands", "islas", "bay", "bahía", "gulf", "golfo", "park", "parque", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "norte", "sur", "este", "oeste"])
 # words that are never a name on their own: English months and days, pronoun I
 _NEVER_ALONE = frozenset(["i", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun"])
 # generic nouns of institutions: a run made only of these (and titles) is a description, not a name
 _GENERIC = frozenset(["department", "ministry", "court", "house", "party", "university", "council", "agency", "office", "government", "administration", "committee", "commission", "police", "army", "navy", "embassy", "departamento", "ministerio", "corte", "tribunal", "casa", "partido", "universidad", "consejo", "agencia", "oficina", "gobierno", "administración", "comité", "comisión", "policía", "ejército", "embajada", "center", "centre", "centro", "front", "frente", "gap", "street", "avenue", "square", "bridge", "airport", "prison", "calle", "avenida", "plaza", "puente", "aeropuerto", "cárcel", "prisión", "nacional", "national", "international", "internacional"])
+# nouns that head a name made of a description and a name ("Universidad de Michigan", "Hospital of
+# Pittsburgh"): the description translates, the name after "de"/"of" is the engine's to keep
+# (streets, bridges, squares and gaps keep their names: "Wall Street", "Darién Gap")
+_HEADS = (_GENERIC - {"gap", "front", "frente", "street", "avenue", "square", "bridge", "calle", "avenida", "plaza",
+                      "puente", "house", "casa", "nacional", "national", "international", "internacional"}) | frozenset(["hospital", "asociación", "association", "instituto", "institute", "museo", "museum",
+                               "tratado", "treaty", "acuerdo", "acuerdos", "accords", "república", "republic",
+                               "estadio", "stadium", "escuela", "school", "fundación", "foundation", "declaración",
+                               "declaration", "airport", "games", "land", "valley", "war", "empire", "county",
+                               "cup", "league", "boulevard", "harbour", "harbor", "aeropuerto", "juegos", "valle",
+                               "guerra", "imperio", "condado", "copa", "liga", "bulevar", "puerto"])
 MAX_ACRONYM_CHARS = 7  # "MS-13", "UNICEF"; a longer word in capitals is shouting ("SALVADOR")
 _DEMONYM = re.compile(r"(?:an|ans|ese|ish)$")
 
@@ -101,7 +114,8 @@ class DocumentNames:
         return {(n.translation or n.text): n.text for n in self.names}
 
     def spans(self, text: str, src: str, overrides: Mapping[str, str | None] | None = None, *,
-              engine_protects: bool = False) -> list[Span]:
+              engine_protects: bool = False, translated: Collection[str] = (), kept: Collection[str] = ()
+              ) -> list[Span]:
         """Where the names occur in ``text`` (written in ``src``), each with its rendering.
 
         Args:
@@ -112,11 +126,22 @@ class DocumentNames:
             engine_protects: the engine finds names itself, sentence by sentence (Apertium): only
                 what a sentence alone cannot tell is masked, the names the document teaches
                 (full names and their parts, a name after a Spanish article) and the gazetteer's.
+            translated: names the engine translates itself (:meth:`Translator.translated_names`),
+                with ``engine_protects``: left to it, and so is a part that stands only for them.
+            kept: full names the engine's own protection keeps within a sentence
+                (:meth:`Translator.protected_names`), with ``engine_protects``: left to it, while
+                their last word alone is still masked ("Rubio" for "Marco Rubio").
+                With ``engine_protects`` a name opening with an article is masked only where the
+                article is capitalized inside the sentence ("en La Libertad"), which makes it a name.
         """
         forms: dict[str, str] = {}
+        inside_only: set[str] = set()
         if engine_protects:
-            taught = {n.text if src == self.lang else (n.translation or n.text) for n in self.names
-                      if n.kind in (ESTABLISHED, FULL, PART) or n.text.split()[0] in ("El", "La", "Los", "Las")}
+            # a full name the engine knows whole ("Gran Bretaña") is its own, and so is its last word
+            taught = self._taught(src, set(translated) | {f for f in (overrides or {}) if " " in f}, set(kept))
+            # at a sentence's start the article is capitalized anyway: there the engine's own rule
+            # (an article before a word it reads both ways, "El Salvador aceptará") decides
+            inside_only = {f for f in taught if f.split()[0] in _ARTICLE_FORMS and len(f.split()) > 1}
             overrides = {**{f: None for f in self.renderings(src) if f not in taught}, **(overrides or {})}
             established_only = False
         else:
@@ -129,16 +154,52 @@ class DocumentNames:
                 forms[form] = engine
             elif established_only and form not in established:
                 forms[form] = rendering  # the engine knows it, but a kept name stays kept
-        pattern = _alternation(tuple(sorted(forms, key=lambda f: (-len(f), f))))
+        # a name left to the engine still takes its words along: no part of it is masked inside it
+        left = {f for f in (*translated, *kept) if f not in forms} if engine_protects else set()
+        pattern = _alternation(tuple(sorted({*forms, *left}, key=lambda f: (-len(f), f))))
         if pattern is None:
             return []
         return [Span(m.start(), m.end(), m.group(), "name", "" if forms[m.group()] == m.group() else forms[m.group()])
-                for m in pattern.finditer(text)]
+                for m in pattern.finditer(text)
+                if m.group() in forms and (m.group() not in inside_only or not _opens(text, m.start()))]
+
+    def _taught(self, src: str, translated: set[str], kept: set[str]) -> set[str]:
+        """The forms (written in ``src``) that one sentence cannot tell are names; see :meth:`spans`."""
+        written = {n.text: n.text if src == self.lang else (n.translation or n.text) for n in self.names}
+        full = [written[n.text] for n in self.names if n.kind == FULL]
+
+        def taught(n: Name, form: str) -> bool:
+            if n.kind == ESTABLISHED or (n.text.split()[0] in _ARTICLE_FORMS and len(n.text.split()) > 1):
+                return True
+            if n.kind == FULL:
+                return form not in translated and form not in kept
+            # "Rubio" for "Marco Rubio", not "Olímpicos" for "Juegos Olímpicos"
+            return n.kind == PART and any(f.split()[-1] == form and f not in translated for f in full)
+
+        return {written[n.text] for n in self.names if taught(n, written[n.text])}
 
     def to_json(self) -> list[dict[str, str]]:
         """The names as JSON-ready objects."""
         return [{k: v for k, v in (("text", n.text), ("kind", n.kind), ("translation", n.translation)) if v}
                 for n in self.names]
+
+
+def is_description(word: str) -> bool:
+    """Whether a word is a generic noun of institutions, places or events ("Universidad", "Airport",
+    "War"): in a name it describes ("Universidad de Michigan", "Noto Airport") and translates."""
+    return word.lower() in _HEADS
+
+
+def opens_with_description(name: str) -> bool:
+    """Whether a name of several words opens with a description ("Universidad de Michigan")."""
+    words = name.split()
+    return len(words) > 1 and is_description(words[0])
+
+
+def _opens(text: str, start: int) -> bool:
+    """Whether ``start`` opens the sentence, where every word is capitalized."""
+    before = text[:start].rstrip()
+    return not before or bool(_OPENS.fullmatch(before[-1]))
 
 
 @cache
@@ -341,9 +402,11 @@ class RuleNameFinder:
         for item in extra:
             if item.text not in established:
                 candidates.setdefault(item.text, item.kind)
-        # a full name's last word stands for it elsewhere ("Marco Rubio" ... "Rubio dijo")
+        # a full name's last word stands for it elsewhere ("Marco Rubio" ... "Rubio dijo"), also
+        # where that word was found on its own first
         for surname in sorted({text.split()[-1] for text, kind in candidates.items() if kind == FULL}):
-            candidates.setdefault(surname, PART)
+            if candidates.get(surname, NAME) == NAME:
+                candidates[surname] = PART
         names = [*established.values()]
         names += [Name(t, k) for t, k in sorted(candidates.items()) if t not in established]
         return tuple(names)
@@ -358,7 +421,8 @@ class RuleNameFinder:
                inside_articles: set[str]) -> list[tuple[str, str]]:
         """The name (if any) in one capitalized run, with its kind."""
         first = run[0]
-        article = (lang == "es" and first.text.lower() in _ARTICLES and len(run) > 1)
+        # "El 6 de marzo" is a date, not a name
+        article = (lang == "es" and first.text.lower() in _ARTICLES and len(run) > 1 and run[1].capitalized)
         # Spanish capitalizes no common noun, so a capitalized word after an article is a name:
         # "en El Salvador", "de La Libertad", and at a sentence start "El Salvador aceptará"
         second = run[1].text if len(run) > 1 else ""
@@ -384,8 +448,8 @@ class RuleNameFinder:
     @staticmethod
     def _single(sentence: str, word: _Word, lang: str, lower: set[str], inside: Mapping[str, int]) -> list[tuple[str, str]]:
         text = word.text
-        if word.acronym:
-            return []  # acronyms are judged on their own
+        if word.acronym or not word.capitalized:
+            return []  # acronyms are judged on their own; a number left alone is no name
         if text.lower() in _NEVER_ALONE or text.lower() in _LEADING or text.lower() in _GENERIC or \
                 text.lower() in _STOP[lang]:
             return []

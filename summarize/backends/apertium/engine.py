@@ -33,10 +33,11 @@ from typing import TYPE_CHECKING
 from ... import deadline
 from ...config import RuntimeConfig, TranslateConfig
 from ...errors import EngineTimeoutError, EngineUnavailableError
+from ...text.names import is_description, opens_with_description
 from ...text.protect import Masked, Span, localize_numbers, restore
 from ..base import ConfidenceMeasure, Scored, Translator
 from .lexicon import ApertiumLexicon, carriers, find_dictionaries, process_env
-from .names import KNOWN, UNKNOWN, Protector
+from .names import COMMON, KNOWN, UNKNOWN, Protector, Reading
 
 if TYPE_CHECKING:
     from ...text.langid import LanguageIdentifier
@@ -54,6 +55,7 @@ TIMEOUT_PER_1000_CHARS_S = 1.0
 _SPACES = re.compile(r"[ \t]{2,}")
 _UNKNOWN_MARK = re.compile(r"(?<![\w*])\*(?=\w)")
 _WORD = re.compile(r"\w")
+_NAME_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # about one word in fifteen unknown to the dictionaries: an untranslated word an editor should see
 LOW_KNOWN_SHARE = 0.93
 
@@ -140,12 +142,47 @@ class ApertiumTranslator(Translator):
             reading = readings.get(name)
             if reading is not None and reading.kind == KNOWN:
                 out[name] = reading.name if reading.name and reading.name != name else None
-            elif any(w.islower() for w in name.split()) and any(
+            elif any(w.islower() for w in name.split()) and not opens_with_description(name) and any(
                     (r := readings.get(w)) is not None and r.kind == UNKNOWN for w in name.split() if w[:1].isupper()):
                 # a name joined by "de" around a word the engine does not know ("Tren de Aragua"):
-                # its own protection would keep only that word ("Train of Aragua")
+                # its own protection would keep only that word ("Train of Aragua"); a description
+                # and a name ("Universidad de Michigan") is left to it
                 out[name] = name
         return out
+
+    def translated_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
+        """Names of two or more words that Apertium translates itself: every capitalized word is one
+        its analyser reads only as an ordinary word, or as a proper noun that is no person's name,
+        and one at least is an ordinary word ("Juegos Olímpicos", "Tribunal Supremo", "Nobel Prize").
+        A word it reads as a name and as an ordinary word ("Salvador", "Rubio" after "Marco"), a
+        person's name ("Donald"), a word it does not know ("Aragua") or a number ("Barrio 18")
+        keeps the name out: that is a name the engine would damage."""
+        return {name for name, readings in self._name_readings(names, src, tgt).items() if _translatable(readings)}
+
+    def protected_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
+        """Names of two or more words that mix ordinary words with words Apertium's own protection
+        keeps, and end in a name word or a description ("Hurricane Katrina", "Dalhousie University"):
+        within a sentence it keeps the name words and translates (and reorders) the rest
+        ("Universidad de Dalhousie"). One ending in another ordinary word may end in a surname
+        ("Ana Robles", where "Robles" reads "oaks"): that one stays masked."""
+        out = set()
+        for name, readings in self._name_readings(names, src, tgt).items():
+            last = readings[-1]
+            ends_well = (last is not None and last.kind != COMMON) or is_description(_NAME_WORD.findall(name)[-1])
+            if ends_well and not _translatable(readings) and any(r is not None and r.kind == COMMON for r in readings):
+                out.add(name)
+        return out
+
+    def _name_readings(self, names: Sequence[str], src: str, tgt: str) -> dict[str, list[Reading | None]]:
+        """For each name of two or more words, without digits, how the analyser reads its capitalized words."""
+        self.load(f"{src}-{tgt}")
+        lexicon = self._get_protector().lexicon if self.protect_names else None
+        several = [n for n in names if len(n.split()) > 1 and not any(c.isdigit() for c in n)]
+        if lexicon is None or not several:
+            return {}
+        words = {n: [w for w in _NAME_WORD.findall(n) if w[:1].isupper()] for n in several}
+        readings = lexicon.classify(sorted({w for ws in words.values() for w in ws}), src)
+        return {name: [readings.get(w) for w in ws] for name, ws in words.items()}
 
     def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
         return [s.text for s in self.translate_scored(texts, src, tgt, warnings=warnings)]
@@ -252,6 +289,14 @@ class ApertiumTranslator(Translator):
             detail = stderr.strip().splitlines()[-1:] or [f"exit status {returncode}"]
             raise EngineUnavailableError(f"Apertium failed: {detail[0]}", hint=INSTALL_HINT)
         return stdout
+
+
+def _translatable(readings: Sequence[Reading | None]) -> bool:
+    """Whether a name's capitalized words, so read, are ones Apertium translates well (see
+    :meth:`ApertiumTranslator.translated_names`)."""
+    ordinary = [r for r in readings if r is not None and r.kind == COMMON]
+    names = [r for r in readings if r is not None and r.kind == KNOWN and not r.person]
+    return bool(ordinary) and len(ordinary) + len(names) == len(readings)
 
 
 def run_killable(command: list[str], payload: str, timeout: float) -> tuple[int, str, str]:

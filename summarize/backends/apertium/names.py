@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ...text.names import is_description
 from ...text.protect import Masked, Span, mask
 
 __all__ = [
@@ -189,8 +190,10 @@ class _Context:
             return False
         if previous is not None and previous.person:
             return True
-        # after an unknown word: "Elon Musk", but not "Princeton University" when the text says "university"
-        return (previous is None or previous.kind == UNKNOWN) and tok.text.lower() not in self.lowercase
+        # after an unknown word: "Elon Musk", but not "Princeton University" (a description, which
+        # translates) nor a word the text also writes in lower case
+        return ((previous is None or previous.kind == UNKNOWN) and tok.text.lower() not in self.lowercase
+                and not is_description(tok.text))
 
     def needs_article(self, tok: _Token) -> bool:
         """A word that is a name only with its article ("El Salvador", "La Libertad")."""
