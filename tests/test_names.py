@@ -113,6 +113,9 @@ def _records(results):
 
 @needs_apertium
 def test_a_record_is_the_same_alone_in_a_batch_and_in_any_order():
+    """The identity rule: a document's record is the same, field for field, except ``timings``,
+    whether it runs alone, in a batch or in any order. ``story`` and ``duplicate_of`` are not part
+    of it: a batch run adds them, and they describe the set of inputs, not the document."""
     texts = [ES_ARTICLE, EN_ARTICLE,
              ("El senador Rubio habló.\n\nMarco Rubio llegó a Lima con la canciller Ana Gálvez. Rubio dijo que "
               "volverá. Gálvez no habló con la prensa."),

@@ -19,7 +19,8 @@ from pathlib import Path
 from ...text.protect import Span
 from .names import AMBIGUOUS, COMMON, KNOWN, UNKNOWN, Reading
 
-__all__ = ["CARRIERS", "PERSON_CARRIERS", "ApertiumLexicon", "carriers", "find_dictionaries", "find_mode_file", "process_env"]
+__all__ = ["CARRIERS", "PERSON_CARRIERS", "ApertiumLexicon", "carriers", "find_dictionaries", "find_mode_file",
+           "process_env"]
 
 TIMEOUT_S = 30.0
 # Proper nouns both of Apertium's analysers know (masculine singular, one reading) and copy unchanged
