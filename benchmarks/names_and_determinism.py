@@ -4,6 +4,7 @@ Run from the repository root (the fact sheet lives outside the repository, in ``
 
     python benchmarks/names_and_determinism.py --facts ../shared/facts/el-salvador-agreement.md
     python benchmarks/names_and_determinism.py --determinism 40 --ray
+    python benchmarks/names_and_determinism.py --determinism 8 --preset /tmp/tiny/pipeline.toml
 
 Names: the offline preset (Apertium + extractive) runs over the example articles and the texts in
 ``benchmarks/data/names/`` (written for this benchmark from the fact sheet, in several outlets'
@@ -102,9 +103,9 @@ def _record(result: object) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
-def determinism(n: int, ray: bool) -> None:
+def determinism(n: int, ray: bool, preset: str = "offline") -> None:
     sources = variants(n)
-    pipeline = Pipeline.from_preset("offline")
+    pipeline = Pipeline.from_preset(preset)
     alone = {s.id: _record(pipeline.run([s])[0]) for s in sources}
     runs: dict[str, dict[str, str]] = {}
     runs["one batch"] = {s.id: _record(r) for s, r in zip(sources, pipeline.run(sources), strict=True)}
@@ -149,9 +150,12 @@ def main() -> None:
     parser.add_argument("--facts", type=Path, default=ROOT.parent / "shared" / "facts" / "el-salvador-agreement.md")
     parser.add_argument("--determinism", type=int, metavar="N", help="compare alone/batch/shuffled runs of N articles")
     parser.add_argument("--ray", action="store_true", help="with --determinism: also through the Ray engine")
+    parser.add_argument("--preset", default="offline",
+                        help="with --determinism: the pipeline (a preset name or a TOML file; tiny random-weight "
+                             "models: summarize.testing.build_preset)")
     args = parser.parse_args()
     if args.determinism:
-        determinism(args.determinism, args.ray)
+        determinism(args.determinism, args.ray, args.preset)
     else:
         names_table(args.facts)
 
