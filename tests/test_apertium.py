@@ -87,8 +87,31 @@ def test_the_tagger_probe_finds_the_segments_that_alter_the_tagger():
                              lambda command, text: run_killable(command, text, 30))
     assert found == {1}
     assert calls_for(3, found) == [[0, 2, 1]]
+
+
+def test_no_segment_follows_one_that_alters_the_tagger_in_its_call():
+    from summarize.backends.apertium.tagger import calls_for
+
     assert calls_for(4, {0, 2}) == [[1, 3, 0], [2]]
     assert calls_for(2, set()) == [[0, 1]]
+    assert calls_for(2, {0, 1}) == [[0], [1]]
+    assert calls_for(0, set()) == []
+
+
+def test_the_probe_is_read_from_the_mode_file_and_absent_without_a_tagger(tmp_path):
+    from summarize.backends.apertium.tagger import find_tagger
+
+    for name in ("x.automorf.bin", "x.prob"):
+        (tmp_path / name).write_bytes(b"")
+    mode = tmp_path / "spa-eng.mode"
+    mode.write_text(f"lt-proc '{tmp_path}/x.automorf.bin' | apertium-tagger -g $2 '{tmp_path}/x.prob' | "
+                    "apertium-pretransfer\n", encoding="utf-8")
+    probe = find_tagger(mode)
+    assert probe is not None and probe.analyser == tmp_path / "x.automorf.bin" and probe.model == tmp_path / "x.prob"
+    mode.write_text(f"lt-proc '{tmp_path}/x.automorf.bin' | cg-proc rules.bin | apertium-pretransfer\n",
+                    encoding="utf-8")
+    assert find_tagger(mode) is None
+    assert find_tagger(tmp_path / "missing.mode") is None
 
 
 @needs_apertium
