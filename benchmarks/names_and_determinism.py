@@ -4,6 +4,7 @@ Run from the repository root (the fact sheet lives outside the repository, in ``
 
     python benchmarks/names_and_determinism.py --facts ../shared/facts/el-salvador-agreement.md
     python benchmarks/names_and_determinism.py --determinism 40 --ray
+    python benchmarks/names_and_determinism.py --determinism 8 --preset /tmp/tiny/pipeline.toml
 
 Names: the offline preset (Apertium + extractive) runs over the example articles and the texts in
 ``benchmarks/data/names/`` (written for this benchmark from the fact sheet, in several outlets'
@@ -15,7 +16,9 @@ run in an older checkout measures "before".
 
 Determinism: the same number of articles (the ones above, and variants made by dropping one
 paragraph) run alone, as one batch, in a shuffled batch, and (``--ray``) through the Ray batch
-engine; it prints how many records (without timings) differ from the alone run.
+engine; it prints how many records differ from the alone run. The identity rule covers the whole
+record except ``timings`` and the batch annotations ``story`` and ``duplicate_of``, which describe
+the set of inputs, not the document (a Ray batch adds them; a run alone has none).
 """
 
 from __future__ import annotations
@@ -90,15 +93,19 @@ def variants(n: int) -> list[Source]:
     return [Source.from_text(t, id=f"doc{i:02d}") for i, t in enumerate(out[:n])]
 
 
+NOT_COMPARED = ("timings", "story", "duplicate_of")
+
+
 def _record(result: object) -> str:
     data = result.to_dict()  # type: ignore[attr-defined]
-    data.pop("timings", None)
+    for key in NOT_COMPARED:
+        data.pop(key, None)
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
-def determinism(n: int, ray: bool) -> None:
+def determinism(n: int, ray: bool, preset: str = "offline") -> None:
     sources = variants(n)
-    pipeline = Pipeline.from_preset("offline")
+    pipeline = Pipeline.from_preset(preset)
     alone = {s.id: _record(pipeline.run([s])[0]) for s in sources}
     runs: dict[str, dict[str, str]] = {}
     runs["one batch"] = {s.id: _record(r) for s, r in zip(sources, pipeline.run(sources), strict=True)}
@@ -128,7 +135,8 @@ def _ray_records(sources: list[Source], pipeline: Pipeline) -> dict[str, str]:
         records = {}
         for line in out.read_text(encoding="utf-8").splitlines():
             data = json.loads(line)
-            data.pop("timings", None)
+            for key in NOT_COMPARED:
+                data.pop(key, None)
             records[data["id"]] = json.dumps(data, sort_keys=True, ensure_ascii=False)
     alone = {s.id: json.loads(_record(pipeline.run([s])[0])) for s in sources[:1]}
     # the batch record adds the manifest's bookkeeping; compare the pipeline's part of it
@@ -142,9 +150,12 @@ def main() -> None:
     parser.add_argument("--facts", type=Path, default=ROOT.parent / "shared" / "facts" / "el-salvador-agreement.md")
     parser.add_argument("--determinism", type=int, metavar="N", help="compare alone/batch/shuffled runs of N articles")
     parser.add_argument("--ray", action="store_true", help="with --determinism: also through the Ray engine")
+    parser.add_argument("--preset", default="offline",
+                        help="with --determinism: the pipeline (a preset name or a TOML file; tiny random-weight "
+                             "models: summarize.testing.build_preset)")
     args = parser.parse_args()
     if args.determinism:
-        determinism(args.determinism, args.ray)
+        determinism(args.determinism, args.ray, args.preset)
     else:
         names_table(args.facts)
 

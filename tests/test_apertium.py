@@ -61,6 +61,59 @@ def test_many_sentences_go_through_one_process_in_order():
     assert out == [f"I see {n} houses." for n in range(60)]
 
 
+# "known" has an ambiguity class Apertium's English tagger model lacks; looking for a similar one
+# alters the model for the rest of the process, and "citizens included" then reads as a participle
+UNSETTLING = "The mayor is well known in the city."
+AFFECTED = "The city had offered to hold convicted criminals from abroad, citizens included, in its prison."
+
+
+@needs_apertium
+def test_a_segment_translates_as_it_would_alone_whatever_comes_before_it(engine):
+    alone = engine.translate([AFFECTED], "en", "es")
+    assert engine.translate([UNSETTLING, AFFECTED, "The dog barked."], "en", "es")[1] == alone[0]
+    assert engine.translate(["The dog barked.", UNSETTLING, "It is known.", AFFECTED], "en", "es")[3] == alone[0]
+
+
+@needs_apertium
+def test_the_tagger_probe_finds_the_segments_that_alter_the_tagger():
+    from summarize.backends.apertium.engine import run_killable
+    from summarize.backends.apertium.lexicon import find_mode_file
+    from summarize.backends.apertium.tagger import calls_for, find_tagger
+
+    mode_file = find_mode_file(shutil.which("apertium") or "", "eng-spa")
+    probe = find_tagger(mode_file) if mode_file else None
+    assert probe is not None
+    found = probe.unsettling(["The dog barked.", UNSETTLING, "The cat was asleep."],
+                             lambda command, text: run_killable(command, text, 30))
+    assert found == {1}
+    assert calls_for(3, found) == [[0, 2, 1]]
+
+
+def test_no_segment_follows_one_that_alters_the_tagger_in_its_call():
+    from summarize.backends.apertium.tagger import calls_for
+
+    assert calls_for(4, {0, 2}) == [[1, 3, 0], [2]]
+    assert calls_for(2, set()) == [[0, 1]]
+    assert calls_for(2, {0, 1}) == [[0], [1]]
+    assert calls_for(0, set()) == []
+
+
+def test_the_probe_is_read_from_the_mode_file_and_absent_without_a_tagger(tmp_path):
+    from summarize.backends.apertium.tagger import find_tagger
+
+    for name in ("x.automorf.bin", "x.prob"):
+        (tmp_path / name).write_bytes(b"")
+    mode = tmp_path / "spa-eng.mode"
+    mode.write_text(f"lt-proc '{tmp_path}/x.automorf.bin' | apertium-tagger -g $2 '{tmp_path}/x.prob' | "
+                    "apertium-pretransfer\n", encoding="utf-8")
+    probe = find_tagger(mode)
+    assert probe is not None and probe.analyser == tmp_path / "x.automorf.bin" and probe.model == tmp_path / "x.prob"
+    mode.write_text(f"lt-proc '{tmp_path}/x.automorf.bin' | cg-proc rules.bin | apertium-pretransfer\n",
+                    encoding="utf-8")
+    assert find_tagger(mode) is None
+    assert find_tagger(tmp_path / "missing.mode") is None
+
+
 @needs_apertium
 def test_blank_segments_come_back_as_they_were(engine):
     assert engine.translate(["", "La casa es roja.", "   "], "es", "en") == ["", "The house is red.", "   "]

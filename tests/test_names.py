@@ -113,11 +113,20 @@ def _records(results):
 
 @needs_apertium
 def test_a_record_is_the_same_alone_in_a_batch_and_in_any_order():
+    """The identity rule: a document's record is the same, field for field, except ``timings``,
+    whether it runs alone, in a batch or in any order. ``story`` and ``duplicate_of`` are not part
+    of it: a batch run adds them, and they describe the set of inputs, not the document."""
     texts = [ES_ARTICLE, EN_ARTICLE,
              ("El senador Rubio habló.\n\nMarco Rubio llegó a Lima con la canciller Ana Gálvez. Rubio dijo que "
               "volverá. Gálvez no habló con la prensa."),
              ("Rubio dijo que el acuerdo es bueno para ambos países y que lo firmarán pronto.\n\nEl ministro "
-              "habló durante una hora con la prensa y luego viajó al norte del país.")]
+              "habló durante una hora con la prensa y luego viajó al norte del país."),
+             # "known" alters Apertium's tagger for the rest of its process; the next article's
+             # "citizens included" read as a participle after it, as a past tense alone
+             ("Mayor Backs Harbour Plan\n\nThe mayor of Valparaíso, Irene Costa, is well known for her harbour "
+              "plans. She said the works would start in May."),
+             ("Port Deal Signed\n\nThe port had offered to hold the seized cargo from abroad, fuel included, in "
+              "its own warehouses. Costa said the deal was fair.")]
     sources = [Source.from_text(t, id=f"doc{i}") for i, t in enumerate(texts)]
     pipeline = Pipeline.from_preset("offline")
     alone = [_records(pipeline.run([s]))[0] for s in sources]

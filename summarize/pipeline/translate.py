@@ -81,7 +81,10 @@ class DocumentTranslator:
                 sentence of that document alone; ``None`` for none.
 
         A sentence's translation depends on the sentence and its own document's names only, never
-        on the other documents of the call.
+        on the other documents of the call, as far as the engine's own output for a segment does
+        not depend on the other segments of its batch: Apertium's does not (see
+        :mod:`summarize.backends.apertium.tagger`); a neural engine's can, through padding and
+        batch shape, and the engine warnings in ``warnings`` count over the whole call.
 
         Returns:
             Per document, the translated paragraphs, one per input paragraph.

@@ -5,7 +5,10 @@ It is GPL software, so it runs as a separate program, never linked.
 
 Many segments go through one ``apertium`` process: they are joined with blank lines, which
 Apertium copies and treats as sentence ends, and the output is split on blank lines again; when
-the count does not match, the batch is halved until it does. Names, acronyms, URLs and foreign
+the count does not match, the batch is halved until it does. A segment's translation must not
+depend on the segments before it in a process, and with Apertium's tagger it can (see
+:mod:`.tagger`): a cheap probe finds the segments that alter the tagger, and a call ends after
+each of them, so every segment is translated as it would be alone. Names, acronyms, URLs and foreign
 quotes are protected (:mod:`.names`) with *carriers* (:mod:`.lexicon`), and which capitalized
 words are names is decided with Apertium's own morphological analyser, one call per batch.
 Foreign quotes are recognised with the pipeline's language identifier, which the engine is given.
@@ -36,8 +39,9 @@ from ...errors import EngineTimeoutError, EngineUnavailableError
 from ...text.names import is_description, opens_with_description
 from ...text.protect import Masked, Span, localize_numbers, restore
 from ..base import ConfidenceMeasure, Scored, Translator
-from .lexicon import ApertiumLexicon, carriers, find_dictionaries, process_env
+from .lexicon import ApertiumLexicon, carriers, find_dictionaries, find_mode_file, process_env
 from .names import COMMON, KNOWN, UNKNOWN, Protector, Reading
+from .tagger import TaggerProbe, calls_for, find_tagger
 
 if TYPE_CHECKING:
     from ...text.langid import LanguageIdentifier
@@ -102,6 +106,7 @@ class ApertiumTranslator(Translator):
         self._modes: set[str] = set()
         self._version: str | None = None
         self._protector: Protector | None = None
+        self._probes: dict[str, TaggerProbe | None] = {}
 
     def load(self, direction: str | None = None) -> None:
         if self._path is None:
@@ -217,12 +222,29 @@ class ApertiumTranslator(Translator):
 
     def _run_scored(self, mode: str, segments: list[str]) -> tuple[list[str], list[float]]:
         """Clean translations (``-u``) and their known-word shares (from a run with marks, see :func:`unmark`)."""
+        calls = self._calls(mode, segments)
+        grouped = [[segments[i] for i in call] for call in calls]
         # the two runs are independent processes: run them side by side (the deadline's context goes along)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="apertium-marks") as pool:
-            marked_run = pool.submit(contextvars.copy_context().run, self._run, mode, segments, marks=True)
-            clean = self._run(mode, segments)
-            marked = marked_run.result()
-        return clean, [unmark(out)[1] for out in marked]
+            marked_run = pool.submit(contextvars.copy_context().run, self._run, mode, grouped, marks=True)
+            clean_out = self._run(mode, grouped)
+            marked_out = marked_run.result()
+        order = [i for call in calls for i in call]
+        clean, scores = [""] * len(segments), [1.0] * len(segments)
+        for i, out, marked in zip(order, clean_out, marked_out, strict=True):
+            clean[i], scores[i] = out, unmark(marked)[1]
+        return clean, scores
+
+    def _calls(self, mode: str, segments: list[str]) -> list[list[int]]:
+        """Segment indices per process, so that no segment follows one that alters the tagger."""
+        if mode not in self._probes:
+            mode_file = find_mode_file(self._path or "", mode)
+            self._probes[mode] = find_tagger(mode_file) if mode_file is not None else None
+        probe = self._probes[mode]
+        if probe is None:
+            return [list(range(len(segments)))] if segments else []
+        deadline.check("Apertium translation")
+        return calls_for(len(segments), probe.unsettling(segments, self._execute))
 
     def _get_protector(self) -> Protector:
         if self._protector is None:
@@ -240,20 +262,22 @@ class ApertiumTranslator(Translator):
                 dictionaries[direction[:2]] = found
         return ApertiumLexicon(dictionaries) if dictionaries else None
 
-    def _run(self, mode: str, segments: list[str], *, marks: bool = False) -> list[str]:
-        """Translate segments in as few processes as the size cap allows (``marks``: keep unknown-word marks)."""
+    def _run(self, mode: str, calls: list[list[str]], *, marks: bool = False) -> list[str]:
+        """Translate each group of segments in as few processes as the size cap allows, never two
+        groups in one process (``marks``: keep unknown-word marks); the outputs of all, in order."""
         outputs: list[str] = []
-        batch: list[str] = []
-        size = 0
-        for segment in segments:
-            if batch and size + len(segment) > MAX_CALL_CHARS:
-                deadline.check("Apertium translation")
+        for segments in calls:
+            batch: list[str] = []
+            size = 0
+            for segment in segments:
+                if batch and size + len(segment) > MAX_CALL_CHARS:
+                    deadline.check("Apertium translation")
+                    outputs.extend(self._call(mode, batch, marks))
+                    batch, size = [], 0
+                batch.append(segment)
+                size += len(segment) + len(SEPARATOR)
+            if batch:
                 outputs.extend(self._call(mode, batch, marks))
-                batch, size = [], 0
-            batch.append(segment)
-            size += len(segment) + len(SEPARATOR)
-        if batch:
-            outputs.extend(self._call(mode, batch, marks))
         return outputs
 
     def _call(self, mode: str, segments: list[str], marks: bool = False) -> list[str]:
@@ -273,10 +297,18 @@ class ApertiumTranslator(Translator):
         return self._call(mode, segments[:half], marks) + self._call(mode, segments[half:], marks)
 
     def _output(self, command: list[str], payload: str = "") -> str:
+        returncode, stdout, stderr = self._execute(command, payload)
+        if returncode != 0:
+            detail = stderr.strip().splitlines()[-1:] or [f"exit status {returncode}"]
+            raise EngineUnavailableError(f"Apertium failed: {detail[0]}", hint=INSTALL_HINT)
+        return stdout
+
+    def _execute(self, command: list[str], payload: str) -> tuple[int, str, str]:
+        """Run one of Apertium's programs within its time limit and the deadline; its status and output."""
         timeout = TIMEOUT_BASE_S + TIMEOUT_PER_1000_CHARS_S * len(payload) / 1000
         left = deadline.remaining()
         try:
-            returncode, stdout, stderr = run_killable(command, payload, timeout if left is None else min(timeout, left))
+            return run_killable(command, payload, timeout if left is None else min(timeout, left))
         except subprocess.TimeoutExpired as exc:
             if left is not None and left <= timeout:
                 raise deadline.current().error("Apertium translation") from exc  # type: ignore[union-attr]
@@ -285,10 +317,6 @@ class ApertiumTranslator(Translator):
                                           "installation with: apertium -l") from exc
         except OSError as exc:
             raise EngineUnavailableError(f"cannot run Apertium: {exc}", hint=INSTALL_HINT) from exc
-        if returncode != 0:
-            detail = stderr.strip().splitlines()[-1:] or [f"exit status {returncode}"]
-            raise EngineUnavailableError(f"Apertium failed: {detail[0]}", hint=INSTALL_HINT)
-        return stdout
 
 
 def _translatable(readings: Sequence[Reading | None]) -> bool:

@@ -19,7 +19,8 @@ from pathlib import Path
 from ...text.protect import Span
 from .names import AMBIGUOUS, COMMON, KNOWN, UNKNOWN, Reading
 
-__all__ = ["CARRIERS", "PERSON_CARRIERS", "ApertiumLexicon", "carriers", "find_dictionaries", "process_env"]
+__all__ = ["CARRIERS", "PERSON_CARRIERS", "ApertiumLexicon", "carriers", "find_dictionaries", "find_mode_file",
+           "process_env"]
 
 TIMEOUT_S = 30.0
 # Proper nouns both of Apertium's analysers know (masculine singular, one reading) and copy unchanged
@@ -164,17 +165,25 @@ def _target_lemma(line: str) -> str | None:
     return parts[1].split("<", 1)[0].replace("<b>", " ") or None
 
 
-def find_dictionaries(binary: str, mode: str) -> tuple[Path, Path] | None:
-    """Find the analyser and bilingual dictionary named in the mode's pipeline file."""
+def find_mode_file(binary: str, mode: str) -> Path | None:
+    """The pipeline file of an Apertium mode (``modes/spa-eng.mode``), looked up beside ``binary`` first."""
     roots = [Path(binary).resolve().parent.parent / "share"] if binary else []
     roots += [Path("/usr/share"), Path("/usr/local/share")]
     for root in roots:
         mode_file = root / "apertium" / "modes" / f"{mode}.mode"
-        if not mode_file.is_file():
-            continue
-        pipeline = mode_file.read_text(encoding="utf-8")
-        found = [re.search(rf"'?([^'\s]+\.{kind}\.bin)", pipeline) for kind in ("automorf", "autobil")]
-        paths = [Path(m.group(1)) for m in found if m]
-        if len(paths) == 2 and all(p.is_file() for p in paths):
-            return paths[0], paths[1]
+        if mode_file.is_file():
+            return mode_file
+    return None
+
+
+def find_dictionaries(binary: str, mode: str) -> tuple[Path, Path] | None:
+    """Find the analyser and bilingual dictionary named in the mode's pipeline file."""
+    mode_file = find_mode_file(binary, mode)
+    if mode_file is None:
+        return None
+    pipeline = mode_file.read_text(encoding="utf-8")
+    found = [re.search(rf"'?([^'\s]+\.{kind}\.bin)", pipeline) for kind in ("automorf", "autobil")]
+    paths = [Path(m.group(1)) for m in found if m]
+    if len(paths) == 2 and all(p.is_file() for p in paths):
+        return paths[0], paths[1]
     return None
