@@ -68,7 +68,7 @@ from typing import Any, Self
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._random import random_models, stand_in_preset
+from benchmarks._stand_ins import random_models, stand_in_preset
 from summarize.batch import BatchOptions, RayOptions, run_batch
 from summarize.pipeline import Pipeline
 from summarize.text.segment import split_paragraphs, split_sentences

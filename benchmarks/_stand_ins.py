@@ -33,6 +33,6 @@ def stand_in_preset(name: str, models: Path, out: Path) -> str:
     missing = re.findall(r'"[\w.-]+/[\w.-]+"', text)  # a hub id left: a model this benchmark cannot stand in for
     if missing:
         raise SystemExit(f"preset {name}: no random-weight stand-in for {missing}")
-    path = out / f"{name}-random.toml"
+    path = out / f"{name}-{models.name}.toml"
     path.write_text(text, encoding="utf-8")
     return str(path)
