@@ -98,7 +98,7 @@ def _summary(latencies: list[float], wall: float, failures: int) -> dict[str, An
     ordered = sorted(latencies)
     p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))] if ordered else float("nan")
     return {"requests": len(latencies), "failures": failures, "seconds": round(wall, 2),
-            "per_second": round(len(latencies) / wall, 2) if wall else 0.0,
+            "per_second": round(len(latencies) / wall, 4) if wall else 0.0,
             "p50": round(statistics.median(ordered), 3) if ordered else float("nan"), "p95": round(p95, 3)}
 
 
@@ -181,10 +181,10 @@ def main(argv: list[str] | None = None) -> None:
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in clients:
         s, c = service[n], cli.get(n)
-        cells = [str(n), f"{s['per_second']:.2f}", f"{s['p50']:.3f}", f"{s['p95']:.3f}", f"{s['docs_per_batch']:.2f}"]
+        cells = [str(n), f"{s['per_second']:.3g}", f"{s['p50']:.3f}", f"{s['p95']:.3f}", f"{s['docs_per_batch']:.2f}"]
         if c:
             ratio = s["per_second"] / c["per_second"] if c["per_second"] else float("nan")
-            cells += [f"{c['per_second']:.2f}", f"{c['p50']:.3f}", f"{c['p95']:.3f}", f"{ratio:.1f}x"]
+            cells += [f"{c['per_second']:.3g}", f"{c['p50']:.3f}", f"{c['p95']:.3f}", f"{ratio:.1f}x"]
         else:
             cells += ["-", "-", "-", "-"]
         print("| " + " | ".join(cells) + " |")
