@@ -39,7 +39,9 @@ spends appending and syncing the JSONL output (timed around ``Journal.append``/`
 record cannot carry the time of its own writing). Reading runs on threads beside the model work,
 so the shares are of the stage time, not of the wall time. On Ray the actors' records carry their
 own timings; the driver writes. The ``forced`` column counts the records whose engines name
-forced lengths (on Ray, the proof that the workers' setup hook ran).
+forced lengths (on Ray, the proof that the workers' setup hook ran); ``map_reduce`` those
+summarized chunk by chunk (random output text can take more tokens than a trained model's once
+tokenized again, which pushes a translated article past the summarizer's window).
 
 Commands (from the repository root):
 
@@ -167,19 +169,21 @@ class WriteClock:
             setattr(Journal, name, method)
 
 
-def read_records(output: Path, write_s: float) -> tuple[dict[str, float], int]:
-    """Seconds per stage, summed over the output's records, plus the writer's; and how many
-    records say their model outputs had forced lengths (proof the forced engines ran there)."""
+def read_records(output: Path, write_s: float) -> tuple[dict[str, float], int, int]:
+    """Seconds per stage, summed over the output's records, plus the writer's; how many records
+    say their model outputs had forced lengths (proof the forced engines ran there); and how many
+    were summarized chunk by chunk (map-reduce: more summarizer calls than one an article)."""
     totals = dict.fromkeys([label for label, _ in STAGES] + ["write"], 0.0)
-    forced = 0
+    forced = chunked = 0
     for line in output.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         timings = record.get("timings") or {}
         for label, key in STAGES:
             totals[label] += float(timings.get(key, 0.0))
         forced += any("forced_lengths" in e for e in (record.get("engines") or {}).values() if isinstance(e, dict))
+        chunked += any("map-reduce" in str(w) for w in record.get("warnings") or [])
     totals["write"] = write_s
-    return {k: round(v, 3) for k, v in totals.items()}, forced
+    return {k: round(v, 3) for k, v in totals.items()}, forced, chunked
 
 
 def shares(seconds: dict[str, float]) -> str:
@@ -213,9 +217,9 @@ def run_one(label: str, preset: str, engine: str, corpus: Path, out: Path,
     with WriteClock() as writes:
         summary = run_batch([str(corpus)], pipeline, options)
     wall = time.monotonic() - start
-    seconds, forced = read_records(out, writes.seconds)
+    seconds, forced, chunked = read_records(out, writes.seconds)
     return {"config": label, "engine": engine, "articles": summary.total, "done": summary.done,
-            "failed": summary.failed, "forced": forced, "wall_s": round(wall, 1),
+            "failed": summary.failed, "forced": forced, "map_reduce": chunked, "wall_s": round(wall, 1),
             "per_minute": f"{summary.total * 60 / wall:.3g}",
             "stage_shares": shares(seconds), "stage_seconds": seconds}
 
@@ -280,7 +284,7 @@ def main() -> None:
               f"{lengths.to_env()}", flush=True)
         if "ray" in engines:
             start_ray(args, lengths)
-        print("config\tengine\tarticles\tdone\tfailed\tforced\twall_s\tarticles_per_minute\tshare of stage time", flush=True)
+        print("config\tengine\tarticles\tdone\tfailed\tforced\tmap_reduce\twall_s\tarticles_per_minute\tshare of stage time", flush=True)
         for label, preset in presets:
             for engine in engines:
                 row = run_one(label, preset, engine, corpus, Path(tmp) / f"out-{engine}.jsonl", args)
