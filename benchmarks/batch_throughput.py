@@ -45,9 +45,12 @@ tokenized again, which pushes a translated article past the summarizer's window)
 
 Commands (from the repository root):
 
-    python benchmarks/batch_throughput.py --configs offline,default,fast --limit 8 --engines local   # smoke: ~10 min, 2 busy cores
-    python benchmarks/batch_throughput.py --configs offline,default,fast --limit 40 --engines local,ray  # ~1 h on 2 cores
-    python benchmarks/batch_throughput.py --configs offline,default,fast --engines local,ray         # all 200: several hours on 2 cores
+    python benchmarks/batch_throughput.py --configs offline,default,fast --limit 8 --engines local,ray   # the default --limit
+    python benchmarks/batch_throughput.py --configs offline,default,fast --limit 40 --engines local,ray
+    python benchmarks/batch_throughput.py --configs offline,default,fast --limit 200 --engines local,ray  # all 200 articles
+
+(On 2 cores shared with other jobs, the ``default`` local row of ``--limit 8`` took 32 minutes,
+CTranslate2 conversion included; see benchmarks/README.md for the estimates on a quiet machine.)
     python benchmarks/batch_throughput.py --configs transformers --limit 8                          # the marian/seq2seq engines
     python benchmarks/batch_throughput.py --configs default --device cuda --limit 200 --engines local    # a GPU
 
