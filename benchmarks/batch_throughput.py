@@ -15,21 +15,46 @@ Each configuration runs ``summarize.batch.run_batch`` over a folder of the artic
 (the directory input, the reader threads and the JSONL writer all take part), from a cold start:
 the wall time includes loading the models (once per process locally, once per actor on Ray).
 
-Random-weight models (``--random-models``) have the real configurations but never stop early: they
-generate up to each length limit and often trip the repetition guard (a second translation pass),
-so they do at least the work of the trained models, usually more.
+Configurations (``--configs``):
 
-Commands (from the repository root; the numbers in the closing note of issue 4 came from these):
+* ``offline``: the shipped ``offline`` preset (Apertium + extractive), nothing random;
+* ``default``, ``fast``, ``transformers``: the shipped presets of those names with their models
+  replaced by random-weight models of the real configurations (opus-mt-es-en / -en-es, 77M each;
+  distilbart-cnn-12-6, 306M; ``--size tiny`` for a quick look), built once into the benchmark
+  cache (``$SUMMARIZE_BENCH_CACHE``, default ``~/.cache/summarize-bench``) and converted once to
+  CTranslate2 where the preset runs on it.
 
-    python benchmarks/batch_throughput.py --pipeline offline --engines local,ray
-    python benchmarks/batch_throughput.py --random-models tiny --engines local,ray
-    python benchmarks/batch_throughput.py --random-models real --limit 8 --engines local,ray         # ~40 min, 2 cores
-    python benchmarks/batch_throughput.py --random-models real --limit 8 --engines local,ray --fast  # CTranslate2
-    python benchmarks/batch_throughput.py --random-models real --device cuda --batch-size 32 --batch-docs 40 \
-        --limit 40 --engines local                                                                 # a GPU
+Random weights never emit the end token, so each output would run to its length cap (200
+articles: about seven hours an engine on 2 cores). The neural engines therefore run with forced
+realistic output lengths (:mod:`summarize.testing.forced`): a translation batch decodes
+``--ratio`` times its longest input's tokens, a summary the token count of its word budget
+(``--tokens-per-word``), the repetition guard's second pass off; outputs are still the random
+models' own, and every record names the forced lengths in its ``engines``. Ray actors get the
+same engines through a worker setup hook.
 
-With random-weight models of the real configurations, 200 articles take about seven hours an
-engine on 2 cores (every output runs to its cap), hence ``--limit``; the rate is per minute either way.
+Besides articles a minute, each run prints the share of the time per stage, summed over the
+records' ``timings`` (read = ``load``, detect, names, translate, summarize, summary translation;
+the model stages' time of a group is split evenly over its documents) plus the time the writer
+spends appending and syncing the JSONL output (timed around ``Journal.append``/``sync``, since a
+record cannot carry the time of its own writing). Reading runs on threads beside the model work,
+so the shares are of the stage time, not of the wall time. On Ray the actors' records carry their
+own timings; the driver writes. The ``forced`` column counts the records whose engines name
+forced lengths (on Ray, the proof that the workers' setup hook ran); ``map_reduce`` those
+summarized chunk by chunk (random output text can take more tokens than a trained model's once
+tokenized again, which pushes a translated article past the summarizer's window).
+
+Commands (from the repository root):
+
+    python benchmarks/batch_throughput.py --configs offline,default,fast --limit 8 --engines local,ray   # the default --limit
+    python benchmarks/batch_throughput.py --configs offline,default,fast --limit 40 --engines local,ray
+    python benchmarks/batch_throughput.py --configs offline,default,fast --limit 200 --engines local,ray  # all 200 articles
+
+(On 2 cores shared with other jobs, the ``default`` local row of ``--limit 8`` took 32 minutes,
+CTranslate2 conversion included; see benchmarks/README.md for the estimates on a quiet machine.)
+    python benchmarks/batch_throughput.py --configs transformers --limit 8                          # the marian/seq2seq engines
+    python benchmarks/batch_throughput.py --configs default --device cuda --limit 200 --engines local    # a GPU
+
+``--json FILE`` also writes every row (with its stage seconds) as JSON.
 """
 
 from __future__ import annotations
@@ -43,10 +68,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, Self
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._stand_ins import random_models, stand_in_preset
 from summarize.batch import BatchOptions, RayOptions, run_batch
 from summarize.pipeline import Pipeline
 from summarize.text.segment import split_paragraphs, split_sentences
@@ -108,31 +135,96 @@ def distinct_sentences(articles: list[tuple[str, str]]) -> tuple[int, int]:
     return len(sentences), len(set(sentences))
 
 
-def random_preset(size: str, folder: Path) -> str:
-    """A pipeline TOML naming random-weight models of the given size (built once into folder)."""
-    from summarize.testing import build_preset
+CONFIGS = ("offline", "default", "fast", "transformers")
+NEURAL = ("default", "fast", "transformers")
+# the records' timings (summarize.pipeline) by stage, and the writer's time measured here
+STAGES = (("read", "load"), ("detect", "detect"), ("names", "names"), ("translate", "translate"),
+          ("summarize", "summarize"), ("summary translation", "summary_translate"))
 
-    toml = folder / size / "pipeline.toml"
-    if not toml.is_file():
-        print(f"building {size} random-weight models in {toml.parent} ...", file=sys.stderr)
-        build_preset(toml.parent, size=size)
-    return str(toml)
+
+class WriteClock:
+    """Seconds the batch writer spends in ``Journal.append`` and ``Journal.sync`` (this process)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __enter__(self) -> Self:
+        from summarize.batch.journal import Journal
+
+        self._saved = {name: getattr(Journal, name) for name in ("append", "sync")}
+        for name, method in self._saved.items():
+            setattr(Journal, name, self._timed(method))
+        return self
+
+    def _timed(self, method: Any) -> Any:
+        def timed(journal: Any, *args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return method(journal, *args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - start
+        return timed
+
+    def __exit__(self, *exc: object) -> None:
+        from summarize.batch.journal import Journal
+
+        for name, method in self._saved.items():
+            setattr(Journal, name, method)
+
+
+def read_records(output: Path, write_s: float) -> tuple[dict[str, float], int, int]:
+    """Seconds per stage, summed over the output's records, plus the writer's; how many records
+    say their model outputs had forced lengths (proof the forced engines ran there); and how many
+    were summarized chunk by chunk (map-reduce: more summarizer calls than one an article)."""
+    totals = dict.fromkeys([label for label, _ in STAGES] + ["write"], 0.0)
+    forced = chunked = 0
+    for line in output.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        timings = record.get("timings") or {}
+        for label, key in STAGES:
+            totals[label] += float(timings.get(key, 0.0))
+        forced += any("forced_lengths" in e for e in (record.get("engines") or {}).values() if isinstance(e, dict))
+        chunked += any("map-reduce" in str(w) for w in record.get("warnings") or [])
+    totals["write"] = write_s
+    return {k: round(v, 3) for k, v in totals.items()}, forced, chunked
+
+
+def shares(seconds: dict[str, float]) -> str:
+    total = sum(seconds.values()) or 1.0
+    return " ".join(f"{label} {100 * v / total:.1f}%" for label, v in seconds.items())
+
+
+def start_ray(args: argparse.Namespace, lengths: Any) -> None:
+    """Start a local Ray whose workers import this checkout and install the forced engines first."""
+    import logging
+
+    import ray
+
+    from summarize.testing.forced import ray_runtime_env
+
+    runtime_env = ray_runtime_env(lengths)
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    runtime_env["env_vars"].update(PYTHONPATH=path, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    ray.init(num_cpus=args.ray_cpus, include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False,
+             runtime_env=runtime_env)
 
 
 def run_one(label: str, preset: str, engine: str, corpus: Path, out: Path,
             args: argparse.Namespace) -> dict[str, object]:
     overrides = {"device": args.device, "sentences": args.sentences, "batch_size": args.batch_size,
-                 "fast": args.fast}
-    if args.threads:
-        overrides["threads"] = args.threads
-    pipeline = Pipeline.from_preset(preset, **overrides)
+                 "threads": args.threads}
+    pipeline = Pipeline.from_preset(preset, **{k: v for k, v in overrides.items() if v is not None})
     options = BatchOptions(str(out), overwrite=True, batch_docs=args.batch_docs, engine=engine,
                            ray=RayOptions(workers=args.workers, num_cpus=args.ray_cpus))
     start = time.monotonic()
-    summary = run_batch([str(corpus)], pipeline, options)
+    with WriteClock() as writes:
+        summary = run_batch([str(corpus)], pipeline, options)
     wall = time.monotonic() - start
-    return {"pipeline": label, "engine": engine, "articles": summary.total, "done": summary.done,
-            "failed": summary.failed, "wall_s": round(wall, 1), "per_minute": f"{summary.total * 60 / wall:.3g}"}
+    seconds, forced, chunked = read_records(out, writes.seconds)
+    return {"config": label, "engine": engine, "articles": summary.total, "done": summary.done,
+            "failed": summary.failed, "forced": forced, "map_reduce": chunked, "wall_s": round(wall, 1),
+            "per_minute": f"{summary.total * 60 / wall:.3g}",
+            "stage_shares": shares(seconds), "stage_seconds": seconds}
 
 
 def _device_name(device: str) -> str:
@@ -145,42 +237,65 @@ def _device_name(device: str) -> str:
 
 
 def main() -> None:
+    from benchmarks._inputs import default_cache
+    from summarize.testing.forced import ForcedLengths, install
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pipeline", action="append", default=[], help="preset name or TOML (repeatable)")
-    parser.add_argument("--random-models", action="append", default=[], choices=["tiny", "real"],
-                        help="also run random-weight models of this size (repeatable)")
-    parser.add_argument("--models-dir", default=str(Path(tempfile.gettempdir()) / "summarize-bench-models"))
+    parser.add_argument("--configs", default="offline,default,fast",
+                        help=f"comma-separated, of: {', '.join(CONFIGS)}, or a preset name/TOML (run as it is)")
+    parser.add_argument("--size", default="real", choices=["tiny", "real"], help="random-weight models' size")
+    parser.add_argument("--cache-dir", type=Path, default=None, help="random-weight models (default: "
+                        "$SUMMARIZE_BENCH_CACHE or ~/.cache/summarize-bench)")
     parser.add_argument("--engines", default="local,ray", help="comma-separated: local, ray")
-    parser.add_argument("--limit", type=int, help="run only the first N articles (the rate is still per minute)")
+    parser.add_argument("--limit", type=int, default=8,
+                        help="run only the first N of the 200 articles (default 8; the rate is per minute)")
     parser.add_argument("--batch-docs", type=int, default=16)
     parser.add_argument("--workers", type=int, help="Ray actors (default: one per CPU)")
     parser.add_argument("--ray-cpus", type=int, help="CPUs of the local Ray instance (default: all)")
-    parser.add_argument("--threads", type=int, help="torch threads per process/actor (default: cores, 1 per actor)")
-    parser.add_argument("--sentences", type=int, default=3)
+    parser.add_argument("--threads", type=int, help="model threads per process/actor (default: cores, 1 per actor)")
+    parser.add_argument("--sentences", type=int, default=None, help="summary length in sentences (default: "
+                        "the preset's)")
     parser.add_argument("--device", default="cpu", help="cpu (default), cuda or cuda:N: where the models run")
     parser.add_argument("--batch-size", type=int, help="texts a model call, both tasks (default: the preset's)")
-    parser.add_argument("--fast", action="store_true", help="run the preset's models on CTranslate2 (like --fast)")
+    parser.add_argument("--ratio", type=float, default=ForcedLengths.ratio,
+                        help="forced translation tokens per source token")
+    parser.add_argument("--tokens-per-word", type=float, default=ForcedLengths.tokens_per_word,
+                        help="forced summary tokens per word of the budget")
+    parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    presets = [(name, name) for name in args.pipeline]
-    presets += [(f"random-{size}", random_preset(size, Path(args.models_dir))) for size in args.random_models]
-    if not presets:
-        parser.error("name at least one --pipeline or --random-models")
-
-    articles = make_corpus()[: args.limit]
-    total, unique = distinct_sentences(articles)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    lengths = install(lengths=ForcedLengths(ratio=args.ratio, tokens_per_word=args.tokens_per_word))
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    configs = [c.strip() for c in args.configs.split(",") if c.strip()]
+    rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="summarize-bench-") as tmp:
+        presets: list[tuple[str, str]] = []
+        for name in configs:
+            if name in NEURAL:
+                models = random_models(args.size, args.cache_dir or default_cache())
+                presets.append((f"{name} (random {args.size})", stand_in_preset(name, models, Path(tmp))))
+            else:
+                presets.append((name, name))
+        articles = make_corpus()[: args.limit]
+        total, unique = distinct_sentences(articles)
         corpus = Path(tmp) / "corpus"
         write_corpus(corpus, articles)
         print(f"# {len(articles)} articles ({sum(1 for lang, _ in articles if lang == 'es')} es), "
               f"{total} sentences, {unique} distinct; {os.cpu_count()} CPUs, load average "
-              f"{os.getloadavg()[0]:.1f} at start; models on {_device_name(args.device)}"
-              f"{' (CTranslate2)' if args.fast else ''}", flush=True)
-        print("pipeline\tengine\tarticles\tdone\tfailed\twall_s\tarticles_per_minute", flush=True)
+              f"{os.getloadavg()[0]:.1f} at start; models on {_device_name(args.device)}; forced lengths "
+              f"{lengths.to_env()}", flush=True)
+        if "ray" in engines:
+            start_ray(args, lengths)
+        print("config\tengine\tarticles\tdone\tfailed\tforced\tmap_reduce\twall_s\tarticles_per_minute\tshare of stage time", flush=True)
         for label, preset in presets:
-            for engine in args.engines.split(","):
-                row = run_one(label, preset, engine.strip(), corpus, Path(tmp) / f"out-{engine}.jsonl", args)
-                print("\t".join(str(v) for v in row.values()), flush=True)
+            for engine in engines:
+                row = run_one(label, preset, engine, corpus, Path(tmp) / f"out-{engine}.jsonl", args)
+                rows.append(row)
+                print("\t".join(str(v) for k, v in row.items() if k != "stage_seconds"), flush=True)
+        print(f"# load average {os.getloadavg()[0]:.1f} at the end", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps({"forced_lengths": lengths.to_env(), "rows": rows}, indent=2))
 
 
 if __name__ == "__main__":

@@ -6,12 +6,21 @@ the models together) and for the same work done the command-line way (a fresh ``
 process per request, ``N`` of them at a time)::
 
     python benchmarks/service.py                       # offline preset (Apertium + extractive)
-    python benchmarks/service.py --preset real         # random-weight opus-mt + distilbart, real configurations
-    python benchmarks/service.py --clients 1,4 --requests 8 --cli-requests 4
+    python benchmarks/service.py --preset real --clients 1,4,16 --cli-clients 1,4 --requests 16 --cli-requests 4
+    python benchmarks/service.py --preset real --clients 1,4 --cli-clients 1 --requests 4 --cli-requests 2 --threads 1  # smoke
+    python benchmarks/service.py --preset real-transformers   # the same on the marian/seq2seq engines
 
-``--preset real`` builds (once, in the benchmark cache) random-weight models with the real
-configurations of Helsinki-NLP/opus-mt-es-en / -en-es (77M) and sshleifer/distilbart-cnn-12-6
-(306M): speed does not depend on the weights. Both sides do the same work on the same articles.
+``--preset real`` is the shipped ``default`` preset (CTranslate2) with its models replaced by
+random-weight models with the real configurations of Helsinki-NLP/opus-mt-es-en / -en-es (77M)
+and sshleifer/distilbart-cnn-12-6 (306M), built once in the benchmark cache (shared with
+``batch_throughput.py``); ``real-transformers`` is the ``transformers`` preset on the same
+models; ``tiny`` uses the test suite's tiny models. Random weights never emit the end token, so
+on those presets both the server and every ``summarize run`` process run with forced realistic
+output lengths (:mod:`summarize.testing.forced`: started as ``python -m summarize.testing.forced
+serve|run ...``, the same command line with the forced engines; the lengths travel in
+``$SUMMARIZE_FORCED_LENGTHS``): speed does not depend on the weights, only on the lengths. Both
+sides do the same work on the same articles; the ``summarize run`` processes run with
+``--no-cache``, as the server has no text cache, so a repeated article is never a cache hit.
 """
 
 from __future__ import annotations
@@ -31,6 +40,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._inputs import ROOT, default_cache
+from benchmarks._stand_ins import random_models, stand_in_preset
+
+RANDOM = {"real": ("real", "default"), "real-transformers": ("real", "transformers"), "tiny": ("tiny", "default")}
 
 SENTENCES_ES = [
     "El Gobierno de El Salvador ofreció recibir en el CECOT a presos deportados desde Estados Unidos.",
@@ -51,7 +63,8 @@ def article(n: int) -> str:
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--preset", default="offline", help="offline (default), real, or a preset name/TOML")
+    parser.add_argument("--preset", default="offline", help="offline (default), real, real-transformers, tiny, "
+                        "or a preset name/TOML")
     parser.add_argument("--clients", default="1,4,16", help="concurrency levels, comma-separated")
     parser.add_argument("--requests", type=int, default=32, help="requests per level to the service (at least one a client)")
     parser.add_argument("--cli-requests", type=int, default=16,
@@ -66,32 +79,31 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _preset(name: str, cache: Path) -> str:
-    if name != "real":
-        return name
-    from summarize.testing import build_preset
-
-    folder = cache / "service-real"
-    toml = folder / "pipeline.toml"
-    if not toml.is_file():
-        build_preset(folder, size="real")
-    return str(toml)
+def _preset(name: str, cache: Path) -> tuple[str, str]:
+    """The preset to run and the module ``python -m`` starts for it (the forced-length CLI on random weights)."""
+    if name not in RANDOM:
+        return name, "summarize"
+    size, shipped = RANDOM[name]
+    return stand_in_preset(shipped, random_models(size, cache), cache), "summarize.testing.forced"
 
 
 def _environment() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    from summarize.testing.forced import ENV, ForcedLengths
+
+    return {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
+            ENV: os.environ.get(ENV) or ForcedLengths().to_env()}
 
 
 def _summary(latencies: list[float], wall: float, failures: int) -> dict[str, Any]:
     ordered = sorted(latencies)
     p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))] if ordered else float("nan")
     return {"requests": len(latencies), "failures": failures, "seconds": round(wall, 2),
-            "per_second": round(len(latencies) / wall, 2) if wall else 0.0,
+            "per_second": round(len(latencies) / wall, 4) if wall else 0.0,
             "p50": round(statistics.median(ordered), 3) if ordered else float("nan"), "p95": round(p95, 3)}
 
 
 def bench_service(preset: str, clients: list[int], requests: int, threads: int | None, window_ms: float,
-                  workdir: Path) -> dict[int, dict[str, Any]]:
+                  workdir: Path, module: str = "summarize") -> dict[int, dict[str, Any]]:
     """Start one server, then for each level send ``requests`` requests from ``n`` clients."""
     import httpx
 
@@ -103,9 +115,11 @@ def bench_service(preset: str, clients: list[int], requests: int, threads: int |
         args += ["--threads", str(threads)]
     out: dict[int, dict[str, Any]] = {}
     started = time.perf_counter()
-    with serving(workdir, *args, preset=preset, env=_environment(), start_timeout=3600) as server:
+    with serving(workdir, *args, preset=preset, env=_environment(), start_timeout=3600, module=module) as server:
         print(f"service ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-        httpx.post(server.url + "/v1/summarize", json={"text": article(10_000)}, timeout=3600)  # warm
+        warm = httpx.post(server.url + "/v1/summarize", json={"text": article(10_000)}, timeout=3600)
+        if module != "summarize" and "forced_lengths" not in warm.text:
+            raise SystemExit(f"the server's results do not name forced lengths: {warm.text[:500]}")
         for n in clients:
             def one(i: int) -> tuple[float, bool]:
                 start = time.perf_counter()
@@ -125,9 +139,10 @@ def bench_service(preset: str, clients: list[int], requests: int, threads: int |
     return out
 
 
-def bench_cli(preset: str, clients: list[int], requests: int, threads: int | None) -> dict[int, dict[str, Any]]:
+def bench_cli(preset: str, clients: list[int], requests: int, threads: int | None,
+              module: str = "summarize") -> dict[int, dict[str, Any]]:
     """For each level, ``requests`` runs of ``summarize run -``, ``n`` processes at a time."""
-    command = [sys.executable, "-m", "summarize", "run", "-", "-p", preset, "-f", "json", "-q"]
+    command = [sys.executable, "-m", module, "run", "-", "-p", preset, "-f", "json", "-q", "--no-cache"]
     if threads:
         command += ["--threads", str(threads)]
     out: dict[int, dict[str, Any]] = {}
@@ -136,7 +151,8 @@ def bench_cli(preset: str, clients: list[int], requests: int, threads: int | Non
             start = time.perf_counter()
             done = subprocess.run(command, input=article(i), capture_output=True, text=True, env=_environment(),
                                   check=False)
-            return time.perf_counter() - start, done.returncode == 0 and '"summaries"' in done.stdout
+            ok = done.returncode == 0 and '"summaries"' in done.stdout
+            return time.perf_counter() - start, ok and (module == "summarize" or "forced_lengths" in done.stdout)
 
         start = time.perf_counter()
         with concurrent.futures.ThreadPoolExecutor(n) as pool:
@@ -151,23 +167,24 @@ def main(argv: list[str] | None = None) -> None:
     args = _parse(argv)
     cache = args.cache_dir or default_cache()
     cache.mkdir(parents=True, exist_ok=True)
-    preset = _preset(args.preset, cache)
+    preset, module = _preset(args.preset, cache)
     clients = [int(c) for c in args.clients.split(",") if c.strip()]
     workdir = cache / "service-run"
     workdir.mkdir(exist_ok=True)
-    service = bench_service(preset, clients, args.requests, args.threads, args.window_ms, workdir)
+    service = bench_service(preset, clients, args.requests, args.threads, args.window_ms, workdir, module)
     cli_clients = [int(c) for c in (args.cli_clients or args.clients).split(",") if c.strip()]
-    cli = bench_cli(preset, cli_clients, args.cli_requests, args.threads) if args.cli_requests else {}
-    print(f"\npreset {args.preset}; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; "
+    cli = bench_cli(preset, cli_clients, args.cli_requests, args.threads, module) if args.cli_requests else {}
+    forced = f"; forced lengths {_environment()['SUMMARIZE_FORCED_LENGTHS']}" if module != "summarize" else ""
+    print(f"\npreset {args.preset}{forced}; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; "
           f"service window {args.window_ms:g} ms\n")
     print("| clients | service req/s | p50 s | p95 s | docs/batch | `summarize run` req/s | p50 s | p95 s | speed-up |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in clients:
         s, c = service[n], cli.get(n)
-        cells = [str(n), f"{s['per_second']:.2f}", f"{s['p50']:.3f}", f"{s['p95']:.3f}", f"{s['docs_per_batch']:.2f}"]
+        cells = [str(n), f"{s['per_second']:.3g}", f"{s['p50']:.3f}", f"{s['p95']:.3f}", f"{s['docs_per_batch']:.2f}"]
         if c:
             ratio = s["per_second"] / c["per_second"] if c["per_second"] else float("nan")
-            cells += [f"{c['per_second']:.2f}", f"{c['p50']:.3f}", f"{c['p95']:.3f}", f"{ratio:.1f}x"]
+            cells += [f"{c['per_second']:.3g}", f"{c['p50']:.3f}", f"{c['p95']:.3f}", f"{ratio:.1f}x"]
         else:
             cells += ["-", "-", "-", "-"]
         print("| " + " | ".join(cells) + " |")

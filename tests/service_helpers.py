@@ -56,11 +56,16 @@ class Server:
 
 @contextmanager
 def serving(tmp_path: Path, *args: str, preset: str = "offline", env: dict[str, str] | None = None,
-            jobs_dir: Path | None = None, start_timeout: float = START_TIMEOUT_S) -> Iterator[Server]:
-    """Run ``summarize serve -p PRESET ARGS`` until the block ends; waits for /v1/health."""
+            jobs_dir: Path | None = None, start_timeout: float = START_TIMEOUT_S,
+            module: str = "summarize") -> Iterator[Server]:
+    """Run ``summarize serve -p PRESET ARGS`` until the block ends; waits for /v1/health.
+
+    ``module`` is what ``python -m`` runs (benchmarks: ``summarize.testing.forced``, the same CLI
+    with forced output lengths).
+    """
     port = free_port()
     log = tmp_path / f"serve-{port}.log"
-    command = [sys.executable, "-m", "summarize", "serve", "-p", preset, "--port", str(port),
+    command = [sys.executable, "-m", module, "serve", "-p", preset, "--port", str(port),
                "--jobs-dir", str(jobs_dir or tmp_path / "jobs"), "--threads", "1", *args]
     environment = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", **(env or {})}
     if "SUMMARIZE_API_KEY" not in (env or {}):
