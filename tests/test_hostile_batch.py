@@ -66,6 +66,7 @@ def _check_records(records: list[dict], items: list[tuple[str, str]]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(CHILD_TIMEOUT + 120)  # the child's own limit decides; pytest's 600 s default would cut it first
 def test_hostile_corpus_gives_one_whole_record_per_input(corpus, tmp_path):
     folder, items = corpus
     out = tmp_path / "out.jsonl"
@@ -84,6 +85,7 @@ def test_hostile_corpus_gives_one_whole_record_per_input(corpus, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(2 * CHILD_TIMEOUT)  # three killed runs and a resume, each bounded by CHILD_TIMEOUT
 def test_hostile_corpus_killed_at_random_moments_then_resumed_has_every_input_once(corpus, tmp_path):
     folder, items = corpus
     out = tmp_path / "out.jsonl"
