@@ -107,6 +107,8 @@ class ApertiumTranslator(Translator):
         self._version: str | None = None
         self._protector: Protector | None = None
         self._probes: dict[str, TaggerProbe | None] = {}
+        # the last document's name readings: translated_names and protected_names ask for the same ones
+        self._last_readings: tuple[tuple[tuple[str, ...], str, str], dict[str, list[Reading | None]]] | None = None
 
     def load(self, direction: str | None = None) -> None:
         if self._path is None:
@@ -180,6 +182,14 @@ class ApertiumTranslator(Translator):
 
     def _name_readings(self, names: Sequence[str], src: str, tgt: str) -> dict[str, list[Reading | None]]:
         """For each name of two or more words, without digits, how the analyser reads its capitalized words."""
+        key = (tuple(names), src, tgt)
+        if self._last_readings is not None and self._last_readings[0] == key:
+            return self._last_readings[1]
+        readings = self._read_names(names, src, tgt)
+        self._last_readings = (key, readings)
+        return readings
+
+    def _read_names(self, names: Sequence[str], src: str, tgt: str) -> dict[str, list[Reading | None]]:
         self.load(f"{src}-{tgt}")
         lexicon = self._get_protector().lexicon if self.protect_names else None
         several = [n for n in names if len(n.split()) > 1 and not any(c.isdigit() for c in n)]
