@@ -108,8 +108,9 @@ class DocumentTranslator:
             the engine translated (not those kept as written) with the engine's confidence.
         """
         per_doc = list(names) if names is not None else [None] * len(documents)
-        engine_says = self._engine_renderings(per_doc, src, tgt)
-        engine_translates, engine_keeps = self._engine_translates(per_doc, src, tgt)
+        forms = sorted({form for n in per_doc if n is not None for form in n.renderings(src)})
+        engine_says = self.translator.name_renderings(forms, src, tgt) if forms else {}
+        engine_translates, engine_keeps = self._engine_translates(forms, src, tgt)
         layout: list[list[list[_Piece]]] = []
         for number, paragraphs in enumerate(documents):
             pieces = []
@@ -146,13 +147,8 @@ class DocumentTranslator:
                       for par in doc for pc in par if pc.translate] for doc in layout]
         return rebuilt, sentences
 
-    def _engine_renderings(self, names: Sequence[DocumentNames | None], src: str, tgt: str) -> dict[str, str | None]:
-        forms = sorted({form for n in names if n is not None for form in n.renderings(src)})
-        return self.translator.name_renderings(forms, src, tgt) if forms else {}
-
-    def _engine_translates(self, names: Sequence[DocumentNames | None], src: str, tgt: str) -> tuple[set[str], set[str]]:
-        """The names the engine translates itself, and those its own protection keeps."""
-        forms = sorted({form for n in names if n is not None for form in n.renderings(src)})
+    def _engine_translates(self, forms: Sequence[str], src: str, tgt: str) -> tuple[set[str], set[str]]:
+        """Of the documents' name forms, those the engine translates itself, and those its own protection keeps."""
         if not self.translator.protects_names or not forms:
             return set(), set()
         return self.translator.translated_names(forms, src, tgt), self.translator.protected_names(forms, src, tgt)
