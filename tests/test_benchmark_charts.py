@@ -40,14 +40,40 @@ TRANSLATION_TABLE = """\
 """
 
 
-def test_the_recorded_speed_table_parses_with_ratios_to_row_one():
+SPEED_BLOCK = """\
+Translation: opus-mt-es-en configuration (77M parameters, random weights), greedy
+engine                                                                 items     tok/s  vs (1)  vs (2)  RSS MiB  load s  tok/CPU-s
+(1) transformers fp32, one sentence at a time                             12      30.0    1.0x    0.2x      718     7.6       18.0
+(2) transformers fp32, batches of 32                                      96     180.0    6.0x    1.0x      893     8.7      103.8
+(4) summarize fastest: ctranslate2 int8, 2048-token batches              384     600.0   20.0x    3.3x      399     2.4      444.5
+    marian engine with dtype bfloat16, batches of 16                      96     150.0    5.0x    0.8x      840     7.3      247.3
+(4) vs (1): 20.0x (target 25x: NOT met); by CPU time 24.8x
+
+Summarization: distilbart-cnn-12-6 configuration (306M parameters, random weights)
+engine                                                                 items     tok/s  art/min  vs (1)  vs (2)  RSS MiB  load s  tok/CPU-s
+(1) transformers fp32, one article at a time                               3       5.0      4.3    1.0x    0.7x     1806     8.3        2.8
+(3) summarize default: ctranslate2 int8, 4096-token batches                8      25.0     23.1    5.0x    3.7x      771     2.4       16.6
+
+Translation: a second report further down is not read
+(1) transformers fp32, one sentence at a time                             12      99.0    1.0x    0.2x      718     7.6       18.0
+"""
+
+
+def test_a_printed_speed_report_parses_with_ratios_to_row_one():
+    rows = speed_rows_from_text(SPEED_BLOCK)
+    assert [(r.task, r.role) for r in rows] == [
+        ("translate", 1), ("translate", 2), ("translate", 4), ("translate", None), ("summarize", 1), ("summarize", 3)]
+    assert [r.vs_one for r in rows] == pytest.approx([1.0, 6.0, 20.0, 5.0, 1.0, 5.0])
+    assert rows[2].label == "summarize fastest: ctranslate2 int8, 2048-token batches"
+
+
+def test_the_speed_tables_recorded_in_the_benchmarks_readme_parse():
+    # The README's figures change with every measurement; only their shape is checked here.
     rows = speed_rows_from_text((ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8"))
-    assert [r.task for r in rows] == ["translate"] * 6 + ["summarize"] * 6
-    assert [r.role for r in rows[:6]] == [1, 2, 3, 4, None, None]
-    one, fastest = rows[0], rows[3]
-    assert one.vs_one == 1.0
-    assert fastest.vs_one == pytest.approx(fastest.tokens_per_s / one.tokens_per_s)
-    assert fastest.label.startswith("summarize fastest: ctranslate2 int8")
+    for task in ("translate", "summarize"):
+        mine = [r for r in rows if r.task == task]
+        assert mine and mine[0].role == 1 and mine[0].vs_one == 1.0
+        assert all(r.tokens_per_s > 0 for r in mine)
 
 
 def test_speed_chart_from_a_json_report(tmp_path):
