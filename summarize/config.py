@@ -127,12 +127,17 @@ class RuntimeConfig:
         compute_type: ``ctranslate2`` engines only: ``auto`` (int8 on CPU, int8_float16 on GPU) or
             a CTranslate2 compute type (``int8``, ``float32``, ``bfloat16``, ...); the model is
             converted once per compute type.
+        batch_across_documents: let engines whose output depends on the rest of their batch
+            (neural ones) batch texts of several documents together: faster, but a document's
+            record then depends on the other documents of its run (see
+            :class:`summarize.backends.base.Translator`). Off by default.
     """
 
     device: str = "auto"
     dtype: str = "auto"
     threads: int | None = None
     compute_type: str = "auto"
+    batch_across_documents: bool = False
 
 
 @dataclass(frozen=True)

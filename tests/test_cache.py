@@ -23,6 +23,7 @@ class FakeTranslator(Translator):
     """Marks its output and remembers every call."""
 
     engine = "fake"
+    batch_invariant = True  # each output is made from its own text alone
 
     def __init__(self, config: TranslateConfig) -> None:
         self.config = config
@@ -38,6 +39,7 @@ class FakeTranslator(Translator):
 
 class FakeSummarizer(Summarizer):
     engine = "fake"
+    batch_invariant = True
 
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
@@ -78,6 +80,19 @@ def test_translator_wrapper_sends_only_misses_and_keys_on_direction_model_and_se
     CachedTranslator(batchier, cache).translate(["uno"], "es", "en")  # batch size changes no output
     assert batchier.calls == []
 
+
+
+def test_an_engine_that_is_not_batch_invariant_is_cached_by_whole_call(tmp_path):
+    """Its output for a text may depend on the rest of the call: a text is stored under its call, and
+    a call with any miss goes to the engine whole, as it would without a cache."""
+    inner = FakeTranslator(TranslateConfig(engine="fake", models={"es-en": "m1"}))
+    inner.batch_invariant = False
+    cached = TextCache(tmp_path).translator(inner)
+    assert not cached.batch_invariant
+    assert cached.translate(["uno", "dos"], "es", "en") == ["en:uno", "en:dos"]
+    assert cached.translate(["dos", "tres"], "es", "en") == ["en:dos", "en:tres"]
+    assert cached.translate(["uno", "dos"], "es", "en") == ["en:uno", "en:dos"]
+    assert inner.calls == [["uno", "dos"], ["dos", "tres"]]
 
 def test_a_retrained_local_model_is_not_served_old_outputs(tmp_path):
     model = tmp_path / "model"

@@ -48,12 +48,12 @@ def _make(role: str, config: Any, runtime: RuntimeConfig, langid: LanguageIdenti
 class _PluginTranslator(Translator):
     """A plugin translator written to the duck-typed contract (load, translate, describe, and
     optionally placeholders), given the defaults of :class:`Translator` for everything it lacks
-    (scores, name renderings, the placeholder and name-protection flags)."""
+    (scores, name renderings, the placeholder, name-protection and batch-invariance flags)."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner  # the plugin's own object
         self.engine = getattr(inner, "engine", type(inner).__name__)
-        for name in ("keeps_placeholders", "protects_names", "confidence"):
+        for name in ("keeps_placeholders", "protects_names", "confidence", "batch_invariant"):
             if hasattr(inner, name):
                 setattr(self, name, getattr(inner, name))
 

@@ -24,6 +24,7 @@ from typing import Any
 
 __all__ = ["ConfidenceMeasure", "LengthSpec", "Scored", "Summarizer", "Translator"]
 
+
 # a news sentence rarely passes 40 words; a "sentence" far longer is text without boundaries
 WORDS_PER_SENTENCE_LIMIT = 40
 
@@ -76,6 +77,15 @@ class Translator(ABC):
 
     An engine that can say how sure it is of each output sets :attr:`confidence` and overrides
     :meth:`translate_scored`; the others get the default, which scores nothing.
+
+    A document's record must not depend on the other documents of its run. An engine sets
+    :attr:`batch_invariant` only when its output for one text is the same whatever else is in the
+    call: Apertium (each segment alone, see :mod:`summarize.backends.apertium.tagger`), the
+    extractive engine (one text at a time), an HTTP engine that sends each text as its own request.
+    A neural engine that batches texts is not: padding and the batch's shape change the arithmetic,
+    and with it greedy and beam choices. For such an engine (and any engine that does not say), the
+    pipeline makes one call per document, so a batch holds that document's texts only; the
+    ``[runtime]`` setting ``batch_across_documents = true`` trades that guarantee for bigger batches.
     """
 
     engine: str = "translator"
@@ -86,6 +96,9 @@ class Translator(ABC):
     # only what one sentence cannot tell (see summarize.text.names.DocumentNames.spans)
     protects_names: bool = False
     confidence: ConfidenceMeasure | None = None
+    # whether the engine's output for one text never depends on the other texts of the call (see
+    # the class docstring); the pipeline gives an engine that is not one document's texts per call
+    batch_invariant: bool = False
 
     def load(self, direction: str | None = None) -> None:
         """Make the engine ready (for one direction, or all); safe to call again."""
@@ -165,6 +178,7 @@ class Summarizer(ABC):
     """Summarizes batches of texts in a given language."""
 
     engine: str = "summarizer"
+    batch_invariant: bool = False  # as for :attr:`Translator.batch_invariant`
 
     def load(self) -> None:
         """Make the engine ready; safe to call again."""

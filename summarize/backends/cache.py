@@ -336,18 +336,26 @@ def _key(namespace: str, text: str) -> str:
 
 
 def _cached_call(cache: TextCache, namespace: str, texts: Sequence[str], compute: Any,
-                 warnings: list[str] | None) -> list[str]:
+                 warnings: list[str] | None, *, whole_call: bool = False) -> list[str]:
     """Outputs for ``texts``: from the cache where present, else from ``compute(missing)``.
 
     A cache that is off sends every text to ``compute``, as if there were none. The cache's warning
     (a file moved aside, the cache switched off) goes to ``warnings`` once, when the call has them.
+
+    ``whole_call`` is for engines whose output for a text depends on the rest of the call (not
+    batch-invariant): a text is then stored under the whole call's texts, and any miss sends the
+    whole call to ``compute``, so a cached output is always the one the same call makes uncached.
     """
     try:
+        if whole_call:
+            namespace = f"{namespace}\x00{hashlib.sha256(json.dumps(list(texts)).encode()).hexdigest()}"
         keys = [_key(namespace, t) for t in texts]
         found = cache.get_many(list(dict.fromkeys(keys))) if cache.enabled else {}
         if not cache.enabled:  # off before, or since this lookup: the engine gets the call unchanged
             return list(compute(list(texts)))
         missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in found))
+        if missing and whole_call:
+            missing = list(texts)
         if missing:
             outputs = compute(missing)
             fresh = {_key(namespace, t): out for t, out in zip(missing, outputs, strict=True)}
@@ -376,6 +384,7 @@ class CachedTranslator(Translator):
         self.keeps_placeholders = inner.keeps_placeholders
         self.protects_names = inner.protects_names
         self.confidence = inner.confidence
+        self.batch_invariant = inner.batch_invariant
         self._namespaces: dict[str, str] = {}
 
     def load(self, direction: str | None = None) -> None:
@@ -405,7 +414,8 @@ class CachedTranslator(Translator):
     def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
         namespace = self._namespace(f"{src}-{tgt}")
         return _cached_call(self.cache, namespace, texts,
-                            lambda missing: self.inner.translate(missing, src, tgt, warnings=warnings), warnings)
+                            lambda missing: self.inner.translate(missing, src, tgt, warnings=warnings), warnings,
+                            whole_call=not self.batch_invariant)
 
     def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
                          warnings: list[str] | None = None) -> list[Scored]:
@@ -418,7 +428,8 @@ class CachedTranslator(Translator):
             return [json.dumps([s.text, s.score]) for s in
                     self.inner.translate_scored(missing, src, tgt, warnings=warnings)]
 
-        return [Scored(*json.loads(v)) for v in _cached_call(self.cache, namespace, texts, compute, warnings)]
+        return [Scored(*json.loads(v)) for v in _cached_call(self.cache, namespace, texts, compute, warnings,
+                                                             whole_call=not self.batch_invariant)]
 
 
 class CachedSummarizer(Summarizer):
@@ -433,6 +444,7 @@ class CachedSummarizer(Summarizer):
         self.inner = inner
         self.cache = cache
         self.engine = inner.engine
+        self.batch_invariant = getattr(inner, "batch_invariant", False)
         self._base: str | None = None
 
     def load(self) -> None:
@@ -451,4 +463,5 @@ class CachedSummarizer(Summarizer):
     ) -> list[str]:
         namespace = self._namespace(lang, length)
         return _cached_call(self.cache, namespace, texts,
-                            lambda missing: self.inner.summarize(missing, lang, length, warnings=warnings), warnings)
+                            lambda missing: self.inner.summarize(missing, lang, length, warnings=warnings), warnings,
+                            whole_call=not self.batch_invariant)

@@ -321,6 +321,7 @@ class ExtractiveSummarizer(Summarizer):
     """
 
     engine = "extractive"
+    batch_invariant = True  # each text alone
     Options = ExtractiveSettings
 
     def __init__(self, config: SummarizeConfig | None = None, runtime: RuntimeConfig | None = None, *,

@@ -176,6 +176,7 @@ class OpenAITranslator(ChatTranslator):
     """Prompted translation on an OpenAI-compatible server (``models`` names the served model per direction)."""
 
     engine = "openai"
+    batch_invariant = True  # one request a text (what the server batches is the server's own)
     Options = OpenAIOptions
 
     def __init__(self, config: TranslateConfig, runtime: RuntimeConfig, *,
@@ -192,6 +193,7 @@ class OpenAISummarizer(ChatSummarizer):
     """Instruct summaries on an OpenAI-compatible server (``model`` is the served model's name)."""
 
     engine = "openai"
+    batch_invariant = True  # one request a text (what the server batches is the server's own)
     Options = OpenAIOptions
 
     def __init__(self, config: SummarizeConfig, runtime: RuntimeConfig, *,

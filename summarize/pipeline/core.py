@@ -470,18 +470,29 @@ class Pipeline:
             sentences = sum(len(split_sentences(unit, src)) for w in group for unit in w.units)
             STAGES.info("translating %d sentence%s %s-%s (%s)", sentences, "" if sentences == 1 else "s", src, tgt,
                         _engine_label(self.translator.describe(f"{src}-{tgt}")))
-            start = time.perf_counter()
-            shared: list[str] = []
-            outputs, scored = translator.translate_scored([w.units for w in group], src, tgt, warnings=shared,
-                                                          notes=[w.warnings for w in group],
-                                                          names=[w.names for w in group])
-            elapsed = (time.perf_counter() - start) / len(group)
-            for w, out, sentences in zip(group, outputs, scored, strict=True):
-                w.translated = out
-                w.scored.extend(_confidences("full", sentences))
-                w.warnings.extend(shared)
-                w.timings["translate"] = round(elapsed, 4)
-                w.engines["translate"] = self.translator.describe(f"{src}-{tgt}")
+            size = self._call_size(len(group), self.translator)
+            for first in range(0, len(group), size):
+                part = group[first : first + size]
+                start = time.perf_counter()
+                shared: list[str] = []
+                outputs, scored = translator.translate_scored([w.units for w in part], src, tgt, warnings=shared,
+                                                              notes=[w.warnings for w in part],
+                                                              names=[w.names for w in part])
+                elapsed = (time.perf_counter() - start) / len(part)
+                for w, out, sentences in zip(part, outputs, scored, strict=True):
+                    w.translated = out
+                    w.scored.extend(_confidences("full", sentences))
+                    w.warnings.extend(shared)
+                    w.timings["translate"] = round(elapsed, 4)
+                    w.engines["translate"] = self.translator.describe(f"{src}-{tgt}")
+
+    def _call_size(self, documents: int, *engines: Translator | Summarizer) -> int:
+        """How many of a group's documents one engine call of a stage takes: all of them when every
+        engine of the stage is batch-invariant (or ``batch_across_documents`` is on), else one, so a
+        record never depends on its neighbours (see :class:`~summarize.backends.base.Translator`)."""
+        if self.config.runtime.batch_across_documents or all(getattr(e, "batch_invariant", False) for e in engines):
+            return max(1, documents)
+        return 1
 
     def _summarize(self, items: list[_Work]) -> None:
         if self.config.summarize.strategy == "pivot":
@@ -496,14 +507,22 @@ class Pipeline:
                 self._summarize_group(group, [_body(w.document) for w in group], lang)
 
     def _summarize_group(self, group: list[_Work], texts: list[str], lang: str) -> None:
+        todo = [i for i, t in enumerate(texts) if not _too_short(t, lang, self.length)]
+        if todo:
+            STAGES.info("summarizing %s in %s (%s)", "the article" if len(todo) == 1 else f"{len(todo)} articles",
+                        lang, _engine_label(self.summarizer.describe()))
+        size = self._call_size(len(group), self.summarizer, self.translator)
+        for i in range(0, len(group), size):
+            self._summarize_part(group[i : i + size], texts[i : i + size], lang, announce=len(group) if i == 0 else 0)
+
+    def _summarize_part(self, group: list[_Work], texts: list[str], lang: str, *, announce: int) -> None:
+        """Summarize one engine call's documents and translate their summaries (``announce``: the
+        group's size, to log the summary translation stage at its start; 0 for the later calls)."""
         length = self.length
         start = time.perf_counter()
         shared: list[str] = []
         short = [i for i, t in enumerate(texts) if _too_short(t, lang, length)]
         todo = [i for i in range(len(texts)) if i not in short]
-        if todo:
-            STAGES.info("summarizing %s in %s (%s)", "the article" if len(todo) == 1 else f"{len(todo)} articles",
-                        lang, _engine_label(self.summarizer.describe()))
         outputs = dict(zip(todo, self.summarizer.summarize([texts[i] for i in todo], lang, length, warnings=shared),
                            strict=True))
         for i in short:
@@ -520,7 +539,8 @@ class Pipeline:
             w.timings["summarize"] = round(per_doc, 4)
             w.engines["summarize"] = self.summarizer.describe()
         other = other_language(lang)
-        STAGES.info("translating the summar%s %s-%s", "y" if len(group) == 1 else "ies", lang, other)
+        if announce:
+            STAGES.info("translating the summar%s %s-%s", "y" if announce == 1 else "ies", lang, other)
         start = time.perf_counter()
         translator = DocumentTranslator(self.translator, glossary=self._glossary)
         translated, scored = translator.translate_scored([[w.summaries[lang]] for w in group], lang, other,

@@ -89,6 +89,7 @@ class ApertiumTranslator(Translator):
     """
 
     engine = "apertium"
+    batch_invariant = True  # each text alone
     keeps_placeholders = True
     confidence = ConfidenceMeasure("known-word share", LOW_KNOWN_SHARE)
 

@@ -1,0 +1,111 @@
+"""A record does not depend on its neighbours, with neural engines too (issue 12, the identity rule).
+
+A neural engine's output for a sentence changes with the rest of its batch (padding, batch shape),
+so the pipeline gives an engine that is not batch-invariant one document's texts per call. These
+tests run the tiny random-weight Marian and BART models: random weights are as sensitive to batch
+shape as any model, which makes a leak between documents show at once.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from conftest import SHORT_EN, SHORT_ES
+
+from summarize import Pipeline, Source
+from summarize.backends.cache import CachedTranslator, TextCache
+from summarize.text.segment import split_sentences
+
+TEXTS = [
+    SHORT_ES,
+    SHORT_EN,
+    "El ministro habló con la prensa el lunes.\n\nDijo que el plan costará 40 millones de dólares y que la obra "
+    "empezará en mayo. La oposición pidió más datos.",
+    "The mayor spoke to reporters on Monday.\n\nShe said the works would cost $40 million and start in May. "
+    "The opposition asked for more details.",
+    # shares its first sentence with the first text: translated once per call, never across documents
+    "El presidente Nayib Bukele ofreció la cárcel CECOT a Estados Unidos. Nadie más habló del tema.",
+]
+
+
+def _records(results) -> list[dict]:
+    return [{k: v for k, v in r.to_dict().items() if k != "timings"} for r in results]
+
+
+def _sources() -> list[Source]:
+    return [Source.from_text(t, id=f"doc{i}") for i, t in enumerate(TEXTS)]
+
+
+@pytest.fixture(scope="module")
+def neural(tiny_preset) -> Pipeline:
+    return Pipeline.from_preset(str(tiny_preset), device="cpu", sentences=1).load()
+
+
+def test_the_neural_engines_say_they_are_not_batch_invariant_and_the_offline_ones_are(neural):
+    assert not neural.translator.batch_invariant and not neural.summarizer.batch_invariant
+    offline = Pipeline.from_preset("offline")
+    assert offline.summarizer.batch_invariant
+    assert type(offline.translator).batch_invariant
+
+
+def test_a_neural_record_is_the_same_alone_in_a_batch_and_in_any_order(neural):
+    sources = _sources()
+    alone = [_records(neural.run([s]))[0] for s in sources]
+    assert _records(neural.run(sources)) == alone
+    order = list(range(len(sources)))
+    random.Random(3).shuffle(order)
+    shuffled = _records(neural.run([sources[i] for i in order]))
+    assert [shuffled[order.index(i)] for i in range(len(sources))] == alone
+
+
+def _calls_of(pipeline: Pipeline, monkeypatch) -> list[tuple[str, list[str]]]:
+    """``(src, texts)`` of every call the pipeline makes to its translator (a spy that delegates)."""
+    calls: list[tuple[str, list[str]]] = []
+    real = pipeline.translator.translate_scored
+
+    def spy(texts, src, tgt, **kwargs):
+        calls.append((src, list(texts)))
+        return real(texts, src, tgt, **kwargs)
+
+    monkeypatch.setattr(pipeline.translator, "translate_scored", spy)
+    return calls
+
+
+def test_each_call_holds_one_documents_texts_unless_the_run_asks_for_shared_batches(tiny_preset, monkeypatch,
+                                                                                    tmp_path):
+    docs = (TEXTS[0], TEXTS[2])
+    spanish = [Source.from_text(t, id=f"es{i}", lang="es") for i, t in enumerate(docs)]
+    sentences = [{s.strip() for p in t.split("\n\n") for s in split_sentences(p, "es")} for t in docs]
+
+    def owners(calls: list[tuple[str, list[str]]]) -> list[set[int]]:
+        """Per Spanish call, the documents whose sentences it holds."""
+        return [{n for n, mine in enumerate(sentences) if mine & set(texts)} for src, texts in calls if src == "es"]
+
+    separate = Pipeline.from_preset(str(tiny_preset), device="cpu", sentences=1)
+    calls = _calls_of(separate, monkeypatch)
+    separate.run(spanish)
+    assert owners(calls) and all(len(o) == 1 for o in owners(calls) if o)
+
+    toml = tmp_path / "shared.toml"
+    toml.write_text(tiny_preset.read_text(encoding="utf-8") + "\n[runtime]\nbatch_across_documents = true\n",
+                    encoding="utf-8")
+    shared = Pipeline.from_preset(str(toml), device="cpu", sentences=1)
+    assert shared.config.runtime.batch_across_documents
+    calls = _calls_of(shared, monkeypatch)
+    shared.run(spanish)
+    assert {0, 1} in owners(calls)
+
+
+def test_a_cached_neural_output_is_the_one_its_own_call_makes(neural, tmp_path):
+    """With a cache, a sentence two documents share is stored per call: the second document does
+    not get the first one's translation, made in another batch."""
+    inner = neural.translator
+    cached = CachedTranslator(inner, TextCache(tmp_path / "cache"))
+    first = ["El presidente Nayib Bukele ofreció la cárcel CECOT a Estados Unidos.", "La oferta incluye a criminales."]
+    second = ["El presidente Nayib Bukele ofreció la cárcel CECOT a Estados Unidos.", "Nadie más habló del tema."]
+    cold_second = inner.translate(second, "es", "en")
+    cached.translate(first, "es", "en")
+    assert cached.translate(second, "es", "en") == cold_second
+    assert cached.translate(second, "es", "en") == cold_second  # now from the cache
+    assert len(cached.cache) == len(first) + len(second)
