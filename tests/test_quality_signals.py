@@ -211,6 +211,7 @@ class _ScoringTranslator(Translator):
 
     engine = "scoring"
     confidence = ConfidenceMeasure("test score", 0.5)
+    batch_invariant = True  # each output from its own text
 
     def __init__(self) -> None:
         self.asked: list[str] = []
