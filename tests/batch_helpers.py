@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -30,9 +31,22 @@ def many_texts(n: int) -> list[dict]:
     return [{"id": f"n{i:02d}", "text": (SHORT_ES if i % 2 else SHORT_EN) + f" {i * 7 + 3}."} for i in range(n)]
 
 
+def default_signals() -> None:
+    """Give a child process the default handling of the stop signals, whatever the test run inherited.
+
+    The command leaves a signal alone when it starts ignored (``nohup`` ignores SIGHUP, a shell's
+    background job SIGINT), as a Unix program should; a suite started that way must still test the
+    handlers on a child that receives those signals.
+    """
+    for number in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+        signal.signal(number, signal.SIG_DFL)
+
+
 def start_summarize(args: list[str], **kwargs) -> subprocess.Popen:
-    """``python -m summarize ARGS`` from the repository root, with pipes for its output."""
+    """``python -m summarize ARGS`` from the repository root, with pipes for its output and the
+    default handling of stop signals (:func:`default_signals`; ``preexec_fn`` overrides it)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **kwargs.pop("env", {})}
+    kwargs.setdefault("preexec_fn", default_signals)
     return subprocess.Popen([sys.executable, "-m", "summarize", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, **kwargs)
 

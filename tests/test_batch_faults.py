@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from batch_helpers import many_texts, read_records, start_summarize, wait_for_records, write_manifest
+from batch_helpers import default_signals, many_texts, read_records, start_summarize, wait_for_records, write_manifest
 from click.testing import CliRunner
 from conftest import ROOT
 
@@ -222,6 +222,25 @@ def _stopped_by(sig: signal.Signals, tmp_path: Path, *, twice: bool = False, ear
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_sigterm_and_sighup_stop_like_ctrl_c_with_their_own_exit_code(tmp_path, sig):
     _stopped_by(sig, tmp_path)
+
+
+def test_a_run_started_with_sighup_ignored_keeps_going_through_a_hangup(tmp_path):
+    """``nohup summarize batch ...``: the hangup is ignored, as the user asked, and the run completes."""
+    manifest = write_manifest(tmp_path / "m.jsonl", many_texts(6))
+    out = tmp_path / "out.jsonl"
+
+    def nohup() -> None:
+        default_signals()
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    process = start_summarize(["batch", str(manifest), "-o", str(out), "-p", "offline", "--batch-docs", "2",
+                               "--no-cache"], preexec_fn=nohup)
+    wait_for_records(process, out)
+    process.send_signal(signal.SIGHUP)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    assert "SIGHUP" not in stderr
+    assert len(read_records(out)) == 6
 
 
 def test_a_second_sigterm_stops_at_once_and_the_file_stays_whole(tmp_path):

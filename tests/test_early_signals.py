@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from batch_helpers import ROOT, many_texts, write_manifest
+from batch_helpers import ROOT, default_signals, many_texts, write_manifest
 
 from summarize._entry import resume_hint
 
@@ -30,7 +30,7 @@ main()
 
 def _run_signalled(sig: signal.Signals, args: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", DURING_IMPORTS.format(sig=sig.name), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=False)
+                          capture_output=True, text=True, timeout=120, check=False, preexec_fn=default_signals)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
