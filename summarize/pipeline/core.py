@@ -471,7 +471,7 @@ class Pipeline:
             STAGES.info("translating %d sentence%s %s-%s (%s)", sentences, "" if sentences == 1 else "s", src, tgt,
                         _engine_label(self.translator.describe(f"{src}-{tgt}")))
             start = time.perf_counter()
-            shared: list[str] = []
+            shared: list[str] = []  # about the call (the cache); each document's own notes go to its warnings
             outputs, scored = translator.translate_scored([w.units for w in group], src, tgt, warnings=shared,
                                                           notes=[w.warnings for w in group],
                                                           names=[w.names for w in group])
@@ -504,8 +504,10 @@ class Pipeline:
         if todo:
             STAGES.info("summarizing %s in %s (%s)", "the article" if len(todo) == 1 else f"{len(todo)} articles",
                         lang, _engine_label(self.summarizer.describe()))
-        outputs = dict(zip(todo, self.summarizer.summarize([texts[i] for i in todo], lang, length, warnings=shared),
-                           strict=True))
+        made = self.summarizer.summarize_noted([texts[i] for i in todo], lang, length, warnings=shared)
+        outputs = {i: summary.text for i, summary in zip(todo, made, strict=True)}
+        for i, summary in zip(todo, made, strict=True):
+            group[i].warnings.extend(summary.notes)  # about this article's summary alone
         for i in short:
             outputs[i] = " ".join(texts[i].split())
             group[i].warnings.append("the article is too short to summarize; its text is returned as the summary")
