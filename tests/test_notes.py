@@ -27,8 +27,12 @@ needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None,
                                     reason="Apertium is not installed (sudo apt-get install apertium-eng-spa)")
 
 # sentences of the reference story in our own words; which of them the tiny random model loops on
-# is found by running it, never written down here
+# is found by running it, never written down here. Its random weights loop on almost anything; a
+# source that repeats itself (a chant) is never taken for a loop (see looks_repetitive), so those pass
 CANDIDATES = [
+    "Los manifestantes gritaban «fuera, fuera, fuera, fuera, fuera» frente a la embajada.",
+    "El público coreó «sí, sí, sí, sí, sí» al final del discurso.",
+    "La multitud repetía «libertad, libertad, libertad, libertad, libertad» durante la marcha.",
     "El presidente ofreció la cárcel a los deportados.",
     "La reunión duró casi tres horas en la residencia.",
     "El secretario de Estado agradeció la oferta.",
@@ -61,7 +65,7 @@ def split(tiny_pipeline) -> tuple[list[str], list[str]]:
     alone = {c: translator.translate_scored([c], "es", "en")[0].notes for c in CANDIDATES}
     looping = [c for c in CANDIDATES if alone[c]]
     clean = [c for c in CANDIDATES if not alone[c]]
-    assert len(looping) >= 2 and len(clean) >= 2, alone  # random weights loop on some sentences, not all
+    assert len(looping) >= 2 and len(clean) >= 3, alone  # random weights loop on some sentences, not all
     assert all(notes == (LOOP_NOTE,) for notes in alone.values() if notes)
     return looping, clean
 
@@ -211,7 +215,7 @@ def old_plugins():
 
 def test_plugins_of_the_old_contract_keep_working_and_their_warnings_stay_call_level(old_plugins):
     config = config_from_dict({"translate": {"engine": "old-echo"},
-                               "summarize": {"engine": "first-sentence", "strategy": "source", "words": 8}})
+                               "summarize": {"engine": "first-sentence", "strategy": "source", "words": 20}})
     pipeline = Pipeline(config)
     texts = ["El presidente habló ayer con la prensa del país sobre la cárcel. Dijo que la oferta sigue en pie "
              "y que no habrá cambios. Los periodistas preguntaron por el costo.",
