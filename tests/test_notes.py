@@ -171,8 +171,8 @@ def test_a_name_apertium_altered_is_noted_only_in_its_document(tmp_path):
         return notes
 
     together = notes_of(documents)
-    assert together == [["1 sentence(s) were translated without name protection, because Apertium altered their "
-                         "protected names"], []]
+    assert together == [[("1 sentence(s) were translated without name protection, because Apertium altered their "
+                         "protected names")], []]
     assert together == [notes_of([doc])[0] for doc in documents]
 
 
@@ -217,10 +217,10 @@ def test_plugins_of_the_old_contract_keep_working_and_their_warnings_stay_call_l
     config = config_from_dict({"translate": {"engine": "old-echo"},
                                "summarize": {"engine": "first-sentence", "strategy": "source", "words": 20}})
     pipeline = Pipeline(config)
-    texts = ["El presidente habló ayer con la prensa del país sobre la cárcel. Dijo que la oferta sigue en pie "
-             "y que no habrá cambios. Los periodistas preguntaron por el costo.",
-             "La oposición criticó el plan del gobierno en el congreso durante la mañana. Pidió conocer el texto "
-             "del acuerdo firmado. El ministro no respondió."]
+    texts = [("El presidente habló ayer con la prensa del país sobre la cárcel. Dijo que la oferta sigue en pie "
+             "y que no habrá cambios. Los periodistas preguntaron por el costo."),
+             ("La oposición criticó el plan del gobierno en el congreso durante la mañana. Pidió conocer el texto "
+             "del acuerdo firmado. El ministro no respondió.")]
     results = pipeline.run([Source.from_text(t, lang="es", id=str(i)) for i, t in enumerate(texts)])
     assert [r.summaries["es"] for r in results] == [t.split(". ")[0] + "." for t in texts]
     for result in results:  # both documents were in the engines' one call
