@@ -247,8 +247,8 @@ def test_a_placeholder_the_engine_alters_falls_back_to_a_plain_translation(tmp_p
     out = engine.translate(["Ayer habló con Marco Rubio.", "Sin nombres aquí."], "es", "en", warnings=warnings)
     assert out == ["Ayer habló con Marco Rubio.", "Sin nombres aquí."]
     assert engine.calls == 2  # the batch, then the one sentence again without masks
-    assert warnings == [("Apertium altered 1 protected name(s); those sentences were translated without name "
-                         "protection")]
+    assert warnings == [("1 segment(s) were translated without name protection, because Apertium altered their "
+                         "protected names")]
 
 
 def test_a_segment_that_breaks_the_layout_is_isolated(tmp_path):

@@ -123,13 +123,13 @@ def test_resume_skips_what_is_done_and_retry_failed_redoes_failures(tiny_pipelin
 def test_identical_texts_are_processed_once(tiny_preset, tmp_path):
     pipeline = Pipeline.from_preset(str(tiny_preset), device="cpu", sentences=1)
     seen: list[str] = []
-    real = pipeline.summarizer.summarize
+    real = pipeline.summarizer.summarize_noted  # what the pipeline calls
 
     def spy(texts, *args, **kwargs):
         seen.extend(texts)
         return real(texts, *args, **kwargs)
 
-    pipeline.summarizer.summarize = spy
+    pipeline.summarizer.summarize_noted = spy
     long_en = SHORT_EN + " " + SHORT_EN
     entries = [{"id": f"copy{i}", "text": long_en} for i in range(3)] + [{"id": "other", "text": long_en + " More."}]
     out = tmp_path / "out.jsonl"

@@ -20,10 +20,10 @@ from summarize.text.segment import split_sentences
 TEXTS = [
     SHORT_ES,
     SHORT_EN,
-    "El ministro habló con la prensa el lunes.\n\nDijo que el plan costará 40 millones de dólares y que la obra "
-    "empezará en mayo. La oposición pidió más datos.",
-    "The mayor spoke to reporters on Monday.\n\nShe said the works would cost $40 million and start in May. "
-    "The opposition asked for more details.",
+    ("El ministro habló con la prensa el lunes.\n\nDijo que el plan costará 40 millones de dólares y que la obra "
+     "empezará en mayo. La oposición pidió más datos."),
+    ("The mayor spoke to reporters on Monday.\n\nShe said the works would cost $40 million and start in May. "
+     "The opposition asked for more details."),
     # shares its first sentence with the first text: translated once per call, never across documents
     "El presidente Nayib Bukele ofreció la cárcel CECOT a Estados Unidos. Nadie más habló del tema.",
 ]

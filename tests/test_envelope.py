@@ -34,14 +34,14 @@ def offline() -> Pipeline:
 
 def _sabotage(pipeline: Pipeline, error: BaseException, marker: str = "fallar al motor") -> None:
     """Make the summarizer fail on any batch holding the marker text."""
-    real = pipeline.summarizer.summarize
+    real = pipeline.summarizer.summarize_noted  # what the pipeline calls
 
     def summarize(texts, *args, **kwargs):
         if any(marker in t for t in texts):
             raise error
         return real(texts, *args, **kwargs)
 
-    pipeline.summarizer.summarize = summarize  # type: ignore[method-assign]
+    pipeline.summarizer.summarize_noted = summarize  # type: ignore[method-assign]
 
 
 def _sources() -> list[Source]:
@@ -123,14 +123,14 @@ def test_the_batch_records_the_failure_resumes_past_it_and_retries_it(offline, t
 def test_debug_prints_the_traceback_and_the_record_still_comes(tmp_path, monkeypatch):
     from summarize.backends.extractive import ExtractiveSummarizer
 
-    real = ExtractiveSummarizer.summarize
+    real = ExtractiveSummarizer.summarize_noted
 
     def summarize(self, texts, *args, **kwargs):
         if any("fallar al motor" in t for t in texts):
             raise AssertionError("the bug itself")
         return real(self, texts, *args, **kwargs)
 
-    monkeypatch.setattr(ExtractiveSummarizer, "summarize", summarize)
+    monkeypatch.setattr(ExtractiveSummarizer, "summarize_noted", summarize)
     manifest = tmp_path / "m.jsonl"
     manifest.write_text("".join(json.dumps({"id": s.id, "text": s.value}) + "\n" for s in _sources()))
     out = tmp_path / "out.jsonl"
@@ -150,7 +150,7 @@ def test_a_single_article_run_reports_an_unexpected_error_cleanly(monkeypatch):
     def summarize(self, texts, *args, **kwargs):
         raise AssertionError("the bug itself")
 
-    monkeypatch.setattr(ExtractiveSummarizer, "summarize", summarize)
+    monkeypatch.setattr(ExtractiveSummarizer, "summarize_noted", summarize)
     result = CliRunner().invoke(cli, ["-", "-p", "offline", "-q", "--no-cache"], input=SHORT_ES)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: <stdin>: unexpected AssertionError while processing: the bug itself\n")

@@ -74,13 +74,13 @@ def test_run_takes_the_stream_path_per_host_limit_and_duplicates_once(offline_sp
 
     pipeline = Pipeline(dataclasses.replace(offline_spec, cache_dir=None), transport=httpx.MockTransport(handler))
     calls: list[int] = []
-    real = pipeline.summarizer.summarize
+    real = pipeline.summarizer.summarize_noted  # what the pipeline calls
 
     def counted(texts, *args, **kwargs):
         calls.append(len(texts))
         return real(texts, *args, **kwargs)
 
-    pipeline.summarizer.summarize = counted  # type: ignore[method-assign]
+    pipeline.summarizer.summarize_noted = counted  # type: ignore[method-assign]
     urls = [f"https://news.example/{i}" for i in range(6)]
     results = pipeline.run(urls)
     assert [r.source for r in results] == urls  # input order, whatever order they finished in

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..registry import registry
-from .base import LengthSpec, Scored, Summarizer, Translator
+from .base import LengthSpec, Noted, Scored, Summarizer, Translator
 
 if TYPE_CHECKING:
     from ..config import RuntimeConfig, SummarizeConfig, TranslateConfig
@@ -36,8 +36,8 @@ def make_summarizer(config: SummarizeConfig, runtime: RuntimeConfig, *,
     Raises:
         ConfigError: for an engine no one registered.
     """
-    engine: Summarizer = _make("summarize", config, runtime, langid)
-    return engine
+    engine = _make("summarize", config, runtime, langid)
+    return engine if isinstance(engine, Summarizer) else _PluginSummarizer(engine)
 
 
 def _make(role: str, config: Any, runtime: RuntimeConfig, langid: LanguageIdentifier | None) -> Any:
@@ -69,6 +69,7 @@ class _PluginTranslator(Translator):
 
     def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
                          warnings: list[str] | None = None) -> list[Scored]:
+        # a plugin's own Scored outputs carry their notes; without translate_scored it has none
         if hasattr(self.inner, "translate_scored"):
             return list(self.inner.translate_scored(texts, src, tgt, warnings=warnings))
         return super().translate_scored(texts, src, tgt, warnings=warnings)
@@ -95,3 +96,36 @@ class _PluginTranslator(Translator):
         if hasattr(self.inner, "placeholders"):
             return list(self.inner.placeholders(text, spans))
         return super().placeholders(text, spans)
+
+
+class _PluginSummarizer(Summarizer):
+    """A plugin summarizer written to the duck-typed contract (``summarize``, and optionally ``load``,
+    ``describe`` and ``summarize_noted``), given the defaults of :class:`Summarizer` for the rest: without
+    ``summarize_noted`` its summaries have no notes, and what it puts in ``warnings=`` stays call-level."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner  # the plugin's own object
+        self.engine = getattr(inner, "engine", type(inner).__name__)
+        self.batch_invariant = bool(getattr(inner, "batch_invariant", False))
+
+    def __getattr__(self, name: str) -> Any:  # anything else the plugin offers
+        return getattr(self.inner, name)
+
+    def load(self) -> None:
+        if hasattr(self.inner, "load"):
+            self.inner.load()
+
+    def summarize(
+        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
+    ) -> list[str]:
+        return list(self.inner.summarize(texts, lang, length, warnings=warnings))
+
+    def summarize_noted(
+        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
+    ) -> list[Noted]:
+        if hasattr(self.inner, "summarize_noted"):
+            return list(self.inner.summarize_noted(texts, lang, length, warnings=warnings))
+        return super().summarize_noted(texts, lang, length, warnings=warnings)
+
+    def describe(self) -> dict[str, str]:
+        return dict(self.inner.describe()) if hasattr(self.inner, "describe") else super().describe()

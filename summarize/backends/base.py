@@ -13,16 +13,27 @@ own settings, declared by a frozen dataclass in the class attribute ``Options``;
 ``validate()`` method on it raises ``ValueError`` for a bad value), ``runtime`` the ``[runtime]``
 section, and ``langid`` the pipeline's :class:`~summarize.text.langid.LanguageIdentifier`, for
 engines that need to tell languages apart.
+
+What the user should know comes two ways. A note about one input (this segment fell into a
+repetition loop, this article was summarized chunk by chunk) travels with that input's output:
+:attr:`Scored.notes`, :attr:`Noted.notes`; the pipeline gives it to the documents the input belongs
+to, and to no other, so a record does not change with the other documents of its batch. The
+``warnings=`` list of a call is for what concerns the run rather than one input (the cache moved a
+damaged file aside); the pipeline copies those to every document of the call. An engine written to
+the plain contract (``translate`` and ``summarize`` alone) that puts everything in ``warnings=``
+keeps working: its warnings are then call-level.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ConfidenceMeasure", "LengthSpec", "Scored", "Summarizer", "Translator"]
+__all__ = ["ConfidenceMeasure", "LengthSpec", "Noted", "Scored", "Summarizer", "Translator", "summaries_said",
+           "tally_notes", "texts_said"]
 
 
 # a news sentence rarely passes 40 words; a "sentence" far longer is text without boundaries
@@ -66,10 +77,53 @@ class ConfidenceMeasure:
 
 @dataclass(frozen=True)
 class Scored:
-    """A translation and the engine's confidence in it (``None``: the engine gives none)."""
+    """A translation, the engine's confidence in it (``None``: the engine gives none), and its notes.
+
+    Each note says what happened to this one input, worded to follow a count of inputs, so that
+    the notes of many inputs add up to one message (see :func:`tally_notes`): "fell into a
+    repetition loop and were retranslated with a repetition guard" becomes "2 sentence(s) fell
+    into ...".
+    """
 
     text: str
     score: float | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Noted:
+    """A summary and what the user should know about that one summary (whole sentences)."""
+
+    text: str
+    notes: tuple[str, ...] = ()
+
+
+def tally_notes(notes: Iterable[Sequence[str]], unit: str) -> list[str]:
+    """The notes of many inputs as messages: each note once, after the number of inputs it concerns.
+
+    Args:
+        notes: per input, its notes (see :attr:`Scored.notes`); a note repeated within one input counts once.
+        unit: what an input is, for the count (``segment``, ``sentence``).
+
+    Returns:
+        ``"<n> <unit>(s) <note>"`` per distinct note, in the order the notes first appear.
+    """
+    counts = Counter(note for per_input in notes for note in dict.fromkeys(per_input))
+    return [f"{n} {unit}(s) {note}" for note, n in counts.items()]
+
+
+def texts_said(outputs: Sequence[Scored], warnings: list[str] | None, unit: str = "segment") -> list[str]:
+    """The texts of scored outputs, their notes tallied into ``warnings`` (the plain ``translate`` contract)."""
+    if warnings is not None:
+        warnings.extend(tally_notes((o.notes for o in outputs), unit))
+    return [o.text for o in outputs]
+
+
+def summaries_said(outputs: Sequence[Noted], warnings: list[str] | None) -> list[str]:
+    """The texts of noted summaries, each distinct note put once in ``warnings`` (the plain ``summarize`` contract)."""
+    if warnings is not None:
+        warnings.extend(dict.fromkeys(note for o in outputs for note in o.notes))
+    return [o.text for o in outputs]
 
 
 class Translator(ABC):
@@ -111,7 +165,9 @@ class Translator(ABC):
             texts: segments, usually sentences (any length: over-long ones are split, not cut).
             src: source language code.
             tgt: target language code.
-            warnings: a list to which the engine appends what the user should know.
+            warnings: a list to which the engine appends what the user should know; an engine that
+                also gives :meth:`translate_scored` puts there its inputs' notes counted over the
+                call (``"3 segment(s) fell into ..."``), since plain texts cannot carry them.
         """
 
     def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
@@ -119,7 +175,8 @@ class Translator(ABC):
         """Like :meth:`translate`, with the engine's confidence in each output (see :attr:`confidence`).
 
         An engine that overrides this implements :meth:`translate` as the texts of its outputs, so
-        both give the same translations.
+        both give the same translations (:func:`texts_said` does it). What concerns one input goes in
+        that output's :attr:`Scored.notes`; ``warnings`` gets only what concerns the whole call.
         """
         return [Scored(t) for t in self.translate(texts, src, tgt, warnings=warnings)]
 
@@ -175,7 +232,13 @@ class Translator(ABC):
 
 
 class Summarizer(ABC):
-    """Summarizes batches of texts in a given language."""
+    """Summarizes batches of texts in a given language.
+
+    An engine that can say something about one summary (it was made chunk by chunk, the article
+    was cut) overrides :meth:`summarize_noted` and implements :meth:`summarize` as its texts
+    (:func:`summaries_said` does it); the others get the default, whose notes are empty and whose
+    ``warnings`` stay call-level.
+    """
 
     engine: str = "summarizer"
     batch_invariant: bool = False  # as for :attr:`Translator.batch_invariant`
@@ -187,7 +250,25 @@ class Summarizer(ABC):
     def summarize(
         self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
     ) -> list[str]:
-        """Summarize each text (written in ``lang``) to about ``length``; one output per input."""
+        """Summarize each text (written in ``lang``) to about ``length``; one output per input.
+
+        Args:
+            texts: the articles.
+            lang: their language.
+            length: how long each summary may be.
+            warnings: a list to which the engine appends what the user should know (for an engine
+                that gives :meth:`summarize_noted`, each distinct note of its inputs once).
+        """
+
+    def summarize_noted(
+        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
+    ) -> list[Noted]:
+        """Like :meth:`summarize`, with what the user should know about each summary in its notes.
+
+        ``warnings`` gets only what concerns the whole call. The default has no notes: it calls
+        :meth:`summarize`, whose warnings stay call-level.
+        """
+        return [Noted(t) for t in self.summarize(texts, lang, length, warnings=warnings)]
 
     def describe(self) -> dict[str, str]:
         """Return ``{"engine": ..., "model": ...}`` for results."""

@@ -3,7 +3,9 @@
 Keys are hashes of everything that decides an output: the engine, the model (for a local model
 directory, also its files' sizes and modification times, so a retrained model is not served stale
 outputs), the engine settings that change outputs (beam width, length ratio, ...; not batch
-sizes), the direction or summary length, and the text itself. Values are the outputs.
+sizes), the direction or summary length, and the text itself. Values are the outputs, with what
+the engine noted about each (its score, its notes: see :class:`~summarize.backends.base.Scored`),
+so a result served from the cache is the result computed anew.
 
 :class:`CachedTranslator` and :class:`CachedSummarizer` wrap any engine: cached texts never reach
 the engine, so a run over text seen before loads no model and does no model work. The cache
@@ -26,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .base import LengthSpec, Scored, Summarizer, Translator
+from .base import LengthSpec, Noted, Scored, Summarizer, Translator, summaries_said, texts_said
 from .checkpoints import fingerprint
 
 __all__ = ["CACHE_DIR_ENV", "CACHE_FILE", "CachedSummarizer", "CachedTranslator", "TextCache", "default_cache_dir"]
@@ -367,10 +369,16 @@ def _cached_call(cache: TextCache, namespace: str, texts: Sequence[str], compute
             warnings.extend(cache.take_warnings())
 
 
+# the namespace of outputs stored with their score and notes (``[text, score, notes]``); entries
+# of earlier versions (a bare text, or ``[text, score]``) lack the notes, so they are not read
+NOTED = "noted"
+
+
 class CachedTranslator(Translator):
     """Any :class:`Translator`, with outputs looked up in (and saved to) a :class:`TextCache`.
 
-    Warnings the engine gives for a text are not cached: a cached text is served without them.
+    A text's score and notes are stored with its translation, and served with it. Warnings the
+    engine gives for the whole call (in ``warnings=``) are not cached: they are about that call.
 
     Args:
         inner: the engine that translates what the cache lacks.
@@ -412,28 +420,25 @@ class CachedTranslator(Translator):
         return self._namespaces[direction]
 
     def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
-        namespace = self._namespace(f"{src}-{tgt}")
-        return _cached_call(self.cache, namespace, texts,
-                            lambda missing: self.inner.translate(missing, src, tgt, warnings=warnings), warnings,
-                            whole_call=not self.batch_invariant)
+        return texts_said(self.translate_scored(texts, src, tgt, warnings=warnings), warnings)
 
     def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
                          warnings: list[str] | None = None) -> list[Scored]:
-        if self.inner.confidence is None:
-            return [Scored(t) for t in self.translate(texts, src, tgt, warnings=warnings)]
-        # the score is kept beside the text, in a namespace of its own
-        namespace = json.dumps([self._namespace(f"{src}-{tgt}"), "scored"])
+        namespace = json.dumps([self._namespace(f"{src}-{tgt}"), NOTED])
 
         def compute(missing: list[str]) -> list[str]:
-            return [json.dumps([s.text, s.score]) for s in
+            return [json.dumps([s.text, s.score, list(s.notes)]) for s in
                     self.inner.translate_scored(missing, src, tgt, warnings=warnings)]
 
-        return [Scored(*json.loads(v)) for v in _cached_call(self.cache, namespace, texts, compute, warnings,
-                                                             whole_call=not self.batch_invariant)]
+        stored = (json.loads(v) for v in _cached_call(self.cache, namespace, texts, compute, warnings,
+                                                       whole_call=not self.batch_invariant))
+        return [Scored(text, score, tuple(notes)) for text, score, notes in stored]
 
 
 class CachedSummarizer(Summarizer):
     """Any :class:`Summarizer`, with summaries looked up in (and saved to) a :class:`TextCache`.
+
+    A summary's notes are stored with it, and served with it; the engine's call-level warnings are not.
 
     Args:
         inner: the engine that summarizes what the cache lacks.
@@ -461,7 +466,17 @@ class CachedSummarizer(Summarizer):
     def summarize(
         self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
     ) -> list[str]:
-        namespace = self._namespace(lang, length)
-        return _cached_call(self.cache, namespace, texts,
-                            lambda missing: self.inner.summarize(missing, lang, length, warnings=warnings), warnings,
-                            whole_call=not self.batch_invariant)
+        return summaries_said(self.summarize_noted(texts, lang, length, warnings=warnings), warnings)
+
+    def summarize_noted(
+        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
+    ) -> list[Noted]:
+        namespace = json.dumps([self._namespace(lang, length), NOTED])
+
+        def compute(missing: list[str]) -> list[str]:
+            return [json.dumps([s.text, list(s.notes)]) for s in
+                    self.inner.summarize_noted(missing, lang, length, warnings=warnings)]
+
+        stored = (json.loads(v) for v in _cached_call(self.cache, namespace, texts, compute, warnings,
+                                                       whole_call=not self.batch_invariant))
+        return [Noted(text, tuple(notes)) for text, notes in stored]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..errors import ConfigError
 from ..prompts import PromptTemplate, load_prompt
-from .base import LengthSpec
+from .base import LengthSpec, Noted
 from .generation import Decoding, DecodingFor, Generator
 from .neural import NeuralSummarizer, NeuralTranslator, cut_loop, looks_repetitive
 
@@ -286,11 +286,13 @@ class ChatSummarizer(NeuralSummarizer):
                 outputs[i] = cut_loop(out) if looks_repetitive(texts[i], out) else out
         return outputs
 
-    def summarize(
+    def summarize_noted(
         self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
-    ) -> list[str]:
-        summaries = [fit_budget(s, length) for s in super().summarize(texts, lang, length, warnings=warnings)]
+    ) -> list[Noted]:
         # names and numbers the article lacks are checked by the pipeline, per document, for every engine
-        if warnings is not None and not all(summaries):
-            warnings.append(f"the {self.engine} summarizer returned an empty summary")
-        return summaries
+        out = []
+        for summary in super().summarize_noted(texts, lang, length, warnings=warnings):
+            text = fit_budget(summary.text, length)
+            empty = () if text else (f"the {self.engine} summarizer returned an empty summary",)
+            out.append(Noted(text, (*summary.notes, *empty)))
+        return out

@@ -36,7 +36,7 @@ from ..config import RuntimeConfig, SummarizeConfig
 from ..text.cohesion import dependencies, is_fragment, needed_with
 from ..text.segment import split_sentences
 from ._stopwords import STOPWORDS
-from .base import LengthSpec, Summarizer
+from .base import LengthSpec, Noted, Summarizer, summaries_said
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,6 +61,8 @@ _QUOTE_START = re.compile(r"^\s*(?:``|[\"“”«‘’'—–-]|¿)")
 _QUESTION_END = re.compile(r"\?[\s\"”»’'`]*$")
 MAX_SENTENCES = 400  # sentences compared pairwise: 400 x 400 similarities stay small
 MAX_CHARS = 200_000  # about 30,000 words, several times the longest news article
+VERY_LONG_NOTE = (f"the article is very long; the extractive summary was chosen from its first {MAX_SENTENCES} "
+                  f"sentences or {MAX_CHARS:,} characters")
 PAGERANK_TOLERANCE = 1e-9
 PAGERANK_MAX_ITERATIONS = 200
 
@@ -337,13 +339,17 @@ class ExtractiveSummarizer(Summarizer):
 
         A very long text is summarized from its beginning (see :func:`bounded_article`), with a warning.
         """
+        return summaries_said(self.summarize_noted(texts, lang, length, warnings=warnings), warnings)
+
+    def summarize_noted(
+        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
+    ) -> list[Noted]:
+        """Like :meth:`summarize`; a very long text's summary notes that it was chosen from the beginning."""
         outputs = []
         for text in texts:
             bounded = bounded_article(text, lang)
-            if bounded != text and warnings is not None:
-                warnings.append(f"the article is very long; the extractive summary was chosen from its first "
-                                f"{MAX_SENTENCES} sentences or {MAX_CHARS:,} characters")
-            outputs.append(extract_summary(bounded, lang, length, self.settings))
+            notes = () if bounded == text else (VERY_LONG_NOTE,)
+            outputs.append(Noted(extract_summary(bounded, lang, length, self.settings), notes))
         return outputs
 
     def describe(self) -> dict[str, str]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..prompts import PromptTemplate, load_prompt
-from .base import LengthSpec
+from .base import LengthSpec, Noted
 from .chat import fit_budget
 from .generation import Generator
 from .hf import HFGenerator
@@ -78,8 +78,9 @@ class InstructSummarizer(NeuralSummarizer):
     def max_input_tokens(self, length: LengthSpec) -> int:
         return self.generator.window - token_budget(length)[1]
 
-    def summarize(
+    def summarize_noted(
         self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
-    ) -> list[str]:
+    ) -> list[Noted]:
         # a reply cut off by its token limit is one unfinished sentence, which trimming keeps whole
-        return [fit_budget(s, length) for s in super().summarize(texts, lang, length, warnings=warnings)]
+        return [replace(s, text=fit_budget(s.text, length))
+                for s in super().summarize_noted(texts, lang, length, warnings=warnings)]

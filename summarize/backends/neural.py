@@ -23,7 +23,7 @@ from ..config import RuntimeConfig, SummarizeConfig, TranslateConfig
 from ..errors import ConfigError
 from ..text.cohesion import is_unfinished, quote_depths
 from ..text.segment import chunk_sentences, split_long, split_sentences
-from .base import ConfidenceMeasure, LengthSpec, Scored, Summarizer, Translator
+from .base import ConfidenceMeasure, LengthSpec, Noted, Scored, Summarizer, Translator, summaries_said, texts_said
 from .generation import Decoding, Generator
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ MAX_REDUCE_ROUNDS = 4
 _REPEAT = re.compile(r"(\S.{1,39}?)(?:\s*\1){3,}", re.DOTALL)
 # a mean token probability under about one in three (e ** -1): the model was guessing
 LOW_MEAN_LOG_PROB = -1.0
+LOOP_NOTE = "fell into a repetition loop and were retranslated with a repetition guard"
 
 
 def looks_repetitive(source: str, output: str) -> bool:
@@ -102,12 +103,13 @@ class NeuralTranslator(Translator):
         return self._loaded[direction]
 
     def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
-        return [s.text for s in self.translate_scored(texts, src, tgt, warnings=warnings)]
+        return texts_said(self.translate_scored(texts, src, tgt, warnings=warnings), warnings)
 
     def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
                          warnings: list[str] | None = None) -> list[Scored]:
         """Translations with the model's mean token log-probability (a text split for the window
-        gets the mean over its pieces, each weighted alike)."""
+        gets the mean over its pieces, each weighted alike); a text with a piece redone by the
+        repetition guard says so in its notes."""
         if not texts:
             return []
         generator = self.generator(f"{src}-{tgt}")
@@ -125,12 +127,13 @@ class NeuralTranslator(Translator):
             fixed = self._generate([pieces[i] for i in retry], generator, window, guard=True)
             for i, (out, score) in zip(retry, fixed, strict=True):
                 outputs[i] = (cut_loop(out) if self.needs_retry(pieces[i], out) else out, score)
-            if warnings is not None:
-                warnings.append(f"{len(retry)} segment(s) fell into a repetition loop and were retranslated with a repetition guard")
+        looped = {owners[i] for i in retry}
         joined: list[list[tuple[str, float]]] = [[] for _ in texts]
         for owner, scored in zip(owners, outputs, strict=True):
             joined[owner].append(scored)
-        return [Scored(" ".join(t for t, _ in parts), _mean_score([s for _, s in parts])) for parts in joined]
+        return [Scored(" ".join(t for t, _ in parts), _mean_score([s for _, s in parts]),
+                       (LOOP_NOTE,) if i in looped else ())
+                for i, parts in enumerate(joined)]
 
     def output_lengths(self, longest: int, window: int) -> tuple[int, int]:
         """``(min_new_tokens, max_new_tokens)`` for a batch whose longest input has ``longest`` tokens."""
@@ -259,24 +262,34 @@ class NeuralSummarizer(Summarizer):
     def summarize(
         self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
     ) -> list[str]:
+        return summaries_said(self.summarize_noted(texts, lang, length, warnings=warnings), warnings)
+
+    def summarize_noted(
+        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
+    ) -> list[Noted]:
+        """Summaries; one made chunk by chunk, or from a truncated input, says so in its notes."""
         window = self.window(lang, length)
         current = list(texts)
         done: dict[int, str] = {}
+        notes: list[list[str]] = [[] for _ in texts]
         stuck: set[int] = set()  # partial summaries stopped shrinking: finish with a truncated input
         for round_ in range(MAX_REDUCE_ROUNDS + 1):
             todo = [i for i in range(len(current)) if i not in done]
             last_round = round_ == MAX_REDUCE_ROUNDS
             fits = [i for i in todo if i in stuck or last_round or self.count_tokens(current[i]) <= window]
             long = [i for i in todo if i not in fits]
-            if warnings is not None and any(self.count_tokens(current[i]) > window for i in fits):
-                warnings.append("partial summaries did not fit the summarizer's window; the last step saw a truncated input")
+            for i in fits:
+                if self.count_tokens(current[i]) > window:
+                    notes[i].append("the partial summaries did not fit the summarizer's window; the last step saw "
+                                    "a truncated input")
             for i, summary in zip(fits, self.generate([current[i] for i in fits], lang, length), strict=True):
                 done[i] = trim_to_length(summary, lang, length)
             if not long:
                 break
-            if warnings is not None and round_ == 0:
-                warnings.append(f"{len(long)} text(s) longer than the summarizer's window of {window} tokens "
-                                "were summarized chunk by chunk (map-reduce)")
+            if round_ == 0:
+                for i in long:
+                    notes[i].append(f"the article is longer than the summarizer's window of {window} tokens; it was "
+                                    "summarized chunk by chunk (map-reduce)")
             chunks = {i: chunk_sentences(_sentences(current[i], lang), window, self.count_tokens) for i in long}
             partial = iter(self.generate([c for i in long for c in chunks[i]], lang, length))
             for i in long:
@@ -284,7 +297,7 @@ class NeuralSummarizer(Summarizer):
                 if self.count_tokens(reduced) >= self.count_tokens(current[i]):
                     stuck.add(i)
                 current[i] = reduced
-        return [done[i] for i in range(len(current))]
+        return [Noted(done[i], tuple(notes[i])) for i in range(len(current))]
 
 
 def _sentences(text: str, lang: str) -> list[str]:

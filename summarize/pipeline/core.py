@@ -474,7 +474,7 @@ class Pipeline:
             for first in range(0, len(group), size):
                 part = group[first : first + size]
                 start = time.perf_counter()
-                shared: list[str] = []
+                shared: list[str] = []  # about the call (the cache); each document's own notes go to its warnings
                 outputs, scored = translator.translate_scored([w.units for w in part], src, tgt, warnings=shared,
                                                               notes=[w.warnings for w in part],
                                                               names=[w.names for w in part])
@@ -523,8 +523,10 @@ class Pipeline:
         shared: list[str] = []
         short = [i for i, t in enumerate(texts) if _too_short(t, lang, length)]
         todo = [i for i in range(len(texts)) if i not in short]
-        outputs = dict(zip(todo, self.summarizer.summarize([texts[i] for i in todo], lang, length, warnings=shared),
-                           strict=True))
+        made = self.summarizer.summarize_noted([texts[i] for i in todo], lang, length, warnings=shared)
+        outputs = {i: summary.text for i, summary in zip(todo, made, strict=True)}
+        for i, summary in zip(todo, made, strict=True):
+            group[i].warnings.extend(summary.notes)  # about this article's summary alone
         for i in short:
             outputs[i] = " ".join(texts[i].split())
             group[i].warnings.append("the article is too short to summarize; its text is returned as the summary")

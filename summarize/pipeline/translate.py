@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..backends.base import Scored, Translator
+from ..backends.base import Scored, Translator, tally_notes
 from ..text.glossary import Glossary
 from ..text.langid import LanguageIdentifier, language_name
 from ..text.names import DocumentNames, is_title_case, sentence_case
@@ -75,8 +75,12 @@ class DocumentTranslator:
             documents: per document, its paragraphs (a title can be the first one).
             src: source language.
             tgt: target language.
-            warnings: where engine warnings go (shared by every document of the call).
-            notes: per document, where that document's own warnings go (a paragraph left in French).
+            warnings: where the engine's call-level warnings go (about the run, not one document:
+                the cache moved a damaged file aside); with no ``notes``, the documents' own notes
+                too, counted over the call.
+            notes: per document, where that document's own warnings go (a paragraph left in French;
+                the notes of its sentences' translations, counted in that document alone: "2
+                sentence(s) fell into a repetition loop ...", see :attr:`Scored.notes`).
             names: per document, its names (:mod:`summarize.text.names`), kept or rendered in every
                 sentence of that document alone; ``None`` for none.
 
@@ -84,7 +88,7 @@ class DocumentTranslator:
         on the other documents of the call, as far as the engine's own output for a segment does
         not depend on the other segments of its batch: Apertium's does not (see
         :mod:`summarize.backends.apertium.tagger`); a neural engine's can, through padding and
-        batch shape, and the engine warnings in ``warnings`` count over the whole call.
+        batch shape. A sentence shared by several documents (translated once) gives its notes to each.
 
         Returns:
             Per document, the translated paragraphs, one per input paragraph.
@@ -135,8 +139,14 @@ class DocumentTranslator:
                 pieces.append(found)
             layout.append(pieces)
         unique = list(dict.fromkeys((pc.text, pc.spans) for doc in layout for par in doc for pc in par if pc.translate))
-        translated = {key: Scored(_final_stop(key[0], out.text), out.score)
+        translated = {key: Scored(_final_stop(key[0], out.text), out.score, out.notes)
                       for key, out in zip(unique, self._translate(unique, src, tgt, warnings), strict=True)}
+        if notes is not None:  # each document's sentences' notes, counted in that document
+            for own, doc in zip(notes, layout, strict=True):
+                keys = dict.fromkeys((pc.text, pc.spans) for par in doc for pc in par if pc.translate)
+                own.extend(tally_notes((translated[key].notes for key in keys), "sentence"))
+        elif warnings is not None:
+            warnings.extend(tally_notes((out.notes for out in translated.values()), "sentence"))
         rebuilt = [
             ["".join((translated[(pc.text, pc.spans)].text if pc.translate else pc.text) + pc.trailing
                      for pc in par).strip()
@@ -180,38 +190,35 @@ class DocumentTranslator:
             masked.append(mask(text, spans, marks) if len(marks) == len(spans) else Masked("", text, tuple(spans)))
         todo = [i for i, m in enumerate(masked) if m.text or not m.spans]
         outputs = self.translator.translate_scored([masked[i].text for i in todo], src, tgt, warnings=warnings)
-        results: list[str | None] = [None] * len(texts)
-        scores: list[float | None] = [None] * len(texts)
+        results: list[Scored | None] = [None] * len(texts)
         for i, out in zip(todo, outputs, strict=True):
-            results[i] = restore(out.text, masked[i]) if masked[i].spans else out.text
-            scores[i] = out.score
+            text = restore(out.text, masked[i]) if masked[i].spans else out.text
+            results[i] = None if text is None else Scored(text, out.score, out.notes)
         broken = [i for i, r in enumerate(results) if r is None]
         if broken:
-            pieces = self._piecewise([masked[i] for i in broken], src, tgt, warnings)
-            for i, (text, score) in zip(broken, pieces, strict=True):
-                results[i], scores[i] = text, score
-        return [Scored(r or "", score) for r, score in zip(results, scores, strict=True)]
+            for i, whole in zip(broken, self._piecewise([masked[i] for i in broken], src, tgt, warnings), strict=True):
+                results[i] = whole
+        return [r or Scored("") for r in results]
 
-    def _piecewise(self, items: list[Masked], src: str, tgt: str,
-                   warnings: list[str] | None) -> list[tuple[str, float | None]]:
+    def _piecewise(self, items: list[Masked], src: str, tgt: str, warnings: list[str] | None) -> list[Scored]:
         """Translate the text between glossary terms, then join it with the terms' renderings.
 
-        A sentence's score is the lowest of its pieces' scores (``None`` when none has one).
+        A sentence's score is the lowest of its pieces' scores (``None`` when none has one); its notes
+        are its pieces' and one saying it was translated in pieces.
         """
         layouts = [_split_at(m.original, m.spans) for m in items]
         pieces = list(dict.fromkeys(p.strip() for layout in layouts for p, span in layout
                                     if span is None and _WORDS.search(p)))
         scored = dict(zip(pieces, self.translator.translate_scored(pieces, src, tgt, warnings=warnings), strict=True))
         done = {piece: out.text for piece, out in scored.items()}
-        if warnings is not None:
-            what = "glossary terms" if all(s.kind == "term" for m in items for s in m.spans) else "glossary terms or names"
-            warnings.append(f"{len(items)} sentence(s) were translated in pieces around {what}, "
-                            "because the engine did not keep the term placeholders")
-        out: list[tuple[str, float | None]] = []
-        for layout in layouts:
+        out: list[Scored] = []
+        for item, layout in zip(items, layouts, strict=True):
             text = ""
-            known = [scored[p.strip()].score for p, span in layout if span is None and p.strip() in scored]
-            score = min((k for k in known if k is not None), default=None)
+            known = [scored[p.strip()] for p, span in layout if span is None and p.strip() in scored]
+            score = min((k.score for k in known if k.score is not None), default=None)
+            what = "glossary terms" if all(s.kind == "term" for s in item.spans) else "glossary terms or names"
+            notes = (*dict.fromkeys(note for k in known for note in k.notes),
+                     f"were translated in pieces around {what}, because the engine did not keep the term placeholders")
             for piece, span in layout:
                 if span is not None:
                     text += span.output
@@ -220,7 +227,7 @@ class DocumentTranslator:
                     text += piece[: len(piece) - len(piece.lstrip())] + done[core] + piece[len(piece.rstrip()):]
                 else:
                     text += piece
-            out.append((" ".join(text.split()), score))
+            out.append(Scored(" ".join(text.split()), score, notes))
         return out
 
     def _foreign(self, paragraph: str, src: str, tgt: str) -> str | None:

@@ -38,7 +38,7 @@ from ...config import RuntimeConfig, TranslateConfig
 from ...errors import EngineTimeoutError, EngineUnavailableError
 from ...text.names import is_description, opens_with_description
 from ...text.protect import Masked, Span, localize_numbers, restore
-from ..base import ConfidenceMeasure, Scored, Translator
+from ..base import ConfidenceMeasure, Scored, Translator, texts_said
 from .lexicon import ApertiumLexicon, carriers, find_dictionaries, find_mode_file, process_env
 from .names import COMMON, KNOWN, UNKNOWN, Protector, Reading
 from .tagger import TaggerProbe, calls_for, find_tagger
@@ -47,6 +47,9 @@ if TYPE_CHECKING:
     from ...text.langid import LanguageIdentifier
 
 __all__ = ["MODES", "ApertiumTranslator"]
+
+# the translation of a segment whose protected names Apertium altered (see Scored.notes)
+UNPROTECTED_NOTE = "were translated without name protection, because Apertium altered their protected names"
 
 PACKAGE = "apertium-eng-spa"
 MODES = {"es-en": "spa-eng", "en-es": "eng-spa"}
@@ -201,7 +204,7 @@ class ApertiumTranslator(Translator):
         return {name: [readings.get(w) for w in ws] for name, ws in words.items()}
 
     def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
-        return [s.text for s in self.translate_scored(texts, src, tgt, warnings=warnings)]
+        return texts_said(self.translate_scored(texts, src, tgt, warnings=warnings), warnings)
 
     def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
                          warnings: list[str] | None = None) -> list[Scored]:
@@ -223,12 +226,11 @@ class ApertiumTranslator(Translator):
             again, again_scores = self._run_scored(mode, [prepared[k] for k in lost])
             for k, out, score in zip(lost, again, again_scores, strict=True):
                 restored[k], scores[k] = out, score
-            if warnings is not None:
-                warnings.append(f"Apertium altered {len(lost)} protected name(s); those sentences were translated "
-                                "without name protection")
+        unprotected = {todo[k] for k in lost}
         outputs = [Scored(t, 1.0 if t.strip() else None) for t in texts]
         for i, text, score in zip(todo, restored, scores, strict=True):
-            outputs[i] = Scored(_SPACES.sub(" ", text or "").strip(), round(score, 4))
+            outputs[i] = Scored(_SPACES.sub(" ", text or "").strip(), round(score, 4),
+                                (UNPROTECTED_NOTE,) if i in unprotected else ())
         return outputs
 
     def _run_scored(self, mode: str, segments: list[str]) -> tuple[list[str], list[float]]:
