@@ -137,3 +137,11 @@ def test_the_pipeline_translates_us_in_the_gazetteers_spelling(pipeline):
     names = RuleNameFinder().find([text], "en")
     out = DocumentTranslator(pipeline.translator, pipeline.langid).translate([[text]], "en", "es", names=[names])[0][0]
     assert "EE. UU." in out and "EE.UU." not in out
+
+
+def test_a_run_in_a_title_case_line_is_no_full_name_unless_a_sentence_confirms_it():
+    kinds = found("Lucia Ferran Unveils Water Plan For Highland Towns", "en")
+    assert "Unveils" not in kinds and not [k for k in kinds.values() if k in ("full name", "part")]
+    body = ["Oskar Vell Signs Port Deal In Tarija", "The deal is fair, Oskar Vell said."]
+    kinds = {n.text: n.kind for n in RuleNameFinder().find(body, "en").names}
+    assert kinds["Oskar Vell"] == "full name" and kinds["Vell"] == "part"

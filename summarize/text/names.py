@@ -457,15 +457,26 @@ class RuleNameFinder:
                            for r in _runs(masked, _words(masked), lang)
                            if len(r) > 1 and r[0].text in ("El", "La", "Los", "Las") and not r[0].initial}
         candidates: dict[str, str] = {}
+        demoted: set[str] = set()
         for sentence in sentences:
             masked = self._without(sentence, established)
             words = _words(masked)
             for w in words:
                 if w.acronym and len(w.text) <= MAX_ACRONYM_CHARS and w.text.lower() not in lower and not _shouted(words, w):
                     candidates.setdefault(w.text, ACRONYM)
+            # in a Title Case line every word is capitalized: a run there shows no full name ("Kanye West
+            # Embarked"), unless a sentence in sentence case confirms it
+            titled = is_title_case(sentence)
             for run in _runs(masked, words, lang):
                 for text, kind in self._judge(masked, run, lang, lower, inside, inside_articles):
-                    candidates.setdefault(text, kind)
+                    if kind == FULL and titled:
+                        candidates.setdefault(text, NAME)
+                        demoted.add(text)
+                    elif kind == FULL and text in demoted:
+                        candidates[text] = FULL
+                        demoted.discard(text)
+                    else:
+                        candidates.setdefault(text, kind)
         for item in extra:
             if item.text not in established:
                 candidates.setdefault(item.text, item.kind)
