@@ -22,6 +22,7 @@ they are not, and the result says which finder ran.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -62,7 +63,13 @@ _CONNECTORS = {"es": frozenset({"de", "del", "la", "las", "los", "para"}),
 _ARTICLES = frozenset({"el", "la", "los", "las"})
 _ARTICLE_FORMS = frozenset({"El", "La", "Los", "Las"})
 # capitalized words that open a name but are no part of it: titles and descriptions, which translate
-_LEADING = frozenset(["president", "presidente", "presidenta", "secretary", "secretario", "secretaria", "minister", "ministro", "ministra", "prime", "primer", "senator", "senador", "senadora", "governor", "gobernador", "gobernadora", "mayor", "alcalde", "alcaldesa", "judge", "juez", "jueza", "general", "pope", "king", "rey", "queen", "reina", "prince", "príncipe", "princess", "princesa", "vice", "vicepresidente", "vicepresidenta", "chief", "jefe", "jefa", "director", "directora", "spokesperson", "spokesman", "spokeswoman", "portavoz", "attorney", "fiscal", "foreign", "interior", "defense", "defence", "justice", "state", "estado", "former", "expresidente", "sen", "rep", "gov", "mr", "mrs", "ms", "dr", "sr", "sra", "srta", "don", "doña", "lake", "lago", "river", "río", "mount", "monte", "volcano", "volcán", "island", "isla", "islands", "islas", "bay", "bahía", "gulf", "golfo", "park", "parque", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "norte", "sur", "este", "oeste"])
+_LEADING = frozenset(["president", "presidente", "presidenta", "secretary", "secretario", "secretaria", "minister", "ministro", "ministra", "prime", "primer", "senator", "senador", "senadora", "governor", "gobernador", "gobernadora", "mayor", "alcalde", "alcaldesa", "judge", "juez", "jueza", "general", "pope", "king", "rey", "queen", "reina", "prince", "príncipe", "princess", "princesa", "vice", "vicepresidente", "vicepresidenta", "chief", "jefe", "jefa", "director", "directora", "spokesperson", "spokesman", "spokeswoman", "portavoz", "attorney", "fiscal", "foreign", "interior", "defense", "defence", "justice", "state", "estado", "former", "expresidente", "sen", "rep", "gov", "mr", "mrs", "ms", "dr", "sr", "sra", "srta", "don", "doña", "lake", "lago", "river", "río", "mount", "monte", "volcano", "volcán", "island", "isla", "islands", "islas", "bay", "bahía", "gulf", "golfo", "park", "parque", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "norte", "sur", "este", "oeste",
+             # occupations written as a title before a name ("Rapper Kanye West", "el profesor Luis Soto")
+             "professor", "profesor", "profesora", "rapper", "rapero", "rapera", "singer", "cantante", "actor", "actress",
+             "actriz", "coach", "entrenador", "entrenadora", "sir", "dame", "inspector", "sergeant", "detective",
+             "ambassador", "embajador", "embajadora", "doctor", "doctora",
+             # abbreviated titles ("Prof Ana Soto", "Lt Col Vann", "PM Zoran Zaev", "CEO John Bruce")
+             "prof", "lt", "col", "sgt", "capt", "gen", "pm", "ceo"])
 # words that are never a name on their own: English months and days, pronoun I
 _NEVER_ALONE = frozenset(["i", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun"])
 # generic nouns of institutions: a run made only of these (and titles) is a description, not a name
@@ -76,7 +83,31 @@ _HEADS = (_GENERIC - {"gap", "front", "frente", "street", "avenue", "square", "b
                                "estadio", "stadium", "escuela", "school", "fundación", "foundation", "declaración",
                                "declaration", "airport", "games", "land", "valley", "war", "empire", "county",
                                "cup", "league", "boulevard", "harbour", "harbor", "aeropuerto", "juegos", "valle",
-                               "guerra", "imperio", "condado", "copa", "liga", "bulevar", "puerto"])
+                               "guerra", "imperio", "condado", "copa", "liga", "bulevar", "puerto",
+                               # administrative and institutional heads ("Distrito de Columbia", "Bank of Tarija")
+                               "distrito", "district", "ayuntamiento", "asamblea", "assembly", "parlamento",
+                               "parliament", "provincia", "province", "región", "region", "municipio",
+                               "municipality", "banco", "bank", "juzgado", "board", "junta"])
+# the last words of place, event and institution names, which no person's name ends in, so such a
+# name is no full name whose last word stands for it ("Giza Plateau", "Fashion Week", "Sulawesi
+# Central"): English puts the description after the name, Spanish puts an adjective of position there.
+# Words that are also common surnames ("Hill", "Bay", "Park", "King", "West", "Castillo") are not listed.
+_NOT_SURNAMES = {
+    "en": frozenset(["islands", "island", "isles", "lakes", "sea", "ocean", "gulf", "strait", "channel", "coast",
+                     "peninsula", "plateau", "range", "mountains", "valley", "desert", "canyon", "falls", "river",
+                     "glacier", "reef", "basin", "delta", "cape", "zone", "district", "region", "province",
+                     "gardens", "week", "month", "year", "festival", "championship", "championships",
+                     "tournament", "awards", "prize", "series", "conference", "summit", "team", "hotel", "arena",
+                     "club", "station", "college", "cathedral", "palace", "centre", "center", "city", "town",
+                     "canal", "highway", "motorway", "railway", "massif", "company", "corporation", "airlines",
+                     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "secretary", "minister",
+                     "president", "senator", "governor", "spokesman", "spokeswoman", "spokesperson", "officer",
+                     "chairman", "chairwoman", "commissioner", "ambassador", "sen", "rep", "gov", "central",
+                     "northern", "southern", "eastern", "western", "republican", "republicans", "democrat",
+                     "democrats", "labour", "tory", "tories"]),
+    "es": frozenset(["norte", "sur", "este", "oeste", "central", "occidental", "oriental", "septentrional",
+                     "meridional", "media", "medio", "superior", "inferior"]),
+}
 MAX_ACRONYM_CHARS = 7  # "MS-13", "UNICEF"; a longer word in capitals is shouting ("SALVADOR")
 _DEMONYM = re.compile(r"(?:an|ans|ese|ish)$")
 
@@ -122,7 +153,8 @@ class DocumentNames:
             text: a sentence or paragraph.
             src: the language ``text`` is written in.
             overrides: the engine's renderings (:meth:`Translator.name_renderings`); ``None``
-                leaves an established name to the engine.
+                leaves an established name to the engine, which otherwise takes the gazetteer's
+                rendering whatever the engine's own.
             engine_protects: the engine finds names itself, sentence by sentence (Apertium): only
                 what a sentence alone cannot tell is masked, the names the document teaches
                 (full names and their parts, a name after a Spanish article) and the gazetteer's.
@@ -150,6 +182,10 @@ class DocumentNames:
                        for n in self.names if n.kind == ESTABLISHED}
         for form, rendering in self.renderings(src).items():
             engine = (overrides or {}).get(form, rendering)
+            if form in established and engine is not None:
+                # the gazetteer's spelling, the same for every engine ("EE. UU.", not Apertium's "EE.UU."),
+                # while an established name the engine renders itself is still left to it
+                engine = rendering
             if engine is not None:
                 forms[form] = engine
             elif established_only and form not in established:
@@ -243,6 +279,8 @@ _FEATURES = {"lago": ("Lake {}", "lago de {}"), "volcán": ("{} volcano", "volc�
              "golfo": ("Gulf of {}", "golfo de {}"), "monte": ("Mount {}", "monte {}"), "isla": ("{} Island", "isla {}")}
 _FEATURE_ES = re.compile(r"(?<!\w)(lago|volcán|río|golfo|monte|isla)(?: (?:de|del) | )((?-i:[A-ZÁÉÍÓÚÑ])[\w-]+)")
 _FEATURE_EN = re.compile(r"(?<!\w)(?:(Lake|Gulf of|Mount) ([A-ZÁÉÍÓÚÑ][\w-]+)|([A-ZÁÉÍÓÚÑ][\w-]+) (River|Island))(?!\w)")
+_LONGER_BEFORE = re.compile(r"[A-ZÁÉÍÓÚÑ][\w-]* $")
+_LONGER_AFTER = re.compile(r" [A-ZÁÉÍÓÚÑ]")
 _FEATURE_WORDS = {"Lake": "lago", "Gulf of": "golfo", "Mount": "monte", "River": "río", "Island": "isla"}
 
 
@@ -254,6 +292,8 @@ def features(text: str, lang: str) -> list[Name]:
             found.append(Name(m.group(), ESTABLISHED, _FEATURES[m.group(1)][0].format(m.group(2))))
     else:
         for m in _FEATURE_EN.finditer(text):
+            if _LONGER_BEFORE.search(text, 0, m.start()) or _LONGER_AFTER.match(text, m.end()):
+                continue  # part of a longer name: "Salt Lake City", "Hong Kong Island", "Desert Island Discs"
             word, name = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
             found.append(Name(m.group(), ESTABLISHED, _FEATURES[_FEATURE_WORDS[word]][1].format(name)))
     return found
@@ -303,7 +343,8 @@ def _runs(sentence: str, words: list[_Word], lang: str) -> list[list[_Word]]:
     current: list[_Word] = []
     for i, w in enumerate(words):
         joined = bool(current) and sentence[current[-1].end : w.start] in (" ", "-")
-        bridge = (joined and w.text in _CONNECTORS[lang] and _bridges(sentence, words, i, lang))
+        bridge = (joined and w.text in _CONNECTORS[lang] and _joins(current, w)
+                  and _bridges(sentence, words, i, lang))
         if (w.capitalized or w.text[:1].isdigit() and joined and current[-1].capitalized) and (not current or joined) or bridge:
             current.append(w)
         else:
@@ -313,6 +354,28 @@ def _runs(sentence: str, words: list[_Word], lang: str) -> list[list[_Word]]:
     if current:
         runs.append(current)
     return [_trim_connectors(r, lang) for r in runs]
+
+
+def _joins(current: list[_Word], connector: _Word) -> bool:
+    """Whether a connector may carry the name in ``current`` on to the words after it.
+
+    "de"/"of" make one name after a head or a first word ("Tren de Aragua", "University of
+    Michigan", "Ponce de León"), but after a name already complete they are the preposition:
+    an acronym ("la CEP de Haití"), or two capitalized words not ending in a description ("Juan
+    Varela de Panamá", "Ana Soto of the University of Tarija"; "Sporting Association of Tarija" stays one).
+    An article joins only after "de"/"of" ("de la", "of the"), and "for"/"para" only after a
+    description ("Centre for Disease Control", not "MP for Leeds").
+    """
+    last = current[-1]
+    if not last.capitalized:
+        return True  # a second connector: "de la", "of the"
+    if connector.text in _ARTICLES or connector.text == "the" or last.acronym:
+        return False
+    segment = list(itertools.takewhile(lambda w: w.capitalized, reversed(current)))
+    describes = is_description(last.text) or last.text.lower() in _GENERIC
+    if connector.text in ("for", "para"):
+        return describes
+    return len(segment) < 2 or describes
 
 
 def _bridges(sentence: str, words: list[_Word], i: int, lang: str) -> bool:
@@ -337,6 +400,10 @@ def _strip_leading(run: list[_Word], lang: str, lower: set[str], inside: Mapping
         word = run[0]
         # "Luego Rubio habló": an opener the document never capitalizes elsewhere, before a name it does
         unconfirmed = word.text not in inside and len(run) == 2 and inside.get(run[1].text, 0) > 1
+        # "Asesinato de Ana Soto", "Miembros del Partido Verde": a noun the document capitalizes only at a
+        # sentence's start, before "de"/"of", describes what follows (a head like "Universidad" stays)
+        unconfirmed = unconfirmed or (word.text not in inside and len(run) > 2 and run[1].text in _CONNECTORS[lang]
+                                      and not is_description(word.text) and word.text.lower() not in _GENERIC)
         opener = word.initial and (unconfirmed or word.text.lower() in lower or word.text.lower() in _STOP[lang])
         if not (word.text.lower() in _LEADING or word.text in _CONNECTORS[lang] or opener):
             break
@@ -390,15 +457,26 @@ class RuleNameFinder:
                            for r in _runs(masked, _words(masked), lang)
                            if len(r) > 1 and r[0].text in ("El", "La", "Los", "Las") and not r[0].initial}
         candidates: dict[str, str] = {}
+        demoted: set[str] = set()
         for sentence in sentences:
             masked = self._without(sentence, established)
             words = _words(masked)
             for w in words:
                 if w.acronym and len(w.text) <= MAX_ACRONYM_CHARS and w.text.lower() not in lower and not _shouted(words, w):
                     candidates.setdefault(w.text, ACRONYM)
+            # in a Title Case line every word is capitalized: a run there shows no full name ("Kanye West
+            # Embarked"), unless a sentence in sentence case confirms it
+            titled = is_title_case(sentence)
             for run in _runs(masked, words, lang):
                 for text, kind in self._judge(masked, run, lang, lower, inside, inside_articles):
-                    candidates.setdefault(text, kind)
+                    if kind == FULL and titled:
+                        candidates.setdefault(text, NAME)
+                        demoted.add(text)
+                    elif kind == FULL and text in demoted:
+                        candidates[text] = FULL
+                        demoted.discard(text)
+                    else:
+                        candidates.setdefault(text, kind)
         for item in extra:
             if item.text not in established:
                 candidates.setdefault(item.text, item.kind)
@@ -442,7 +520,10 @@ class RuleNameFinder:
             return self._single(sentence, run[0], lang, lower, inside)
         text = sentence[run[0].start : run[-1].end]
         plain = all(w.capitalized for w in run) and 2 <= len(run) <= 3 and not any(c.isdigit() for c in text)
-        full = plain and words[-1].lower() not in lower and words[-1].lower() not in _GENERIC
+        last = words[-1].lower()
+        # a description and a name ("Imperio Qing", "Giza Plateau") is no person's full name
+        full = (plain and last not in lower and last not in _GENERIC and last not in _NOT_SURNAMES[lang]
+                and not is_description(words[0]) and not (lang == "en" and is_description(last)))
         return [(text, FULL if full else NAME)]
 
     @staticmethod
@@ -508,8 +589,22 @@ class SpacyNameFinder(RuleNameFinder):
 
 
 _STOP: dict[str, frozenset[str]] = {
-    "es": frozenset(["el", "la", "los", "las", "un", "una", "unos", "unas", "y", "o", "en", "de", "del", "con", "por", "para", "según", "desde", "tras", "ante", "sobre", "entre", "hacia", "hasta", "sin", "al", "su", "sus", "este", "esta", "estos", "estas", "ese", "esa", "ayer", "hoy", "pero", "sin", "embargo", "cuando", "como", "si", "no", "ni"]),
-    "en": frozenset(["the", "a", "an", "and", "or", "in", "on", "at", "by", "for", "of", "to", "from", "with", "as", "after", "before", "when", "while", "if", "but", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "yesterday", "today", "it", "he", "she", "they", "we"]),
+    "es": frozenset(["el", "la", "los", "las", "un", "una", "unos", "unas", "y", "o", "en", "de", "del", "con", "por", "para", "según", "desde", "tras", "ante", "sobre", "entre", "hacia", "hasta", "sin", "al", "su", "sus", "este", "esta", "estos", "estas", "ese", "esa", "ayer", "hoy", "pero", "sin", "embargo", "cuando", "como", "si", "no", "ni",
+                     # sentence openers: conjunctions, adverbs, determiners, question words
+                     "aunque", "también", "tampoco", "además", "durante", "luego", "después", "antes", "mientras",
+                     "porque", "pues", "así", "ya", "aún", "todavía", "incluso", "cada", "todo", "toda", "todos",
+                     "todas", "otro", "otra", "otros", "otras", "muchos", "muchas", "algunos", "algunas", "varios",
+                     "varias", "ningún", "ninguna", "qué", "quién", "quiénes", "dónde", "cuándo", "cómo", "cuál",
+                     "mediante", "contra", "bajo", "sólo", "solo", "entonces", "quizá", "quizás", "ahora", "aquí",
+                     "allí", "más", "menos", "muy", "hay", "nunca", "siempre", "tanto", "tan", "aquel", "aquella"]),
+    "en": frozenset(["the", "a", "an", "and", "or", "in", "on", "at", "by", "for", "of", "to", "from", "with", "as", "after", "before", "when", "while", "if", "but", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "yesterday", "today", "it", "he", "she", "they", "we",
+                     # sentence openers: conjunctions, adverbs, determiners, question words
+                     "although", "though", "also", "since", "so", "because", "despite", "during", "until", "under",
+                     "then", "thus", "however", "meanwhile", "still", "yet", "even", "only", "now", "there", "here",
+                     "why", "how", "what", "who", "where", "which", "all", "some", "many", "most", "every", "each",
+                     "both", "such", "no", "not", "once", "like", "unlike", "including", "instead", "besides",
+                     "moreover", "indeed", "perhaps", "maybe", "later", "earlier", "never", "always", "about",
+                     "among", "against", "without", "within", "through", "into", "over", "there's", "just"]),
 }
 
 

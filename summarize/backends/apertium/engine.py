@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import itertools
 import os
 import re
 import shutil
 import signal
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -153,11 +154,12 @@ class ApertiumTranslator(Translator):
             reading = readings.get(name)
             if reading is not None and reading.kind == KNOWN:
                 out[name] = reading.name if reading.name and reading.name != name else None
-            elif any(w.islower() for w in name.split()) and not opens_with_description(name) and any(
+            elif _ordinary_head(name, readings) and not opens_with_description(name) and any(
                     (r := readings.get(w)) is not None and r.kind == UNKNOWN for w in name.split() if w[:1].isupper()):
                 # a name joined by "de" around a word the engine does not know ("Tren de Aragua"):
                 # its own protection would keep only that word ("Train of Aragua"); a description
-                # and a name ("Universidad de Michigan") is left to it
+                # and a name ("Universidad de Michigan") is left to it, and so is a name before the
+                # connector ("Xining of Qinghai"), which the engine keeps while it translates "of"
                 out[name] = name
         return out
 
@@ -330,6 +332,16 @@ class ApertiumTranslator(Translator):
                                           "installation with: apertium -l") from exc
         except OSError as exc:
             raise EngineUnavailableError(f"cannot run Apertium: {exc}", hint=INSTALL_HINT) from exc
+
+
+def _ordinary_head(name: str, readings: Mapping[str, Reading]) -> bool:
+    """Whether a name joined by a connector ("Tren de Aragua") opens with words Apertium reads only as
+    ordinary words, which it would translate: the head a connector makes one name with."""
+    words = name.split()
+    head = list(itertools.takewhile(lambda w: not w.islower(), words))
+    if not head or len(head) == len(words):
+        return False
+    return all((r := readings.get(w)) is not None and r.kind == COMMON for w in head)
 
 
 def _translatable(readings: Sequence[Reading | None]) -> bool:
