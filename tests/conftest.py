@@ -71,3 +71,21 @@ def tiny_pipeline(tiny_preset: Path):
     from summarize import Pipeline
 
     return Pipeline.from_preset(str(tiny_preset), device="cpu", sentences=1).load()
+
+
+def records_alone_and_batched(pipeline, sources, *, seed: int = 7) -> list[dict]:
+    """Run each source alone, then all in one batch and shuffled; check the records (everything
+    but ``timings``) are the same every way, and return the alone ones (the identity rule)."""
+    import random
+
+    def records(results) -> list[dict]:
+        return [{k: v for k, v in r.to_dict().items() if k != "timings"} for r in results]
+
+    alone = [records(pipeline.run([s]))[0] for s in sources]
+    assert records(pipeline.run(sources)) == alone
+    order = list(range(len(sources)))
+    random.Random(seed).shuffle(order)
+    shuffled = records(pipeline.run([sources[i] for i in order]))
+    assert [shuffled[order.index(i)] for i in range(len(sources))] == alone
+    return alone
+

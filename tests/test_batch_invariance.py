@@ -8,10 +8,8 @@ shape as any model, which makes a leak between documents show at once.
 
 from __future__ import annotations
 
-import random
-
 import pytest
-from conftest import SHORT_EN, SHORT_ES
+from conftest import SHORT_EN, SHORT_ES, records_alone_and_batched
 
 from summarize import Pipeline, Source
 from summarize.backends.cache import CachedTranslator, TextCache
@@ -27,10 +25,6 @@ TEXTS = [
     # shares its first sentence with the first text: translated once per call, never across documents
     "El presidente Nayib Bukele ofreció la cárcel CECOT a Estados Unidos. Nadie más habló del tema.",
 ]
-
-
-def _records(results) -> list[dict]:
-    return [{k: v for k, v in r.to_dict().items() if k != "timings"} for r in results]
 
 
 def _sources() -> list[Source]:
@@ -50,13 +44,7 @@ def test_the_neural_engines_say_they_are_not_batch_invariant_and_the_offline_one
 
 
 def test_a_neural_record_is_the_same_alone_in_a_batch_and_in_any_order(neural):
-    sources = _sources()
-    alone = [_records(neural.run([s]))[0] for s in sources]
-    assert _records(neural.run(sources)) == alone
-    order = list(range(len(sources)))
-    random.Random(3).shuffle(order)
-    shuffled = _records(neural.run([sources[i] for i in order]))
-    assert [shuffled[order.index(i)] for i in range(len(sources))] == alone
+    records_alone_and_batched(neural, _sources(), seed=3)
 
 
 def _calls_of(pipeline: Pipeline, monkeypatch) -> list[tuple[str, list[str]]]:

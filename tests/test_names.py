@@ -3,10 +3,10 @@ independent of the other documents of a batch (issue "What an editor reads", ite
 
 from __future__ import annotations
 
-import random
 import shutil
 
 import pytest
+from conftest import records_alone_and_batched
 
 from summarize import Pipeline
 from summarize.document import Source
@@ -107,10 +107,6 @@ def test_a_country_after_a_preposition_is_kept():
     assert "El Salvador" in out and "Saviour" not in out
 
 
-def _records(results):
-    return [{k: v for k, v in r.to_dict().items() if k != "timings"} for r in results]
-
-
 @needs_apertium
 def test_a_record_is_the_same_alone_in_a_batch_and_in_any_order():
     """The identity rule: a document's record is the same, field for field, except ``timings``,
@@ -128,13 +124,7 @@ def test_a_record_is_the_same_alone_in_a_batch_and_in_any_order():
              ("Port Deal Signed\n\nThe port had offered to hold the seized cargo from abroad, fuel included, in "
               "its own warehouses. Costa said the deal was fair.")]
     sources = [Source.from_text(t, id=f"doc{i}") for i, t in enumerate(texts)]
-    pipeline = Pipeline.from_preset("offline")
-    alone = [_records(pipeline.run([s]))[0] for s in sources]
-    assert _records(pipeline.run(sources)) == alone
-    order = list(range(len(sources)))
-    random.Random(7).shuffle(order)
-    shuffled = _records(pipeline.run([sources[i] for i in order]))
-    assert [shuffled[order.index(i)] for i in range(len(sources))] == alone
+    alone = records_alone_and_batched(Pipeline.from_preset("offline"), sources)
     assert alone[0]["name_finder"] and any(n["text"] == "Ferrán" for n in alone[0]["names"])
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import SHORT_EN
+from conftest import SHORT_EN, records_alone_and_batched
 from test_apertium import fake_apertium
 
 from summarize import Pipeline, Source
@@ -141,17 +141,11 @@ def test_a_cached_summary_comes_back_with_its_notes(tmp_path):
     assert warnings == [VERY_LONG_NOTE]
 
 
-def _records(results):
-    return [{k: v for k, v in r.to_dict().items() if k != "timings"} for r in results]
-
-
 @needs_apertium
 def test_the_very_long_note_stays_with_the_very_long_article():
     long = " ".join(f"The committee met for the {n}th time and reached no agreement." for n in range(MAX_SENTENCES + 5))
     sources = [Source.from_text(long, lang="en", id="long"), Source.from_text(SHORT_EN, lang="en", id="short")]
-    pipeline = Pipeline.from_preset("offline", sentences=1)
-    alone = [_records(pipeline.run([s]))[0] for s in sources]
-    assert _records(pipeline.run(sources)) == alone
+    alone = records_alone_and_batched(Pipeline.from_preset("offline", sentences=1), sources)
     assert VERY_LONG_NOTE in alone[0]["warnings"]
     assert VERY_LONG_NOTE not in alone[1]["warnings"]
 
