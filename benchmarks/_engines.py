@@ -110,6 +110,7 @@ class ProjectEngine:
         runtime = RuntimeConfig(**spec["runtime"])
         cls = _PROJECT[(self.task, settings["engine"])]
         settings = dict(settings)
+        self.per_call = settings.pop("per_call", None)  # texts a call: a document's, as the pipeline sends them
         options = {"batch_tokens": settings.pop("batch_tokens")} if settings["engine"] == "ctranslate2" else {}
         settings.pop("batch_tokens", None)
         if self.task == "translate":
@@ -127,9 +128,15 @@ class ProjectEngine:
 
     def run(self, texts: Sequence[str], new_tokens: int) -> list[str]:
         self.backend.forced = new_tokens
-        if self.task == "translate":
-            return list(self.backend.translate(texts, "es", "en"))
-        return list(self.backend.summarize(texts, "en", LengthSpec(sentences=3)))
+        size = self.per_call or max(1, len(texts))
+        outputs: list[str] = []
+        for start in range(0, len(texts), size):
+            part = texts[start : start + size]
+            if self.task == "translate":
+                outputs.extend(self.backend.translate(part, "es", "en"))
+            else:
+                outputs.extend(self.backend.summarize(part, "en", LengthSpec(sentences=3)))
+        return outputs
 
 
 class PlainTransformers:

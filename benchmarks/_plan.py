@@ -14,10 +14,13 @@ from typing import Any
 
 from summarize.config import load_config
 
-__all__ = ["CT2_KEYS", "NEW_TOKENS", "plan"]
+__all__ = ["CT2_KEYS", "NEW_TOKENS", "SENTENCES_PER_DOCUMENT", "plan"]
 
 # forced output lengths: a translated ~30-token sentence, a ~3-sentence summary
 NEW_TOKENS = {"translate": 32, "summarize": 64}
+# the sentences of a news article (the examples hold 15 to 30): how many one call takes when the
+# pipeline gives a neural engine one document per call (see summarize.backends.base.Translator)
+SENTENCES_PER_DOCUMENT = 20
 
 # (key, role, label, kind, settings, runtime changes, items on CPU, items on GPU)
 _TRANSLATE = [
@@ -64,9 +67,14 @@ _PLAIN_BATCH = {("translate", "cpu"): 32, ("translate", "cuda"): 64, ("summarize
 
 def _project_settings(task: str, preset: str) -> dict[str, Any]:
     """The engine settings a preset ships, with the decoding settings every row shares."""
-    section = getattr(load_config(preset), task)
+    config = load_config(preset)
+    section = getattr(config, task)
     settings: dict[str, Any] = {"engine": section.engine, "batch_size": section.batch_size,
-                                "batch_tokens": section.options.get("batch_tokens")}
+                                "batch_tokens": section.options.get("batch_tokens"),
+                                # as the pipeline calls it: one document's texts a call, unless the preset
+                                # lets documents share batches (these engines are not batch-invariant)
+                                "per_call": None if config.runtime.batch_across_documents
+                                else (SENTENCES_PER_DOCUMENT if task == "translate" else 1)}
     # translation is compared greedy (the issue's baseline); summaries keep the model's 4-beam search
     settings["num_beams"] = 1 if task == "translate" else section.num_beams
     return settings
@@ -112,6 +120,8 @@ def plan(device: str, threads: int, tasks: list[str], scale: float, models: dict
             fields["precision"] = fields["compute"] if ct2 else fields["dtype"]
             fields["batching"] = (f"{fields['tokens']}-token batches" if ct2 and fields["tokens"]
                                   else f"batches of {fields['batch']}")
+            if settings.get("per_call"):
+                fields["batching"] += ", one document a call"
             jobs.append({"id": f"{task}:{key}", "key": key, "role": role, "task": task, "kind": kind,
                          "label": label.format(**fields), "model": str(models[task]), "settings": settings,
                          "runtime": runtime, "new_tokens": NEW_TOKENS[task], "items": items, "inputs": inputs})
