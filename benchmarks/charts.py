@@ -159,6 +159,17 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in line[1:-1].split("|")]
 
 
+def _summary_length(row: dict[str, str]) -> str:
+    """A row's summary length: ``summary_quality.py``'s ``length`` column ("60 words", "3 sentences"),
+    or the older tables' ``sentences`` count."""
+    return row.get("length") or f"{row['sentences']} sentences"
+
+
+def _length_order(length: str) -> tuple[int, int]:
+    number, unit = (length.split(" ", 1) + [""])[:2]
+    return (1 if unit.startswith("word") else 0, int(number) if number.isdigit() else 0)
+
+
 def summary_chart(rows: Sequence[dict[str, str]], path: Path) -> Path:
     """ROUGE-1/2/L (x100) of each system at each summary length, one row of panels per data set."""
     plt = _pyplot()
@@ -169,14 +180,14 @@ def summary_chart(rows: Sequence[dict[str, str]], path: Path) -> Path:
     width = 0.8 / len(systems)
     for row_axes, data_set in zip(axes, sets, strict=True):
         mine = [r for r in rows if r["data set"] == data_set]
-        lengths = sorted({int(r["sentences"]) for r in mine})
+        lengths = sorted({_summary_length(r) for r in mine}, key=_length_order)
         for ax, metric in zip(row_axes, metrics, strict=True):
             for n, system in enumerate(systems):
-                values = {int(r["sentences"]): float(r[metric]) for r in mine if r["system"] == system}
+                values = {_summary_length(r): float(r[metric]) for r in mine if r["system"] == system}
                 xs = [i + (n - (len(systems) - 1) / 2) * width for i in range(len(lengths))]
                 ax.bar(xs, [values.get(k, 0.0) for k in lengths], width, label=system,
-                       color="tab:gray" if system == "lead-k" else None)
-            ax.set_xticks(range(len(lengths)), [f"{k} sent." for k in lengths])
+                       color="tab:gray" if system.startswith("lead") else None)
+            ax.set_xticks(range(len(lengths)), [k.replace(" sentences", " sent.") for k in lengths])
             ax.set_title(f"{data_set}: {metric}", fontsize=9, loc="left")
             ax.set_ylim(0, max(float(r[metric]) for r in mine) * 1.3)
     axes[0][0].legend(fontsize=7, loc="upper left", ncols=2)
@@ -226,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.kind == "speed":
             speed_chart(speed_rows_from_text(text), args.output)
         elif args.kind == "summary":
-            summary_chart(markdown_rows(text, ("data set", "system", "sentences", "ROUGE-1")), args.output)
+            summary_chart(markdown_rows(text, ("data set", "system", "ROUGE-1", "ROUGE-L")), args.output)
         else:
             translation_chart(markdown_rows(text, ("set", "direction", "system", "BLEU", "chrF")), args.output)
     except ValueError as exc:

@@ -235,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.chart:
         from benchmarks.charts import markdown_rows, summary_chart
 
-        summary_chart(markdown_rows(table, ("data set", "system", "sentences", "ROUGE-1")), args.chart)
+        summary_chart(markdown_rows(table, ("data set", "system", "length", "ROUGE-1")), args.chart)
 
 
 if __name__ == "__main__":

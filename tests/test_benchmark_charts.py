@@ -99,6 +99,19 @@ def test_quality_tables_become_charts(tmp_path):
     assert translation_chart(translation, tmp_path / "t.png").read_bytes().startswith(PNG)
 
 
+def test_summary_quality_tables_with_a_length_column_become_charts(tmp_path):
+    # what summary_quality.py prints: lengths in sentences and word budgets side by side
+    table = """\
+| data set | system | length | ROUGE-1 | ROUGE-2 | ROUGE-L | mean words | articles | seconds |
+|---|---|---|---:|---:|---:|---:|---:|---:|
+| MLSUM-es | extractive (this project) | 60 words | 21.00 | 5.60 | 16.30 | 40.1 | 3 | 0.1 |
+| MLSUM-es | lead-k | 60 words | 20.00 | 5.00 | 15.20 | 44.0 | 3 | 0.0 |
+| MLSUM-es | lead-k | 2 sentences | 20.60 | 4.90 | 15.40 | 50.2 | 3 | 0.0 |
+"""
+    rows = markdown_rows(table, ("data set", "system", "length", "ROUGE-1"))
+    assert summary_chart(rows, tmp_path / "s.png").read_bytes().startswith(PNG)
+
+
 def test_the_script_says_when_a_file_holds_no_table(tmp_path):
     empty = tmp_path / "empty.md"
     empty.write_text("no table here\n", encoding="utf-8")
