@@ -145,26 +145,3 @@ def test_a_run_in_a_title_case_line_is_no_full_name_unless_a_sentence_confirms_i
     body = ["Oskar Vell Signs Port Deal In Tarija", "The deal is fair, Oskar Vell said."]
     kinds = {n.text: n.kind for n in RuleNameFinder().find(body, "en").names}
     assert kinds["Oskar Vell"] == "full name" and kinds["Vell"] == "part"
-
-
-@needs_apertium
-@pytest.mark.parametrize(("src", "tgt", "text", "name", "as_word"), [
-    ("en", "es", "The talks between Baker and the union went on all night.", "Baker", "panadero"),
-    ("en", "es", "Reporters asked Cook about the budget.", "Cook", "cocinero"),
-    ("es", "en", "Según Blanco, la reunión terminó tarde.", "Blanco", "White"),
-])
-def test_a_lone_name_the_dictionary_reads_as_an_ordinary_word_is_kept(pipeline, src, tgt, text, name, as_word):
-    """A one-sentence document has no full name to teach the surname; the finder still knows a
-    capitalized word inside a sentence is a name, and Apertium alone would translate it as the word."""
-    from summarize.pipeline.translate import DocumentTranslator
-
-    names = RuleNameFinder().find([text], src)
-    assert name in {n.text for n in names.names}
-    assert pipeline.translator.name_renderings([name], src, tgt) == {name: name}
-    out = DocumentTranslator(pipeline.translator, pipeline.langid).translate([[text]], src, tgt, names=[names])[0][0]
-    assert name in out and as_word.lower() not in out.lower()
-
-
-@needs_apertium
-def test_a_lone_description_still_translates(pipeline):
-    assert pipeline.translator.name_renderings(["Parliament"], "en", "es") == {}

@@ -142,10 +142,7 @@ class ApertiumTranslator(Translator):
     def name_renderings(self, names: Sequence[str], src: str, tgt: str) -> dict[str, str | None]:
         """A proper noun Apertium's dictionary renders differently ("Panamá" -> "Panama") takes that
         rendering; one it knows as it is ("Estados Unidos", "Costa Rica") is marked ``None``; a name
-        joined by "de" around a word it does not know is kept whole, and so is a one-word name it
-        reads only as an ordinary word ("Trump", "Flake", "Blanco"): alone in a sentence its own
-        protection would translate that one ("triunfo"), which a document's name finder knows better.
-        A description ("Parliament") still translates."""
+        joined by "de" around a word it does not know is kept whole."""
         self.load(f"{src}-{tgt}")
         lexicon = self._get_protector().lexicon if self.protect_names else None
         if lexicon is None or not names:
@@ -157,9 +154,6 @@ class ApertiumTranslator(Translator):
             reading = readings.get(name)
             if reading is not None and reading.kind == KNOWN:
                 out[name] = reading.name if reading.name and reading.name != name else None
-            elif (reading is not None and reading.kind == COMMON and not reading.plural and " " not in name
-                  and not any(c.isdigit() for c in name) and not is_description(name)):
-                out[name] = name
             elif _ordinary_head(name, readings) and not opens_with_description(name) and any(
                     (r := readings.get(w)) is not None and r.kind == UNKNOWN for w in name.split() if w[:1].isupper()):
                 # a name joined by "de" around a word the engine does not know ("Tren de Aragua"):
