@@ -29,7 +29,7 @@ __all__ = ["BRIEF_WORDS", "Digest", "SourceEntry", "StoryBrief", "build_digest"]
 BRIEF_WORDS = 100
 TOP_NAMES = 6
 SUPPORT = 0.5  # share of a sentence's content words an article must hold to be cited for it
-REPEAT = 0.6  # a sentence sharing this much with one already taken says nothing new
+REPEAT = 0.6  # a sentence this much of whose content words one already taken holds says nothing new
 _NUMBER_UNIT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)\s+(?:de\s+)?([^\W\d]{3,})", re.UNICODE)
 _UNIT_STOP = frozenset(["and", "the", "of", "per", "por", "and", "y", "de", "del", "que", "who", "which", "years", "año", "años"])
 
@@ -194,7 +194,7 @@ def _select(members: Sequence[Mapping[str, Any]], originals: Sequence[Mapping[st
     for _, k, j, sentence, own in candidates:
         if count >= words:
             break
-        if any(len(own & t) / min(len(own), len(t)) >= REPEAT for t in taken):
+        if any(len(own & t) / len(own) >= REPEAT for t in taken):  # most of what it says is said already
             continue
         length = len(sentence.split())
         if chosen and count + length > words * 1.3:
