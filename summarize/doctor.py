@@ -54,6 +54,7 @@ class ModelRow:
     cached: bool
     size_bytes: int
     licence: str
+    kind: str = "hub"
 
 
 @dataclass(frozen=True)
@@ -179,13 +180,32 @@ def _checks() -> list[Check]:
         _apertium(),
         _library("torch", "torch", "the neural engines (marian, seq2seq, instruct)", "pip install summarize"),
         _library("transformers", "transformers", "loading the neural models", "pip install summarize"),
-        _library("ctranslate2", "ctranslate2", "--fast: the models on CTranslate2 (int8 on CPU)",
-                 "pip install 'summarize[fast]'"),
+        _library("ctranslate2", "ctranslate2", "the default presets' engine: the models on CTranslate2 (int8 on CPU)",
+                 "pip install summarize (a core dependency; reinstall it)"),
         _gpu(),
+        _library("llama_cpp", "llama-cpp-python", "the llamacpp engines (local GGUF chat models, the llamacpp preset)",
+                 "pip install 'summarize[llm]' (builds llama.cpp from source where no wheel fits: minutes)"),
+        _library("gguf", "gguf", "GGUF files in the transformers engines (instruct with gguf_file)",
+                 "pip install 'summarize[llm]'"),
+        _openai_server(),
         _library("ray", "ray", "summarize batch --engine ray", "pip install 'summarize[ray]'"),
+        _library("fastapi", "fastapi", "summarize serve (the HTTP service)", "pip install 'summarize[serve]'"),
         _library("sacrebleu", "sacrebleu", "summarize eval translate", "pip install 'summarize[eval]'"),
         _library("rouge_score", "rouge-score", "summarize eval summarize", "pip install 'summarize[eval]'"),
     ]
+
+
+def _openai_server() -> Check:
+    """Whether the openai preset has a server address; the server itself is not asked (no request)."""
+    from .backends.openai_api import OpenAIOptions
+
+    env = OpenAIOptions().base_url_env
+    url = os.environ.get(env, "").strip()
+    enables = "the openai engines (an OpenAI-compatible server: vLLM, the llama.cpp server, Ollama)"
+    if not url:
+        return Check("openai server", False, f"{env} is not set", enables,
+                     f"export {env}=http://localhost:8000/v1 (your server's API root), or base_url in a preset")
+    return Check("openai server", True, f"{env}={url} (not contacted)", enables)
 
 
 def _devices() -> dict[str, str]:
@@ -235,9 +255,9 @@ def _models() -> list[ModelRow]:
     rows: list[ModelRow] = []
     for info in list_models():
         size = sizes.get(info.model, 0)
-        if info.cached and not size and Path(info.model).expanduser().is_dir():
+        if info.cached and not size and info.kind != "none" and Path(info.model).expanduser().exists():
             size = _folder_size(Path(info.model).expanduser())
-        rows.append(ModelRow(info.preset, info.role, info.model, info.cached, size, info.licence))
+        rows.append(ModelRow(info.preset, info.role, info.model, info.cached, size, info.licence, info.kind))
     return rows
 
 
@@ -302,9 +322,13 @@ def render_report(report: Report) -> str:
     widths = [max(len(r[c]) for r in rows) for c in range(5)]
     lines += ["", "Models"]
     lines += ["  " + "  ".join(cell.ljust(widths[c]) for c, cell in enumerate(r[:5])) + "  " + r[5] for r in rows]
-    missing = sorted({m.preset for m in report.models if not m.cached})
+    missing = sorted({m.preset for m in report.models if not m.cached and m.kind == "hub"})
     if missing:
         lines.append(f"  not cached: on a machine with network run 'summarize models pull PRESET' ({', '.join(missing)})")
+    absent = sorted({m.preset for m in report.models if not m.cached and m.kind == "file"})
+    if absent:
+        lines.append(f"  local files not found ({', '.join(absent)}): put a GGUF model at the path shown, or pass "
+                     "--pipeline a .toml copy of the preset with your file's path")
     lines += ["", "Caches"]
     for name, info in report.caches.items():
         lines.append(f"  {name}: {info['path']} ({_size(info['size_bytes'])}); {info['set with']}")

@@ -7,13 +7,14 @@ library's own downloader, which retries for most of a minute when there is no ne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .backends.checkpoints import first_line, is_local
 from .config import PipelineConfig, list_presets, load_config
 from .errors import ModelNotAvailableError
-from .registry import registry
+from .registry import EngineInfo, registry
 from .resources import data_dir
 
 __all__ = [
@@ -48,13 +49,18 @@ LICENCES = {
 
 @dataclass(frozen=True)
 class ModelInfo:
-    """One model a preset needs."""
+    """One model a preset needs.
+
+    ``kind`` says where it comes from: ``hub`` (downloaded by ``summarize models pull``), ``file``
+    (a local file the user provides, e.g. a GGUF model) or ``none`` (the preset runs no model).
+    """
 
     preset: str
     role: str
     model: str
     cached: bool
     licence: str
+    kind: str = "hub"
 
 
 def preset_models(config: PipelineConfig) -> list[tuple[str, str]]:
@@ -62,11 +68,23 @@ def preset_models(config: PipelineConfig) -> list[tuple[str, str]]:
 
     Which engines have models to download is the registry's to say (:attr:`EngineInfo.has_models`).
     """
+    return _named_models(config, lambda info: info.has_models)
+
+
+def preset_files(config: PipelineConfig) -> list[tuple[str, str]]:
+    """Return ``(role, path)`` pairs for the model files (GGUF) a configuration's engines read.
+
+    These are never downloaded: the user puts them on the machine (:attr:`EngineInfo.model_files`).
+    """
+    return _named_models(config, lambda info: info.model_files)
+
+
+def _named_models(config: PipelineConfig, wanted: Callable[[EngineInfo], bool]) -> list[tuple[str, str]]:
     reg = registry()
     pairs: list[tuple[str, str]] = []
-    if reg.engine("translate", config.translate.engine).has_models:
+    if wanted(reg.engine("translate", config.translate.engine)):
         pairs += [(f"translate {d}", m) for d, m in sorted(config.translate.models.items())]
-    if reg.engine("summarize", config.summarize.engine).has_models:
+    if wanted(reg.engine("summarize", config.summarize.engine)):
         pairs.append((f"summarize ({config.summarize.engine})", config.summarize.model))
     return pairs
 
@@ -192,11 +210,15 @@ def list_models(presets: list[str] | None = None) -> list[ModelInfo]:
         config = load_config(preset)
         name = config.name
         pairs = preset_models(config)
-        if not pairs:
-            infos.append(ModelInfo(name, "(none)", "no model downloads", True, "-"))
+        files = preset_files(config)
+        if not pairs and not files:
+            infos.append(ModelInfo(name, "(none)", "no model downloads", True, "-", kind="none"))
         for role, model in pairs:
             licence = LICENCES.get(model, "local" if is_local(model) else "see the model card")
             infos.append(ModelInfo(name, role, model, is_cached(model), licence))
+        for role, path in files:
+            infos.append(ModelInfo(name, role, path, Path(path).expanduser().is_file(),
+                                   "local file (its own licence)", kind="file"))
     return infos
 
 
@@ -205,7 +227,7 @@ def pull(preset: str) -> list[str]:
 
     Raises:
         ModelNotAvailableError: when the hub cannot be reached (this command needs network
-            access) or a download fails.
+            access), a download fails, or a local model file the preset names (GGUF) is not there.
     """
     from huggingface_hub import constants, snapshot_download
 
@@ -219,6 +241,7 @@ def pull(preset: str) -> list[str]:
                   f"to {constants.HF_HOME} here, or anywhere with HF_HOME set to it; "
                   "or use --pipeline offline, which needs no downloads."))
     fetched: list[str] = []
+    missing = [path for _, path in preset_files(config) if not Path(path).expanduser().is_file()]
     for model in todo:
         try:
             snapshot_download(model)
@@ -226,4 +249,10 @@ def pull(preset: str) -> list[str]:
             raise ModelNotAvailableError(f"cannot download {model}: {first_line(exc)}", model=model,
                                          hint="Check the network and the model id, then run the command again.") from exc
         fetched.append(model)
+    if missing:
+        raise ModelNotAvailableError(
+            f"the {config.name!r} preset reads local model files that are not there: {', '.join(dict.fromkeys(missing))}",
+            model=missing[0],
+            hint=("These files are not downloaded by 'summarize models pull': put a GGUF file at that path, or "
+                  "copy the preset to a .toml file with the path of yours and pass it to --pipeline."))
     return fetched

@@ -71,6 +71,8 @@ class EngineInfo:
         target: the engine class, or ``"module:Class"``.
         has_models: it runs models named in the preset (``models`` for translation, ``model``
             for summaries) that ``summarize models pull`` downloads and the ``auto`` fallback checks.
+        model_files: the models the preset names are files on this machine (GGUF) that the user
+            provides; ``summarize models list`` and ``doctor`` say whether each file is there.
         fast: the engine ``--fast`` swaps in for this one (same models, faster runtime).
         description: one line for listings.
     """
@@ -79,6 +81,7 @@ class EngineInfo:
     role: str
     target: str | type
     has_models: bool = False
+    model_files: bool = False
     fast: str | None = None
     description: str = ""
 
@@ -304,9 +307,9 @@ def builtin_registry() -> Registry:
                    description="whole sentences of the article, no model"),
         EngineInfo("ctranslate2", "summarize", f"{backends}.ctranslate2:CTranslate2Summarizer", has_models=True,
                    description="seq2seq checkpoints converted once to CTranslate2"),
-        EngineInfo("llamacpp", "translate", f"{backends}.llamacpp:LlamaCppTranslator",
+        EngineInfo("llamacpp", "translate", f"{backends}.llamacpp:LlamaCppTranslator", model_files=True,
                    description="a local GGUF chat model through llama.cpp, with the prompts/ templates"),
-        EngineInfo("llamacpp", "summarize", f"{backends}.llamacpp:LlamaCppSummarizer",
+        EngineInfo("llamacpp", "summarize", f"{backends}.llamacpp:LlamaCppSummarizer", model_files=True,
                    description="a local GGUF chat model through llama.cpp, with the prompts/ templates"),
         EngineInfo("openai", "translate", f"{backends}.openai_api:OpenAITranslator",
                    description="any OpenAI-compatible chat server (vLLM, llama.cpp, Ollama), with the prompts/ templates"),

@@ -119,7 +119,7 @@ def test_models_list_shows_presets_cache_and_licence(runner, tmp_path, monkeypat
         line.split() for line in lines]
     assert any(line.split()[:2] == ["instruct", "summarize"] and "Qwen/Qwen2.5-0.5B-Instruct" in line for line in lines)
     data = json.loads(runner.invoke(cli, ["models", "list", "-f", "json"]).stdout)
-    assert {"preset", "role", "model", "cached", "licence"} == set(data[0])
+    assert {"preset", "role", "model", "cached", "licence", "kind"} == set(data[0])
 
 
 def test_models_pull_offline_is_a_clear_error(runner, tmp_path, monkeypatch):

@@ -243,7 +243,8 @@ def test_doctor_json_says_what_runs_here(runner, monkeypatch, tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data) == {"version", "checks", "devices", "auto", "models", "caches"}
-    assert [c["name"] for c in data["checks"]] == ["apertium", "torch", "transformers", "ctranslate2", "gpu", "ray",
+    assert [c["name"] for c in data["checks"]] == ["apertium", "torch", "transformers", "ctranslate2", "gpu",
+                                                   "llama-cpp-python", "gguf", "openai server", "ray", "fastapi",
                                                    "sacrebleu", "rouge-score"]
     assert all(set(c) == {"name", "ok", "detail", "enables", "remedy"} for c in data["checks"])
     assert all(c["remedy"] for c in data["checks"] if not c["ok"])
@@ -252,7 +253,7 @@ def test_doctor_json_says_what_runs_here(runner, monkeypatch, tmp_path):
         "because Helsinki-NLP/opus-mt-en-es is not cached and cannot be downloaded; "
         "run 'summarize models pull auto' to get the neural models")}
     assert {"preset": "default", "role": "summarize (ctranslate2)", "model": "sshleifer/distilbart-cnn-12-6",
-            "cached": False, "size_bytes": 0, "licence": "Apache-2.0"} in data["models"]
+            "cached": False, "size_bytes": 0, "licence": "Apache-2.0", "kind": "hub"} in data["models"]
     assert data["caches"]["model cache"]["path"] == str(tmp_path / "hub")
     assert data["devices"]["torch"].startswith("auto -> ")
 
@@ -270,6 +271,58 @@ def test_doctor_text_sections(runner, monkeypatch, tmp_path):
     assert headings == ["Engines and libraries", "Devices", "The auto preset (the default)", "Models", "Caches"]
     assert "  uses 'offline' now: using the 'offline' pipeline" in result.stdout
     assert lines[lines.index("Models") + 1].split() == ["PRESET", "ROLE", "MODEL", "CACHED", "SIZE", "LICENCE"]
+
+
+def test_doctor_says_whether_the_openai_server_is_set_without_asking_it(runner, monkeypatch, tmp_path):
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    monkeypatch.delenv("SUMMARIZE_OPENAI_BASE_URL", raising=False)
+    unset = json.loads(runner.invoke(cli, ["doctor", "--format", "json"]).stdout)
+    assert [c for c in unset["checks"] if c["name"] == "openai server"] == [{
+        "name": "openai server", "ok": False, "detail": "SUMMARIZE_OPENAI_BASE_URL is not set",
+        "enables": "the openai engines (an OpenAI-compatible server: vLLM, the llama.cpp server, Ollama)",
+        "remedy": ("export SUMMARIZE_OPENAI_BASE_URL=http://localhost:8000/v1 (your server's API root), "
+                   "or base_url in a preset")}]
+    # a refused loopback port: the report must not depend on the server answering (it is not asked)
+    monkeypatch.setenv("SUMMARIZE_OPENAI_BASE_URL", f"http://127.0.0.1:{_refused_port()}/v1")
+    result = runner.invoke(cli, ["doctor"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"  ok +openai server +SUMMARIZE_OPENAI_BASE_URL=http://127\.0\.0\.1:\d+/v1 \(not contacted\)",
+                     result.stdout)
+
+
+def _gguf_preset(tmp_path: Path, model: Path) -> Path:
+    preset = tmp_path / "gguf.toml"
+    preset.write_text(f'''name = "gguf"
+[translate]
+engine = "apertium"
+[summarize]
+engine = "llamacpp"
+model = "{model}"
+''', encoding="utf-8")
+    return preset
+
+
+def test_local_model_files_are_listed_with_whether_they_are_there(runner, tmp_path):
+    model = tmp_path / "chat.gguf"
+    preset = _gguf_preset(tmp_path, model)
+    result = runner.invoke(cli, ["models", "list", str(preset), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [{"preset": "gguf", "role": "summarize (llamacpp)", "model": str(model),
+                                          "cached": False, "licence": "local file (its own licence)", "kind": "file"}]
+    pulled = runner.invoke(cli, ["models", "pull", str(preset)])
+    assert pulled.exit_code == 5
+    assert pulled.stderr.splitlines() == [
+        f"Error: the 'gguf' preset reads local model files that are not there: {model}",
+        ("These files are not downloaded by 'summarize models pull': put a GGUF file at that path, or copy the "
+         "preset to a .toml file with the path of yours and pass it to --pipeline."),
+    ]
+    model.write_bytes(b"GGUF" + bytes(60))
+    assert json.loads(runner.invoke(cli, ["models", "list", str(preset), "-f", "json"]).stdout)[0]["cached"] is True
+    pulled = runner.invoke(cli, ["models", "pull", str(preset)])
+    assert (pulled.exit_code, pulled.stdout) == (0, f"downloaded 0 model(s) for {preset}\n")
 
 
 def test_shell_completion_is_clicks(tmp_path):
