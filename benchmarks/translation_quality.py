@@ -29,6 +29,11 @@ counts *over-protection*: names the finder marks to keep that the output copies 
 the reference does not have them (the reference translated them). ``--save DIR`` writes every
 system's output there; ``--systems pipeline`` runs only that route; ``--before DIR`` reads the outputs an older checkout saved and counts them
 too (run the older checkout with ``--save`` first).
+
+"summarize documents" gives the same route whole articles, as a user does: the set's lines grouped
+by the article they come from (FLORES by the URL in ``metadata_devtest.tsv``, NTREX by
+``DOCUMENT_IDS.tsv``), each article's names found over all its lines (a surname learns from its
+full name, "President Trump" from "Donald Trump"), then scored line by line like the rest.
 """
 
 from __future__ import annotations
@@ -90,7 +95,44 @@ def pipeline_route(engine: ApertiumTranslator, lines: list[str], src: str, tgt: 
     return [out[0] for out in translator.translate([[x] for x in lines], src, tgt, names=names)]
 
 
-SYSTEMS = {"raw": "raw Apertium", "engine": "summarize apertium", "pipeline": "summarize pipeline"}
+# which article each line comes from: FLORES by the URL in its metadata, NTREX by its document ids
+DOCUMENT_IDS = {"FLORES-200 devtest": ("flores200/metadata_devtest.tsv", True), "NTREX-128": ("ntrex/DOCUMENT_IDS.tsv", False)}
+
+
+def document_ids(data_dir: Path, name: str, count: int) -> list[str]:
+    """The article id of each of the first ``count`` lines of a set."""
+    path, header = DOCUMENT_IDS[name]
+    rows = (data_dir / path).read_text(encoding="utf-8").rstrip("\n").split("\n")[1 if header else 0 :]
+    ids = [row.split("\t")[0] for row in rows][:count]
+    if len(ids) != count:
+        raise SystemExit(f"{path} has {len(ids)} ids for {count} lines")
+    return ids
+
+
+def documents_route(engine: ApertiumTranslator, lines: list[str], src: str, tgt: str, ids: list[str]) -> list[str]:
+    """Each article's lines as one document, its names found over all of them, as ``summarize
+    translate ARTICLE`` runs; scored line by line (each line is one paragraph)."""
+    from summarize.text.names import RuleNameFinder
+
+    groups: list[list[int]] = []
+    for i, doc in enumerate(ids):
+        if groups and ids[groups[-1][0]] == doc:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    documents = [[lines[i] for i in group] for group in groups]
+    finder = RuleNameFinder()
+    names = [finder.find(doc, src) for doc in documents]
+    out = DocumentTranslator(engine, LanguageIdentifier()).translate(documents, src, tgt, names=names)
+    hyps = [""] * len(lines)
+    for group, translated in zip(groups, out, strict=True):
+        for i, text in zip(group, translated, strict=True):
+            hyps[i] = text
+    return hyps
+
+
+SYSTEMS = {"raw": "raw Apertium", "engine": "summarize apertium", "pipeline": "summarize pipeline",
+           "documents": "summarize documents"}
 
 
 def score_sets(data_dir: Path, limit: int | None, save: Path | None, hyps_out: dict[str, list[str]],
@@ -105,7 +147,9 @@ def score_sets(data_dir: Path, limit: int | None, save: Path | None, hyps_out: d
                                       ("summarize apertium", lambda lines, e=engine, s=src, t=tgt:
                                        e.translate(lines, s, t)),
                                       ("summarize pipeline", lambda lines, e=engine, s=src, t=tgt:
-                                       pipeline_route(e, lines, s, t))):
+                                       pipeline_route(e, lines, s, t)),
+                                      ("summarize documents", lambda lines, e=engine, s=src, t=tgt, n=name:
+                                       documents_route(e, lines, s, t, document_ids(data_dir, n, len(lines))))):
                 if system not in systems:
                     continue
                 start = time.perf_counter()
@@ -184,8 +228,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="score only the first N lines of each set")
     parser.add_argument("--save", type=Path, help="write every system's output to DIR/hyps.json")
     parser.add_argument("--before", type=Path, help="count over-protection in an older checkout's DIR/hyps.json too")
-    parser.add_argument("--systems", default="raw,engine,pipeline",
-                        help="which systems to run, comma-separated: raw, engine, pipeline (default: all)")
+    parser.add_argument("--systems", default="raw,engine,pipeline,documents",
+                        help="which systems to run, comma-separated: raw, engine, pipeline, documents (default: all)")
     parser.add_argument("--chart", type=Path, help="also draw the BLEU/chrF table as a PNG chart here (needs matplotlib)")
     args = parser.parse_args()
 

@@ -145,3 +145,46 @@ def test_a_run_in_a_title_case_line_is_no_full_name_unless_a_sentence_confirms_i
     body = ["Oskar Vell Signs Port Deal In Tarija", "The deal is fair, Oskar Vell said."]
     kinds = {n.text: n.kind for n in RuleNameFinder().find(body, "en").names}
     assert kinds["Oskar Vell"] == "full name" and kinds["Vell"] == "part"
+
+
+@pytest.mark.parametrize(("lang", "text", "person"), [
+    ("en", "President Trump signed the order on Monday.", "Trump"),
+    ("en", "Trump said the deal was fair.", "Trump"),
+    ("en", "The deal was fair, Mr. Cook told reporters.", "Cook"),
+    ("es", "Rubio dijo que el acuerdo es justo.", "Rubio"),
+    ("es", "El presidente Bukele habló en San Salvador.", "Bukele"),
+])
+def test_a_title_before_or_a_verb_of_saying_after_one_word_shows_a_person(lang, text, person):
+    kinds = {n.text: n.kind for n in RuleNameFinder().find([text], lang).names}
+    assert kinds[person] == "person"
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "Officials said the deal was fair."),  # a plural
+    ("en", "Police said the road was closed."),
+    ("en", "You said the deal was fair."),
+    ("es", "Ella dijo que el acuerdo es justo."),
+    ("es", "Nadie dijo que el acuerdo fuera justo."),
+])
+def test_a_plural_or_a_pronoun_before_said_is_no_person(lang, text):
+    assert "person" not in {n.kind for n in RuleNameFinder().find([text], lang).names}
+
+
+def test_a_surname_of_a_full_name_stays_its_part():
+    kinds = {n.text: n.kind for n in RuleNameFinder().find(["Marco Rubio llegó.", "Rubio dijo que sí."], "es").names}
+    assert kinds == {"Marco Rubio": "full name", "Rubio": "part"}
+
+
+@needs_apertium
+@pytest.mark.parametrize(("src", "tgt", "text", "person", "as_word"), [
+    ("en", "es", "President Trump said the deal was good for both countries.", "Trump", "triunfo"),
+    ("es", "en", "Rubio dijo que sí.", "Rubio", "blond"),
+    ("en", "es", "The budget was late, Baker told the council.", "Baker", "panadero"),
+])
+def test_a_person_shown_by_a_title_or_a_verb_of_saying_keeps_the_name(pipeline, src, tgt, text, person, as_word):
+    """A one-sentence document gives no full name; Apertium alone reads these as ordinary words."""
+    from summarize.pipeline.translate import DocumentTranslator
+
+    names = RuleNameFinder().find([text], src)
+    out = DocumentTranslator(pipeline.translator, pipeline.langid).translate([[text]], src, tgt, names=[names])[0][0]
+    assert person in out and as_word not in out.lower()

@@ -52,6 +52,7 @@ ACRONYM = "acronym"
 NAME = "name"
 PART = "part"  # the last word of a two- or three-word name, which stands for it elsewhere ("Rubio")
 FULL = "full name"  # two or three capitalized words whose last one may stand for them ("Marco Rubio")
+PERSON = "person"  # one word the document shows is a person: after a title or before "said" ("Trump said")
 
 _LANGS = ("es", "en")
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -108,6 +109,29 @@ _NOT_SURNAMES = {
     "es": frozenset(["norte", "sur", "este", "oeste", "central", "occidental", "oriental", "septentrional",
                      "meridional", "media", "medio", "superior", "inferior"]),
 }
+# A person's title right before one capitalized word ("President Trump", "presidente Bukele",
+# "Mr. Rubio"), or a verb of saying right after it ("Trump said", "Rubio dijo"): that word is a
+# person's name even where the text never gives the full name, and an engine reading it as an
+# ordinary word ("triunfo", "Blond") would change who is meant.
+_PERSON_TITLES = frozenset([
+    "president", "presidente", "presidenta", "secretary", "secretario", "secretaria", "minister", "ministro",
+    "ministra", "senator", "senador", "senadora", "governor", "gobernador", "gobernadora", "mayor", "alcalde",
+    "alcaldesa", "judge", "juez", "jueza", "pope", "king", "rey", "queen", "reina", "prince", "príncipe",
+    "princess", "princesa", "vicepresidente", "vicepresidenta", "expresidente", "expresidenta", "mandatario",
+    "canciller", "chancellor", "diputado", "diputada", "congressman", "congresswoman", "congresista",
+    "sen", "rep", "gov", "mr", "mrs", "ms", "dr", "sr", "sra", "srta", "don", "doña"])
+_SAYS = {
+    "en": frozenset(["said", "says", "told", "added", "argued", "wrote", "noted", "stated", "claimed", "announced",
+                     "insisted", "warned", "tweeted", "posted", "explained", "replied", "responded", "asked"]),
+    "es": frozenset(["dijo", "afirmó", "aseguró", "declaró", "explicó", "añadió", "agregó", "señaló", "indicó",
+                     "sostuvo", "advirtió", "anunció", "escribió", "respondió", "insistió", "comentó", "manifestó",
+                     "subrayó", "destacó", "reiteró", "admitió", "reconoció", "publicó"]),
+}
+# words that open "X said" and are no names: pronouns and quantifiers the stop lists leave out
+_NOT_SAYERS = frozenset(["you", "one", "someone", "somebody", "nobody", "everyone", "everybody", "none", "people",
+                         "él", "ella", "ellos", "ellas", "usted", "ustedes", "nadie", "alguien", "uno", "una",
+                         "yo", "tú", "nosotros", "nosotras", "quien"])
+_WORD_BEFORE = re.compile(r"(\w+)\.? $")
 MAX_ACRONYM_CHARS = 7  # "MS-13", "UNICEF"; a longer word in capitals is shouting ("SALVADOR")
 _DEMONYM = re.compile(r"(?:an|ans|ese|ish)$")
 
@@ -120,7 +144,8 @@ class Name:
         text: the name as the article writes it.
         kind: ``established`` (rendered from the gazetteer), ``acronym``, ``full name`` (two or
             three capitalized words: "Marco Rubio"), ``part`` (the last word of a full name in the
-            document, which stands for it: "Rubio"), or ``name``.
+            document, which stands for it: "Rubio"), ``person`` (one word that a title before it or
+            a verb of saying after it shows is a person: "President Trump", "Rubio dijo"), or ``name``.
         translation: its established rendering in the other language, or ``None`` to keep it.
     """
 
@@ -205,7 +230,7 @@ class DocumentNames:
         full = [written[n.text] for n in self.names if n.kind == FULL]
 
         def taught(n: Name, form: str) -> bool:
-            if n.kind == ESTABLISHED or (n.text.split()[0] in _ARTICLE_FORMS and len(n.text.split()) > 1):
+            if n.kind in (ESTABLISHED, PERSON) or (n.text.split()[0] in _ARTICLE_FORMS and len(n.text.split()) > 1):
                 return True
             if n.kind == FULL:
                 return form not in translated and form not in kept
@@ -485,9 +510,44 @@ class RuleNameFinder:
         for surname in sorted({text.split()[-1] for text, kind in candidates.items() if kind == FULL}):
             if candidates.get(surname, NAME) == NAME:
                 candidates[surname] = PART
+        # after the surnames: a full name's part stays a part
+        for text in self._people(sentences, lang, lower, candidates):
+            if text not in established:
+                candidates[text] = PERSON
         names = [*established.values()]
         names += [Name(t, k) for t, k in sorted(candidates.items()) if t not in established]
         return tuple(names)
+
+    @staticmethod
+    def _people(sentences: list[str], lang: str, lower: set[str], candidates: Mapping[str, str]) -> set[str]:
+        """One-word names that a title before them or a verb of saying after them shows are people.
+
+        A word found as a name elsewhere takes either sign; a word capitalized only because it opens
+        a sentence takes the verb ("Rubio dijo ..."), unless it is a plural or a pronoun.
+        """
+        people: set[str] = set()
+        for sentence in sentences:
+            words = _words(sentence)
+            for i, w in enumerate(words):
+                text = w.text
+                if not w.capitalized or w.acronym or " " in text or text.lower() in lower or \
+                        candidates.get(text, NAME) != NAME:
+                    continue
+                low = text.lower()
+                if low in _STOP[lang] or low in _NEVER_ALONE or low in _LEADING or low in _GENERIC or \
+                        low in _NOT_SAYERS or low in _PERSON_TITLES:
+                    continue
+                before = _WORD_BEFORE.search(sentence[: w.start])
+                titled = before is not None and before.group(1).lower() in _PERSON_TITLES and \
+                    sentence[before.end(1) : w.start] in (" ", ". ")
+                after = words[i + 1] if i + 1 < len(words) else None
+                says = (after is not None and after.text in _SAYS[lang]
+                        and sentence[w.end : after.start] in (" ", ", "))
+                if text in candidates and (titled or says):
+                    people.add(text)
+                elif says and not (lang == "en" and low.endswith("s")):
+                    people.add(text)
+        return people
 
     @staticmethod
     def _without(sentence: str, established: Mapping[str, Name]) -> str:
