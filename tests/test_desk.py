@@ -232,6 +232,10 @@ def test_digest_briefs_both_languages_with_citations(desk_run: list[dict]):
     assert "CECOT" in names and any("Rubio" in n for n in names)
     assert any("30000" in d and "40000" in d for d in story.disagreements), story.disagreements
     assert [s.duplicate_of for s in story.sources].count(None) == 2
+    # one name in two languages is counted once, in English: the Spanish article's "Estados Unidos"
+    # is its translation's "United States"
+    assert "Estados Unidos" not in names
+    assert dict(story.names).get("United States") == 3
 
 
 def test_digest_checks_names_and_numbers_against_the_cited_sources():

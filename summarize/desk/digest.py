@@ -245,7 +245,10 @@ def _top_names(members: Sequence[Mapping[str, Any]]) -> list[tuple[str, int]]:
     spelled: dict[str, Counter[str]] = {}
     articles: Counter[str] = Counter()
     for record in members:
-        names = extract_names(_text_of_both(record)) + record_names(record)
+        # in English only: a Spanish article's "Estados Unidos" and its translation's "United States"
+        # are one name, counted once, as the English brief writes it
+        english = record_text(record, "en")
+        names = (extract_names(english) if english else extract_names(_text_of_both(record))) + _english_names(record)
         seen: dict[str, None] = {}
         for name in names:
             key = fold_name(name)
@@ -257,6 +260,20 @@ def _top_names(members: Sequence[Mapping[str, Any]]) -> list[tuple[str, int]]:
     # ties broken by mentions, then alphabetically: never by hash order, so a digest is reproducible
     ranked = sorted(articles.items(), key=lambda kv: (-kv[1], -sum(spelled[kv[0]].values()), kv[0]))
     return [(spelled[key].most_common(1)[0][0], n) for key, n in ranked[:TOP_NAMES]]
+
+
+def _english_names(record: Mapping[str, Any]) -> list[str]:
+    """The record's own names (its ``names`` field) as English writes them: a Spanish article's
+    established names in their English form, the rest as written."""
+    if record.get("source_lang") != "es" or not isinstance(record.get("names"), list):
+        return record_names(record)
+    out: list[str] = []
+    for item in record["names"]:
+        if isinstance(item, Mapping) and item.get("kind") == "established" and isinstance(item.get("translation"), str):
+            out.append(item["translation"])
+        elif isinstance(item, (str, Mapping)):
+            out += record_names({"names": [item]})
+    return out
 
 
 def _disagreements(members: Sequence[Mapping[str, Any]], sources: Sequence[SourceEntry]) -> list[str]:

@@ -656,7 +656,8 @@ _STOP: dict[str, frozenset[str]] = {
                      "todas", "otro", "otra", "otros", "otras", "muchos", "muchas", "algunos", "algunas", "varios",
                      "varias", "ningún", "ninguna", "qué", "quién", "quiénes", "dónde", "cuándo", "cómo", "cuál",
                      "mediante", "contra", "bajo", "sólo", "solo", "entonces", "quizá", "quizás", "ahora", "aquí",
-                     "allí", "más", "menos", "muy", "hay", "nunca", "siempre", "tanto", "tan", "aquel", "aquella"]),
+                     "allí", "más", "menos", "muy", "hay", "nunca", "siempre", "tanto", "tan", "aquel", "aquella",
+                     "posteriormente", "finalmente", "asimismo", "actualmente", "recientemente", "inicialmente"]),
     "en": frozenset(["the", "a", "an", "and", "or", "in", "on", "at", "by", "for", "of", "to", "from", "with", "as", "after", "before", "when", "while", "if", "but", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "yesterday", "today", "it", "he", "she", "they", "we",
                      # sentence openers: conjunctions, adverbs, determiners, question words
                      "although", "though", "also", "since", "so", "because", "despite", "during", "until", "under",
@@ -664,7 +665,9 @@ _STOP: dict[str, frozenset[str]] = {
                      "why", "how", "what", "who", "where", "which", "all", "some", "many", "most", "every", "each",
                      "both", "such", "no", "not", "once", "like", "unlike", "including", "instead", "besides",
                      "moreover", "indeed", "perhaps", "maybe", "later", "earlier", "never", "always", "about",
-                     "among", "against", "without", "within", "through", "into", "over", "there's", "just"]),
+                     "among", "against", "without", "within", "through", "into", "over", "there's", "just",
+                     "afterwards", "afterward", "finally", "separately", "overall", "nevertheless", "nonetheless",
+                     "therefore", "otherwise", "elsewhere", "recently", "currently", "initially"]),
 }
 
 
