@@ -151,11 +151,14 @@ class BatchEngine:
 
     ``target`` is ``run(todo, pipeline, options, stop) -> Iterator[record]``: it processes the
     sources still to do and yields one output record (a dict) per source, as each completes.
+    With ``reuses_duplicates``, it also takes ``duplicates=`` (the batch's
+    :class:`~summarize.desk.duplicates.DuplicateIndex`) and gives a near-copy its original's work.
     """
 
     name: str
     target: str | Callable[..., Any]
     description: str = ""
+    reuses_duplicates: bool = False
 
     def load(self) -> Callable[..., Any]:
         """Import and return the engine's run function."""
@@ -332,9 +335,10 @@ def builtin_registry() -> Registry:
                                         ("jsonl", "one JSON object a line", (".jsonl", ".ndjson"))):
         reg.add_output_format(OutputFormat(name, f"summarize.render:render_{name}", description, suffixes))
     reg.add_batch_engine(BatchEngine("local", "summarize.batch.local:local_records",
-                                     "this process: reader threads and one pipeline"))
+                                     "this process: reader threads and one pipeline", reuses_duplicates=True))
     reg.add_batch_engine(BatchEngine("ray", "summarize.batch.ray:ray_records",
-                                     "Ray Data: the pipeline as an actor pool, on one machine or a cluster"))
+                                     "Ray Data: the pipeline as an actor pool, on one machine or a cluster",
+                                     reuses_duplicates=True))
     return reg
 
 

@@ -95,3 +95,24 @@ def test_few_inputs_are_spread_over_every_actor(inputs, batch_docs, actors, expe
     from summarize.batch.ray import spread_batches
 
     assert spread_batches(inputs, batch_docs, actors) == expected
+
+
+def test_a_near_copy_reuses_its_originals_work_on_the_same_actor(local_ray, tmp_path):
+    """The desk's near-copy reuse with Ray: one actor had both articles, so the copy did no model work."""
+    import shutil
+
+    if shutil.which("apertium") is None:
+        pytest.skip("the offline preset needs the system package apertium-eng-spa")
+    desk = Path(__file__).parent / "data" / "desk"
+    original, copy = desk / "rubio-visit.en.txt", desk / "wire-copy.en.txt"
+    out = tmp_path / "ray.jsonl"
+    summary = run_batch([str(original), str(copy)], Pipeline.from_preset("offline"),
+                        BatchOptions(str(out), engine="ray", batch_docs=1, ray=RayOptions(workers=1)))
+    assert summary.exit_code == 0, summary.line()
+    records = {Path(r["id"]).name: r for r in without_timings(out).values()}
+    timings = {Path(json.loads(line)["id"]).name: json.loads(line)["timings"]
+               for line in out.read_text(encoding="utf-8").splitlines()}
+    assert records[copy.name]["duplicate_of"] == records[original.name]["id"]
+    assert records[copy.name]["translation"] == records[original.name]["translation"]
+    assert records[copy.name]["summaries"] == records[original.name]["summaries"]
+    assert "summarize" not in timings[copy.name]  # no model work was done for it

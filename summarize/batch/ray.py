@@ -32,6 +32,7 @@ from .journal import to_record
 from .runner import DEFAULT_WORKERS, BatchOptions, RayOptions
 
 if TYPE_CHECKING:
+    from ..desk.duplicates import DuplicateIndex
     from ..pipeline import Pipeline, PipelineSpec
 
 __all__ = ["PipelineActor", "import_ray", "init_ray", "ray_records", "spread_batches"]
@@ -93,10 +94,14 @@ class PipelineActor:
         per_host: concurrent requests per host from the actor.
         read_timeout: seconds reading one input may take before it gets an error record.
         deadline: seconds one input may take, reading and model work together.
+        duplicates: keep a near-duplicate index for the actor's life: a near-copy of an input this
+            actor processed before reuses that input's work (a copy of one another actor had is
+            still marked ``duplicate_of`` by the driver, but does its own work).
     """
 
     def __init__(self, spec: PipelineSpec, workers: int = DEFAULT_WORKERS, per_host: int = DEFAULT_PER_HOST,
-                 read_timeout: float = DEFAULT_READ_TIMEOUT_S, deadline: float | None = DEFAULT_DEADLINE_S) -> None:
+                 read_timeout: float = DEFAULT_READ_TIMEOUT_S, deadline: float | None = DEFAULT_DEADLINE_S,
+                 duplicates: bool = False) -> None:
         from ..backends.checkpoints import quiet_transformers
         from ..pipeline import Pipeline
 
@@ -106,6 +111,11 @@ class PipelineActor:
         self.per_host = per_host
         self.read_timeout = read_timeout
         self.deadline = deadline
+        self.duplicates: DuplicateIndex | None = None
+        if duplicates:
+            from ..desk.duplicates import DuplicateIndex
+
+            self.duplicates = DuplicateIndex()
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         """Process one batch of inputs; return their records as JSON strings.
@@ -121,7 +131,7 @@ class PipelineActor:
             records = [json.dumps(to_record(s, o), ensure_ascii=False)
                        for _, s, o in self.pipeline.stream(sources, batch_docs=len(sources), workers=self.workers,
                                                            per_host=self.per_host, read_timeout=self.read_timeout,
-                                                           deadline=self.deadline)]
+                                                           deadline=self.deadline, duplicates=self.duplicates)]
         except SummarizeError as exc:
             fatal = json.dumps({"type": type(exc).__name__, "message": exc.message, "hint": exc.hint})
             return {"record": [""], "fatal": [fatal]}
@@ -129,10 +139,14 @@ class PipelineActor:
 
 
 def ray_records(todo: Sequence[Source], pipeline: Pipeline, options: BatchOptions,
-                stop: Callable[[], bool] = lambda: False) -> Iterator[dict[str, Any]]:
+                stop: Callable[[], bool] = lambda: False, *,
+                duplicates: DuplicateIndex | None = None) -> Iterator[dict[str, Any]]:
     """The ``ray`` batch engine: run the inputs through an actor pool, yield records as they come back.
 
     The actors rebuild ``pipeline`` from its spec; its loaded models (if any) stay in the driver.
+    With ``duplicates`` (the driver's index, which marks every near-copy as records come back),
+    each actor also keeps its own index, so a near-copy of an input the same actor processed
+    reuses that input's work.
 
     Raises:
         EngineUnavailableError: Ray is not installed.
@@ -159,7 +173,8 @@ def ray_records(todo: Sequence[Source], pipeline: Pipeline, options: BatchOption
         mapped = dataset.map_batches(
             PipelineActor,
             fn_constructor_kwargs={"spec": spec, "workers": options.workers, "per_host": options.per_host,
-                                   "read_timeout": options.read_timeout, "deadline": options.deadline},
+                                   "read_timeout": options.read_timeout, "deadline": options.deadline,
+                                   "duplicates": duplicates is not None},
             batch_size=per_batch, batch_format="numpy",
             # one batch at a time per actor: the first actor up would otherwise queue every batch
             # of a small run while the others are still loading their models

@@ -356,7 +356,7 @@ def _records(todo: list[Source], pipeline: Pipeline, options: BatchOptions,
              stop: Callable[[], bool], desk: BatchDesk) -> Iterator[dict[str, Any]]:
     engine = registry().batch_engine(options.engine)
     run = engine.load()
-    if engine.name == "local":  # this process's pipeline can reuse a near-copy's original work
+    if engine.reuses_duplicates:  # the engine can give a near-copy its original's work
         records: Iterator[dict[str, Any]] = run(todo, pipeline, options, stop, duplicates=desk.duplicates)
     else:
         records = run(todo, pipeline, options, stop)
