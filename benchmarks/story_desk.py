@@ -3,6 +3,7 @@
     python benchmarks/story_desk.py grouping     # FLORES-200 devtest, Apertium translations
     python benchmarks/story_desk.py duplicates   # MLSUM-es + CNN/DM copies with edits of known size
     python benchmarks/story_desk.py throughput   # batch --digest against plain batch, same 200 articles
+                                                 # (--repeat N interleaved runs of each, --limit N articles)
 
 Data comes from ``../shared/eval`` (``--eval-dir`` or ``$SUMMARIZE_EVAL_DIR``); nothing is copied.
 """
@@ -146,55 +147,139 @@ def _edit(text: str, kind: str, size: float, donor: str, rng: random.Random) -> 
     raise ValueError(kind)
 
 
-def duplicates(args: argparse.Namespace) -> dict:
+_PROBE = "probe"  # a key held by a sentinel text in the index, so that checks under it never insert
+_SENTINEL = " ".join(f"sentinelword{n}" for n in range(20))
+
+
+def _originals_index(originals: list[str], threshold: float):
+    """A ``DuplicateIndex`` of the originals alone, plus the sentinel under :data:`_PROBE`.
+
+    Also returns the originals that were not indexed (too short, or a near-copy of an earlier
+    original), keyed by position, with the earlier original they matched (``None``: too short).
+    """
     from summarize.desk.duplicates import DuplicateIndex
 
-    rng = random.Random(13)
+    index = DuplicateIndex(threshold=threshold)
+    skipped: dict[int, str | None] = {}
+    for i, text in enumerate(originals):
+        match = index.check(f"o{i}", text)
+        if f"o{i}" not in index:
+            skipped[i] = match.key if match else None
+    index.check(_PROBE, _SENTINEL)
+    if _PROBE not in index:
+        raise RuntimeError("the sentinel text was not indexed; probing would insert the copies")
+    return index, skipped
+
+
+def _probe(index, text: str):
+    """The indexed text ``text`` nearly repeats, without adding ``text`` to the index.
+
+    ``DuplicateIndex.check`` indexes an unmatched text under its key unless that key is already
+    indexed, and never matches a text with its own key: checking under the sentinel's key is a
+    query (the sentinel matches nothing real, so skipping it loses nothing).
+    """
+    before = len(index)
+    match = index.check(_PROBE, text)
+    if len(index) != before:
+        raise RuntimeError("DuplicateIndex.check inserted a probe; the benchmark would depend on order")
+    return match
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def duplicates(args: argparse.Namespace) -> dict:
+    """Every copy and every unrelated article is checked against the same index of originals only.
+
+    A copy can be matched to its own original (right), to another original (wrong article: a false
+    positive as well as a miss) or to nothing (missed). Precision counts wrong-article matches and
+    matched unrelated articles against it; each edit kind has its own random generator, so one
+    kind's copies do not depend on which kinds ran before it.
+    """
     texts = real_articles(_eval_dir(args.eval_dir), args.articles)
     originals, others = texts[0::2], texts[1::2]  # each half: MLSUM-es and CNN/DM alike
     edits = [("headline", 0.0), ("reorder", 1.0), ("replace", 0.1), ("replace", 0.25), ("replace", 0.5),
              ("trim", 0.25), ("trim", 0.5)]
-    out: dict = {"originals": len(originals), "unrelated": len(others), "threshold": args.threshold, "by_edit": {}}
-    index = DuplicateIndex(threshold=args.threshold)
-    for i, text in enumerate(originals):
-        index.check(f"o{i}", text)
-    false_positives = sum(1 for j, text in enumerate(others) if index.check(f"u{j}", text) is not None)
-    tp_total = fn_total = 0
+    index, skipped = _originals_index(originals, args.threshold)
+    out: dict = {"originals": len(originals), "originals_indexed": len(originals) - len(skipped),
+                 "originals_not_indexed": {f"o{i}": key or "too short" for i, key in skipped.items()},
+                 "unrelated": len(others), "threshold": args.threshold, "by_edit": {}}
+    false_positives = sum(1 for text in others if _probe(index, text) is not None)
+    right_total = wrong_total = missed_total = 0
     for kind, size in edits:
-        found = 0
+        rng = random.Random(f"{kind}-{size}")
+        right = wrong = missed = 0
         for i, text in enumerate(originals):
             donor = others[i % len(others)]
-            match = index.check(f"e-{kind}-{size}-{i}", _edit(text, kind, size, donor, rng))
-            found += match is not None and match.key == f"o{i}"
-        tp_total += found
-        fn_total += len(originals) - found
-        out["by_edit"][f"{kind} {size:.0%}"] = f"recall {found}/{len(originals)} ({100 * found / len(originals):.1f}%)"
-    # the unrelated articles were indexed as originals during the false-positive pass; a copy of an
-    # unrelated article matched to the wrong original would count against precision:
+            match = _probe(index, _edit(text, kind, size, donor, rng))
+            expected = skipped.get(i, f"o{i}")  # a near-copy original's copy names the earlier one
+            if match is None:
+                missed += 1
+            elif match.key == expected:
+                right += 1
+            else:
+                wrong += 1
+        right_total, wrong_total, missed_total = right_total + right, wrong_total + wrong, missed_total + missed
+        n = len(originals)
+        out["by_edit"][f"{kind} {size:.0%}"] = {
+            "right": right, "wrong_article": wrong, "missed": missed,
+            "precision": _ratio(right, right + wrong), "recall": _ratio(right, n)}
+    copies = len(edits) * len(originals)
+    out["copies"] = copies
+    out["right"], out["wrong_article"], out["missed"] = right_total, wrong_total, missed_total
     out["false_positives_unrelated"] = f"{false_positives}/{len(others)}"
-    out["precision"] = round(tp_total / (tp_total + false_positives), 4)
-    out["recall"] = round(tp_total / (tp_total + fn_total), 4)
+    # wrong-article matches and matched unrelated articles both count against precision
+    out["precision"] = _ratio(right_total, right_total + wrong_total + false_positives)
+    out["recall"] = _ratio(right_total, copies)
     return out
 
 
+def _batch_run(manifest: Path, out: Path, extra: list[str], expected: int, env: dict, label: str) -> float:
+    """Wall seconds of one ``summarize batch`` run; exits the benchmark if the run failed."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "summarize", "batch", str(manifest), "-o", str(out), "-p",
+                           "offline", "--no-cache", "-q", *extra], check=False, env=env,
+                          stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"throughput: {label} exited with status {done.returncode}; a failed run's time means nothing\n"
+                 f"{done.stderr[-2000:]}")
+    lines = [line for line in out.read_text(encoding="utf-8").splitlines() if line.strip()] if out.exists() else []
+    errors = sum(1 for line in lines if isinstance(json.loads(line).get("error"), dict))
+    if len(lines) != expected or errors:
+        sys.exit(f"throughput: {label} wrote {len(lines)} records ({errors} errors) for {expected} inputs")
+    return wall
+
+
 def throughput(args: argparse.Namespace) -> dict:
+    """Plain batch and batch --digest, interleaved ``--repeat`` times after one small warm-up run."""
+    if args.repeat < 1:
+        sys.exit("--repeat must be at least 1")
     articles = flores_articles(_eval_dir(args.eval_dir))
     entries = grouping_inputs(articles[: args.count], args.count)
-    results = {}
+    modes = (("batch", lambda tmp: []), ("batch --digest", lambda tmp: ["--digest", str(Path(tmp) / "d.html")]))
+    walls: dict[str, list[float]] = {label: [] for label, _ in modes}
+
+    def manifest(path: Path, items: list[dict]) -> Path:
+        path.write_text("".join(json.dumps({"id": e["id"], "text": e["text"], "lang": e["lang"]}) + "\n"
+                                for e in items), encoding="utf-8")
+        return path
+
     with tempfile.TemporaryDirectory() as tmp:
-        manifest = Path(tmp) / "m.jsonl"
-        manifest.write_text("".join(json.dumps({"id": e["id"], "text": e["text"], "lang": e["lang"]}) + "\n"
-                                    for e in entries), encoding="utf-8")
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        for label, extra in (("batch", []), ("batch --digest", ["--digest", str(Path(tmp) / "d.html")])):
-            for attempt in range(args.repeat):
-                out = Path(tmp) / f"out-{len(extra)}-{attempt}.jsonl"
-                start = time.perf_counter()
-                subprocess.run([sys.executable, "-m", "summarize", "batch", str(manifest), "-o", str(out), "-p",
-                                "offline", "--no-cache", "-q", *extra], check=False, env=env)
-                wall = time.perf_counter() - start
-                results.setdefault(label, []).append(round(len(entries) * 60 / wall, 1))
-    return {"articles": len(entries), "articles_a_minute": results}
+        warm = entries[: min(5, len(entries))]  # loads the models and fills the OS caches; not timed
+        _batch_run(manifest(Path(tmp) / "warm.jsonl", warm), Path(tmp) / "warm-out.jsonl",
+                   modes[1][1](tmp), len(warm), env, "warm-up")
+        full = manifest(Path(tmp) / "m.jsonl", entries)
+        for attempt in range(args.repeat):
+            for n, (label, extra) in enumerate(modes):
+                out = Path(tmp) / f"out-{n}-{attempt}.jsonl"
+                walls[label].append(round(_batch_run(full, out, extra(tmp), len(entries), env, label), 2))
+    return {"articles": len(entries), "repeat": args.repeat, "order": "interleaved: " + ", ".join(label for label, _ in modes),
+            "by_mode": {label: {"best_seconds": min(w), "wall_seconds": w,
+                                "articles_a_minute_best": round(len(entries) * 60 / min(w), 1)}
+                        for label, w in walls.items()}}
 
 
 def main() -> None:
@@ -206,8 +291,8 @@ def main() -> None:
     parser.add_argument("--records", help="grouping: keep the translated records in this JSON file, and reuse it")
     parser.add_argument("--articles", type=int, default=200, help="duplicates: real articles used")
     parser.add_argument("--threshold", type=float, default=0.4, help="duplicates: MinHash threshold")
-    parser.add_argument("--count", type=int, default=200, help="throughput: articles")
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--count", "--limit", dest="count", type=int, default=200, help="throughput: articles")
+    parser.add_argument("--repeat", type=int, default=2, help="throughput: timed runs of each mode, interleaved")
     args = parser.parse_args()
     result = {"grouping": grouping, "duplicates": duplicates, "throughput": throughput}[args.task](args)
     print(json.dumps(result, indent=2, ensure_ascii=False))
