@@ -80,6 +80,16 @@ def _project_settings(task: str, preset: str) -> dict[str, Any]:
     return settings
 
 
+def _batch_invariant(runtime: dict[str, Any]) -> bool:
+    """Whether the ctranslate2 engines are batch-invariant here (CPU int8), as the pipeline sees it."""
+    try:
+        from summarize.backends.ct2 import batch_invariant
+        from summarize.config import RuntimeConfig
+    except ImportError:  # an older checkout
+        return False
+    return batch_invariant(RuntimeConfig(**runtime))
+
+
 def plan(device: str, threads: int, tasks: list[str], scale: float, models: dict[str, Path],
          inputs: str) -> list[dict[str, Any]]:
     """Return the benchmark jobs, in the order they run.
@@ -120,6 +130,10 @@ def plan(device: str, threads: int, tasks: list[str], scale: float, models: dict
             fields["precision"] = fields["compute"] if ct2 else fields["dtype"]
             fields["batching"] = (f"{fields['tokens']}-token batches" if ct2 and fields["tokens"]
                                   else f"batches of {fields['batch']}")
+            if ct2 and kind == "project" and _batch_invariant(runtime):
+                # inputs of one length a batch: the pipeline lets documents share such calls
+                settings["per_call"] = None
+                fields["batching"] = "equal-length " + fields["batching"]
             if settings.get("per_call"):
                 fields["batching"] += ", one document a call"
             jobs.append({"id": f"{task}:{key}", "key": key, "role": role, "task": task, "kind": kind,

@@ -97,3 +97,55 @@ def test_a_cached_neural_output_is_the_one_its_own_call_makes(neural, tmp_path):
     assert cached.translate(second, "es", "en") == cold_second
     assert cached.translate(second, "es", "en") == cold_second  # now from the cache
     assert len(cached.cache) == len(first) + len(second)
+
+
+# --- CTranslate2 int8 on a CPU: batches of one input length, so documents share calls -------------
+
+@pytest.fixture(scope="module")
+def ct2_int8(tiny_preset, tmp_path_factory) -> Pipeline:
+    pytest.importorskip("ctranslate2")
+    from summarize.backends import ct2
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ct2.CACHE_ENV, str(tmp_path_factory.mktemp("ct2-int8")))
+        pipeline = Pipeline.from_preset(str(tiny_preset), fast=True, device="cpu", compute_type="int8", threads=1,
+                                        sentences=1).load()
+        yield pipeline
+
+
+def test_ct2_int8_on_a_cpu_is_batch_invariant_and_float32_is_not(tiny_preset):
+    pytest.importorskip("ctranslate2")
+    from summarize.backends.ct2 import Device, rows_independent
+
+    assert rows_independent(Device("cpu", 0, "int8", 1))
+    assert not rows_independent(Device("cpu", 0, "float32", 1))
+    assert not rows_independent(Device("cuda", 0, "int8_float16", 1))
+    float32 = Pipeline.from_preset(str(tiny_preset), fast=True, device="cpu", compute_type="float32", threads=1)
+    assert not float32.translator.batch_invariant and not float32.summarizer.batch_invariant
+
+
+def test_a_ct2_int8_record_is_the_same_alone_in_a_shared_batch_and_in_any_order(ct2_int8, monkeypatch):
+    assert ct2_int8.translator.batch_invariant and ct2_int8.summarizer.batch_invariant
+    assert not ct2_int8.config.runtime.batch_across_documents
+    records_alone_and_batched(ct2_int8, _sources(), seed=5)
+    # and the documents did share calls: one call held sentences of more than one document
+    calls = _calls_of(ct2_int8, monkeypatch)
+    ct2_int8.run([Source.from_text(t, id=f"es{i}", lang="es") for i, t in enumerate((TEXTS[0], TEXTS[2]))])
+    spanish = [set(texts) for src, texts in calls if src == "es"]
+    first = {s.strip() for p in TEXTS[0].split("\n\n") for s in split_sentences(p, "es")}
+    third = {s.strip() for p in TEXTS[2].split("\n\n") for s in split_sentences(p, "es")}
+    assert any(texts & first and texts & third for texts in spanish)
+
+
+def test_equal_length_batches_hold_one_length_within_the_budget():
+    from summarize.text.segment import batches_of_equal_length, restore_order
+
+    lengths = [5, 3, 5, 5, 3, 9, 5]
+    batches = batches_of_equal_length(lengths, 10, batch_size=99)
+    assert all(len({lengths[i] for i in b}) == 1 for b in batches)
+    assert all(len(b) * lengths[b[0]] <= 10 or len(b) == 1 for b in batches)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert [lengths[b[0]] for b in batches] == [9, 5, 5, 3]
+    assert batches_of_equal_length(lengths, None, batch_size=3) == [[5], [0, 2, 3], [6], [1, 4]]
+    assert restore_order(batches, [[f"o{i}" for i in b] for b in batches], len(lengths)) == [
+        f"o{i}" for i in range(len(lengths))]

@@ -135,9 +135,10 @@ class Translator(ABC):
     A document's record must not depend on the other documents of its run. An engine sets
     :attr:`batch_invariant` only when its output for one text is the same whatever else is in the
     call: Apertium (each segment alone, see :mod:`summarize.backends.apertium.tagger`), the
-    extractive engine (one text at a time), an HTTP engine that sends each text as its own request.
-    A neural engine that batches texts is not: padding and the batch's shape change the arithmetic,
-    and with it greedy and beam choices. For such an engine (and any engine that does not say), the
+    extractive engine (one text at a time), an HTTP engine that sends each text as its own request,
+    and CTranslate2 int8 on a CPU, whose batches hold texts of one token length only (no padding;
+    see :func:`summarize.backends.ct2.rows_independent`). A neural engine that pads its batches is
+    not: padding and the batch's shape change the arithmetic, and with it greedy and beam choices. For such an engine (and any engine that does not say), the
     pipeline makes one call per document, so a batch holds that document's texts only; the
     ``[runtime]`` setting ``batch_across_documents = true`` trades that guarantee for bigger batches.
     """

@@ -3,7 +3,10 @@
 Each model is converted once and cached (see :mod:`summarize.backends.ct2`). The engines share
 their transformers counterparts' logic (:mod:`summarize.backends.neural`): window splitting and
 the repetition guard for translation, map-reduce and trimming for summaries; only the generator
-differs. Batches are formed by tokens when ``batch_tokens`` is set.
+differs. Batches are formed by tokens when ``batch_tokens`` is set. On a CPU with int8 (the
+default there) a batch holds inputs of one token length only, which makes the engines
+batch-invariant (:func:`summarize.backends.ct2.rows_independent`): the pipeline then batches
+sentences and articles across documents, and a record is still the same alone or in any batch.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .ct2 import CT2Generator, load_ct2
+from .ct2 import CT2Generator, batch_invariant, load_ct2
 from .generation import Generator
 from .neural import NeuralSummarizer, NeuralTranslator
 
@@ -55,6 +58,7 @@ class CTranslate2Translator(NeuralTranslator):
                  langid: LanguageIdentifier | None = None) -> None:
         super().__init__(config, runtime, langid=langid)
         self.options = CTranslate2Options(**config.options)
+        self.batch_invariant = batch_invariant(runtime)
 
     def open_generator(self, model: str) -> Generator:
         return CT2Generator(load_ct2(model, self.runtime), batch_size=self.config.batch_size,
@@ -77,6 +81,7 @@ class CTranslate2Summarizer(NeuralSummarizer):
                  langid: LanguageIdentifier | None = None) -> None:
         super().__init__(config, runtime, langid=langid)
         self.options = CTranslate2Options(**config.options)
+        self.batch_invariant = batch_invariant(runtime)
 
     def open_generator(self) -> Generator:
         return CT2Generator(load_ct2(self.config.model, self.runtime), batch_size=self.config.batch_size,
