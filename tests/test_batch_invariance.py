@@ -149,3 +149,24 @@ def test_equal_length_batches_hold_one_length_within_the_budget():
     assert batches_of_equal_length(lengths, None, batch_size=3) == [[5], [0, 2, 3], [6], [1, 4]]
     assert restore_order(batches, [[f"o{i}" for i in b] for b in batches], len(lengths)) == [
         f"o{i}" for i in range(len(lengths))]
+
+
+def test_ct2_int8_batches_run_side_by_side_with_the_same_records(ct2_int8, tiny_preset, tmp_path, monkeypatch):
+    """Two threads run two equal-length batches at once: the records are those of one thread."""
+    from summarize.backends import ct2
+
+    monkeypatch.setenv(ct2.CACHE_ENV, str(tmp_path / "ct2"))
+    two = Pipeline.from_preset(str(tiny_preset), fast=True, device="cpu", compute_type="int8", threads=2,
+                               sentences=1)
+    one_thread = [{k: v for k, v in r.to_dict().items() if k != "timings"} for r in ct2_int8.run(_sources())]
+    side_by_side = [{k: v for k, v in r.to_dict().items() if k != "timings"} for r in two.run(_sources())]
+    assert side_by_side == one_thread
+
+
+def test_spread_splits_the_largest_batches_until_every_thread_has_one():
+    from summarize.backends.ct2 import spread
+
+    assert spread([[0, 1, 2, 3, 4]], 2) == [[0, 1, 2], [3, 4]]
+    assert spread([[0, 1, 2, 3], [4]], 3) == [[0, 1], [2, 3], [4]]
+    assert spread([[0], [1]], 4) == [[0], [1]]
+    assert spread([[0, 1], [2], [3]], 2) == [[0, 1], [2], [3]]

@@ -291,24 +291,47 @@ class CT2Model:
             return []
         encoded = self.tokenizer(list(texts), truncation=True, max_length=self.window)["input_ids"]
         lengths = [len(ids) for ids in encoded]
-        if rows_independent(self.device):
-            # no padding: each row's output is the one it gets alone (see rows_independent)
-            batches = batches_of_equal_length(lengths, batch_tokens, batch_size)
-        elif batch_tokens:
-            batches = batches_by_tokens(lengths, batch_tokens)
-        else:
-            batches = batches_by_length(lengths, batch_size, length=lambda n: n)
         prefix = self.meta.get("forced_bos_token")
+
+        def submit(indices: list[int], asynchronous: bool) -> Any:
+            source = [self.tokenizer.convert_ids_to_tokens(encoded[i]) for i in indices]
+            return self.translator.translate_batch(
+                source, [[prefix] for _ in indices] if prefix else None, max_input_length=0, return_scores=True,
+                asynchronous=asynchronous, **options(max(lengths[i] for i in indices)))
+
+        def scored(results: Sequence[Any]) -> list[tuple[list[int], float]]:
+            return [(self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]),
+                     round(float(r.scores[0]) / max(1, len(r.hypotheses[0])), 4)) for r in results]
+
         outputs: list[list[tuple[list[int], float]]] = []
+        if rows_independent(self.device):
+            # no padding: each row's output is the one it gets alone (see rows_independent), so
+            # batches may also be split freely and run side by side, one per CPU thread
+            batches = spread(batches_of_equal_length(lengths, batch_tokens, batch_size), self.device.threads)
+            deadline.check("generation")
+            pending = [submit(indices, True) for indices in batches]
+            for futures in pending:
+                outputs.append(scored([f.result() for f in futures]))
+            return restore_order(batches, outputs, len(texts))
+        batches = (batches_by_tokens(lengths, batch_tokens) if batch_tokens
+                   else batches_by_length(lengths, batch_size, length=lambda n: n))
         for indices in batches:
             deadline.check("generation")  # one CTranslate2 call cannot be interrupted: check between them
-            source = [self.tokenizer.convert_ids_to_tokens(encoded[i]) for i in indices]
-            results = self.translator.translate_batch(
-                source, [[prefix] for _ in indices] if prefix else None, max_input_length=0, return_scores=True,
-                **options(max(lengths[i] for i in indices)))
-            outputs.append([(self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]),
-                             round(float(r.scores[0]) / max(1, len(r.hypotheses[0])), 4)) for r in results])
+            outputs.append(scored(submit(indices, False)))
         return restore_order(batches, outputs, len(texts))
+
+
+def spread(batches: list[list[int]], workers: int) -> list[list[int]]:
+    """Split the largest batches in two until there are ``workers`` of them (or all hold one input),
+    so that every thread has a batch to run."""
+    batches = [list(b) for b in batches]
+    while 0 < len(batches) < workers:
+        largest = max(range(len(batches)), key=lambda i: len(batches[i]))
+        if len(batches[largest]) < 2:
+            break
+        half = (len(batches[largest]) + 1) // 2
+        batches[largest : largest + 1] = [batches[largest][:half], batches[largest][half:]]
+    return batches
 
 
 def rows_independent(device: Device) -> bool:
@@ -342,8 +365,13 @@ def load_ct2(model_id: str, runtime: RuntimeConfig) -> CT2Model:
     folder = converted_model(model_id, device.compute_type)
     ct2 = _ctranslate2()
     try:
+        # batches that give each row what it gets alone run side by side, one a thread (on 2 cores
+        # 2.3x the translation speed of one batch at a time on both threads); others one at a time
+        parallel = rows_independent(device)
         translator = ct2.Translator(str(folder), device=device.name, device_index=device.index,
-                                    compute_type=device.compute_type, intra_threads=device.threads, inter_threads=1)
+                                    compute_type=device.compute_type,
+                                    intra_threads=1 if parallel else device.threads,
+                                    inter_threads=device.threads if parallel else 1)
         meta = json.loads((folder / METADATA).read_text(encoding="utf-8"))
         tokenizer = _load_tokenizer(folder / "tokenizer")
     except (RuntimeError, ValueError, OSError) as exc:
