@@ -170,3 +170,13 @@ def test_spread_splits_the_largest_batches_until_every_thread_has_one():
     assert spread([[0, 1, 2, 3], [4]], 3) == [[0, 1], [2, 3], [4]]
     assert spread([[0], [1]], 4) == [[0], [1]]
     assert spread([[0, 1], [2], [3]], 2) == [[0, 1], [2], [3]]
+
+
+def test_batches_run_side_by_side_only_where_rows_are_independent_and_at_most_four():
+    from summarize.backends.ct2 import Device, parallel_batches
+
+    assert parallel_batches(Device("cpu", 0, "int8", 2)) == (2, 1)
+    assert parallel_batches(Device("cpu", 0, "int8", 16)) == (4, 4)
+    assert parallel_batches(Device("cpu", 0, "int8", 1)) == (1, 1)
+    assert parallel_batches(Device("cpu", 0, "float32", 8)) == (1, 8)
+    assert parallel_batches(Device("cuda", 0, "int8_float16", 8)) == (1, 8)

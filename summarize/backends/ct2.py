@@ -307,7 +307,8 @@ class CT2Model:
         if rows_independent(self.device):
             # no padding: each row's output is the one it gets alone (see rows_independent), so
             # batches may also be split freely and run side by side, one per CPU thread
-            batches = spread(batches_of_equal_length(lengths, batch_tokens, batch_size), self.device.threads)
+            side_by_side, _ = parallel_batches(self.device)
+            batches = spread(batches_of_equal_length(lengths, batch_tokens, batch_size), side_by_side)
             deadline.check("generation")
             pending = [submit(indices, True) for indices in batches]
             for futures in pending:
@@ -345,6 +346,23 @@ def rows_independent(device: Device) -> bool:
     return device.name == "cpu" and device.compute_type == "int8"
 
 
+MAX_PARALLEL_BATCHES = 4  # each runs on its own model replica: memory grows with their number
+
+
+def parallel_batches(device: Device) -> tuple[int, int]:
+    """``(batches run side by side, threads each)`` for a device's threads.
+
+    Batches that give each row what it gets alone (:func:`rows_independent`) run side by side,
+    up to :data:`MAX_PARALLEL_BATCHES`, the threads shared among them (on 2 cores, two batches of
+    one thread translate 2.3x faster than one batch at a time on both); others run one at a time
+    on every thread.
+    """
+    if not rows_independent(device):
+        return 1, device.threads
+    inter = max(1, min(device.threads, MAX_PARALLEL_BATCHES))
+    return inter, max(1, device.threads // inter)
+
+
 def batch_invariant(runtime: RuntimeConfig) -> bool:
     """Whether the ctranslate2 engines are batch-invariant under ``runtime`` (see :func:`rows_independent`)."""
     try:
@@ -365,13 +383,9 @@ def load_ct2(model_id: str, runtime: RuntimeConfig) -> CT2Model:
     folder = converted_model(model_id, device.compute_type)
     ct2 = _ctranslate2()
     try:
-        # batches that give each row what it gets alone run side by side, one a thread (on 2 cores
-        # 2.3x the translation speed of one batch at a time on both threads); others one at a time
-        parallel = rows_independent(device)
+        inter, intra = parallel_batches(device)
         translator = ct2.Translator(str(folder), device=device.name, device_index=device.index,
-                                    compute_type=device.compute_type,
-                                    intra_threads=1 if parallel else device.threads,
-                                    inter_threads=device.threads if parallel else 1)
+                                    compute_type=device.compute_type, intra_threads=intra, inter_threads=inter)
         meta = json.loads((folder / METADATA).read_text(encoding="utf-8"))
         tokenizer = _load_tokenizer(folder / "tokenizer")
     except (RuntimeError, ValueError, OSError) as exc:

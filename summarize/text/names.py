@@ -543,9 +543,8 @@ class RuleNameFinder:
                 after = words[i + 1] if i + 1 < len(words) else None
                 says = (after is not None and after.text in _SAYS[lang]
                         and sentence[w.end : after.start] in (" ", ", "))
-                if text in candidates and (titled or says):
-                    people.add(text)
-                elif says and not (lang == "en" and low.endswith("s")):
+                plural = lang == "en" and low.endswith("s")
+                if (text in candidates and (titled or says)) or (says and not plural):
                     people.add(text)
         return people
 
