@@ -265,15 +265,15 @@ def _top_names(members: Sequence[Mapping[str, Any]]) -> list[tuple[str, int]]:
 def _english_names(record: Mapping[str, Any]) -> list[str]:
     """The record's own names (its ``names`` field) as English writes them: a Spanish article's
     established names in their English form, the rest as written."""
-    if record.get("source_lang") != "es" or not isinstance(record.get("names"), list):
+    items = record.get("names")
+    if record.get("source_lang") != "es" or not isinstance(items, list):
         return record_names(record)
-    out: list[str] = []
-    for item in record["names"]:
-        if isinstance(item, Mapping) and item.get("kind") == "established" and isinstance(item.get("translation"), str):
-            out.append(item["translation"])
-        elif isinstance(item, (str, Mapping)):
-            out += record_names({"names": [item]})
-    return out
+
+    def established(item: Any) -> bool:
+        return isinstance(item, Mapping) and item.get("kind") == "established" and isinstance(item.get("translation"), str)
+
+    rest = [item for item in items if not established(item)]
+    return [item["translation"] for item in items if established(item)] + record_names({"names": rest})
 
 
 def _disagreements(members: Sequence[Mapping[str, Any]], sources: Sequence[SourceEntry]) -> list[str]:

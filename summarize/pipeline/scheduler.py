@@ -174,6 +174,9 @@ class _Streamer:
             self.ready.append(slot)
 
     def _process(self, group: list[_Slot]) -> Iterator[Done]:
+        # a group goes to the models in input order, not in the order its reads finished: which of
+        # two near-copies is the original (and which story an article opens) follows the inputs
+        group = sorted(group, key=lambda slot: slot[0])
         outcomes = self.process([loaded for _, loaded in group])
         for (position, (source, document, _)), outcome in zip(group, outcomes, strict=True):
             assert isinstance(document, Document)
