@@ -17,7 +17,9 @@ exit code of the class::
     │   ├── ModelNotAvailableError          not cached and cannot be downloaded
     │   └── ModelLoadError                  present but unreadable or corrupt
     ├── EngineUnavailableError     exit 5   a system engine (e.g. Apertium) is not installed
-    │   └── EngineTimeoutError              it did not finish one input in time (that input's error)
+    │   ├── EngineTimeoutError              it did not finish one input in time (that input's error)
+    │   └── EngineCrashedError              its process died on one input: a signal, OOM (that input's error)
+    │       └── EngineBrokenError           it crashed on several inputs in a row and is paused a while
     ├── DeviceError                exit 6   asked-for device does not exist / ran out of memory
     │   └── DeviceMemoryError               one input does not fit even alone (that input's error)
     └── BatchError                 exit 7   output locked by another run, cannot write output
@@ -39,6 +41,8 @@ __all__ = [
     "DeviceError",
     "DeviceMemoryError",
     "EmptyDocumentError",
+    "EngineBrokenError",
+    "EngineCrashedError",
     "EngineTimeoutError",
     "EngineUnavailableError",
     "FetchError",
@@ -202,6 +206,34 @@ class EngineTimeoutError(EngineUnavailableError):
     per_input = True
     default_hint = (
         "The text may be degenerate; shorten it. If every input times out, check the engine's installation.")
+
+
+class EngineCrashedError(EngineUnavailableError):
+    """An engine's process died while working on one input (SIGILL, SIGSEGV, abort, the OOM killer).
+
+    Native engines run in a worker process (:mod:`summarize.backends.worker`), so the crash costs
+    that input alone: the batch goes on and the next input starts a new worker.
+
+    Args:
+        engine: the engine's name.
+        signal: the signal that killed it (``SIGILL``), or ``None`` when it exited otherwise.
+    """
+
+    per_input = True
+    default_hint = ("The engine's native code crashed on this input; the other inputs go on. If every input "
+                    "crashes, check the engine's installation with `summarize doctor`.")
+
+    def __init__(self, message: str, *, engine: str = "", signal: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.engine = engine
+        self.signal = signal
+
+
+class EngineBrokenError(EngineCrashedError):
+    """An engine crashed on several inputs in a row and is not started again for a while."""
+
+    default_hint = ("Every recent input crashed this engine: run `summarize doctor` to see whether it works on "
+                    "this machine, fix it, then redo the failed inputs (summarize batch ... --resume --retry-failed).")
 
 
 class DeviceError(SummarizeError):

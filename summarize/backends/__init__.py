@@ -1,15 +1,17 @@
 """Engines behind two small interfaces; each is imported only when a preset asks for it.
 
-Which class implements an engine name is listed once, in :mod:`summarize.registry`.
+Which class implements an engine name is listed once, in :mod:`summarize.registry`. An engine class
+that runs native code able to kill its process (``native_code = True``: llama.cpp) is built and run
+in a worker process (:mod:`.isolated`), so that a crash costs one input, not the run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..registry import registry
-from .base import LengthSpec, Noted, Scored, Summarizer, Translator
+from .adapt import build_summarizer, build_translator
+from .base import LengthSpec, Summarizer, Translator
 
 if TYPE_CHECKING:
     from ..config import RuntimeConfig, SummarizeConfig, TranslateConfig
@@ -25,8 +27,12 @@ def make_translator(config: TranslateConfig, runtime: RuntimeConfig, *,
     Raises:
         ConfigError: for an engine no one registered.
     """
-    engine = _make("translate", config, runtime, langid)
-    return engine if isinstance(engine, Translator) else _PluginTranslator(engine)
+    cls = _engine_class("translate", config)
+    if getattr(cls, "native_code", False):
+        from .isolated import IsolatedTranslator
+
+        return IsolatedTranslator(cls, config, runtime, langid)
+    return build_translator(cls, config, runtime, langid)
 
 
 def make_summarizer(config: SummarizeConfig, runtime: RuntimeConfig, *,
@@ -36,96 +42,14 @@ def make_summarizer(config: SummarizeConfig, runtime: RuntimeConfig, *,
     Raises:
         ConfigError: for an engine no one registered.
     """
-    engine = _make("summarize", config, runtime, langid)
-    return engine if isinstance(engine, Summarizer) else _PluginSummarizer(engine)
+    cls = _engine_class("summarize", config)
+    if getattr(cls, "native_code", False):
+        from .isolated import IsolatedSummarizer
+
+        return IsolatedSummarizer(cls, config, runtime, langid)
+    return build_summarizer(cls, config, runtime, langid)
 
 
-def _make(role: str, config: Any, runtime: RuntimeConfig, langid: LanguageIdentifier | None) -> Any:
-    """The registered engine class of that role and name, built by the engine constructor contract."""
-    return registry().engine(role, config.engine).load()(config, runtime, langid=langid)
-
-
-class _PluginTranslator(Translator):
-    """A plugin translator written to the duck-typed contract (load, translate, describe, and
-    optionally placeholders), given the defaults of :class:`Translator` for everything it lacks
-    (scores, name renderings, the placeholder, name-protection and batch-invariance flags)."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner  # the plugin's own object
-        self.engine = getattr(inner, "engine", type(inner).__name__)
-        for name in ("keeps_placeholders", "protects_names", "confidence", "batch_invariant"):
-            if hasattr(inner, name):
-                setattr(self, name, getattr(inner, name))
-
-    def __getattr__(self, name: str) -> Any:  # anything else the plugin offers
-        return getattr(self.inner, name)
-
-    def load(self, direction: str | None = None) -> None:
-        if hasattr(self.inner, "load"):
-            self.inner.load(direction)
-
-    def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
-        return list(self.inner.translate(texts, src, tgt, warnings=warnings))
-
-    def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
-                         warnings: list[str] | None = None) -> list[Scored]:
-        # a plugin's own Scored outputs carry their notes; without translate_scored it has none
-        if hasattr(self.inner, "translate_scored"):
-            return list(self.inner.translate_scored(texts, src, tgt, warnings=warnings))
-        return super().translate_scored(texts, src, tgt, warnings=warnings)
-
-    def describe(self, direction: str) -> dict[str, str]:
-        return dict(self.inner.describe(direction)) if hasattr(self.inner, "describe") else super().describe(direction)
-
-    def name_renderings(self, names: Sequence[str], src: str, tgt: str) -> dict[str, str | None]:
-        if hasattr(self.inner, "name_renderings"):
-            return dict(self.inner.name_renderings(names, src, tgt))
-        return {}
-
-    def translated_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
-        if hasattr(self.inner, "translated_names"):
-            return set(self.inner.translated_names(names, src, tgt))
-        return set()
-
-    def protected_names(self, names: Sequence[str], src: str, tgt: str) -> set[str]:
-        if hasattr(self.inner, "protected_names"):
-            return set(self.inner.protected_names(names, src, tgt))
-        return set()
-
-    def placeholders(self, text: str, spans: Sequence[Any]) -> list[str]:
-        if hasattr(self.inner, "placeholders"):
-            return list(self.inner.placeholders(text, spans))
-        return super().placeholders(text, spans)
-
-
-class _PluginSummarizer(Summarizer):
-    """A plugin summarizer written to the duck-typed contract (``summarize``, and optionally ``load``,
-    ``describe`` and ``summarize_noted``), given the defaults of :class:`Summarizer` for the rest: without
-    ``summarize_noted`` its summaries have no notes, and what it puts in ``warnings=`` stays call-level."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner  # the plugin's own object
-        self.engine = getattr(inner, "engine", type(inner).__name__)
-        self.batch_invariant = bool(getattr(inner, "batch_invariant", False))
-
-    def __getattr__(self, name: str) -> Any:  # anything else the plugin offers
-        return getattr(self.inner, name)
-
-    def load(self) -> None:
-        if hasattr(self.inner, "load"):
-            self.inner.load()
-
-    def summarize(
-        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
-    ) -> list[str]:
-        return list(self.inner.summarize(texts, lang, length, warnings=warnings))
-
-    def summarize_noted(
-        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
-    ) -> list[Noted]:
-        if hasattr(self.inner, "summarize_noted"):
-            return list(self.inner.summarize_noted(texts, lang, length, warnings=warnings))
-        return super().summarize_noted(texts, lang, length, warnings=warnings)
-
-    def describe(self) -> dict[str, str]:
-        return dict(self.inner.describe()) if hasattr(self.inner, "describe") else super().describe()
+def _engine_class(role: str, config: Any) -> type:
+    """The registered engine class of that role and name."""
+    return registry().engine(role, config.engine).load()

@@ -119,6 +119,7 @@ class LlamaCppTranslator(ChatTranslator):
 
     engine = "llamacpp"
     Options = LlamaCppOptions
+    native_code = True  # built and run in a worker process: a crash in llama.cpp costs one input
 
     def __init__(self, config: TranslateConfig, runtime: RuntimeConfig, *,
                  langid: LanguageIdentifier | None = None) -> None:
@@ -135,6 +136,7 @@ class LlamaCppSummarizer(ChatSummarizer):
 
     engine = "llamacpp"
     Options = LlamaCppOptions
+    native_code = True  # built and run in a worker process: a crash in llama.cpp costs one input
 
     def __init__(self, config: SummarizeConfig, runtime: RuntimeConfig, *,
                  langid: LanguageIdentifier | None = None) -> None:

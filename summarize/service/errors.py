@@ -23,6 +23,8 @@ from ..errors import (
     DeadlineError,
     DeviceError,
     DeviceMemoryError,
+    EngineBrokenError,
+    EngineCrashedError,
     EngineTimeoutError,
     EngineUnavailableError,
     InputError,
@@ -88,6 +90,8 @@ class BusyError(ServiceError):
 STATUSES: tuple[tuple[type[SummarizeError], int], ...] = (
     (DeadlineError, 504),          # the request (or reading its article) ran past its time
     (EngineTimeoutError, 504),
+    (EngineBrokenError, 503),      # it crashed on every recent request: paused a while, then tried again
+    (EngineCrashedError, 500),     # its process died on this request; the next one starts a new one
     (LanguageError, 422),
     (InputError, 422),             # the article could not be read: a URL refused or failing, empty text
     (ConfigError, 400),            # an option value out of range, an unknown preset

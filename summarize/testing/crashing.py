@@ -1,0 +1,101 @@
+"""An engine that kills its own process on a marked input: the stand-in for a native crash.
+
+:class:`CrashingSummarizer` summarizes as the extractive engine does, except that a text holding its
+``marker`` makes it send its own process a signal (SIGILL, SIGSEGV, SIGABRT, SIGKILL), exactly as a
+native library that executes a refused instruction or dereferences a bad pointer would die. It
+declares ``native_code = True``, so the pipeline runs it in a worker process; the tests check that
+the crash becomes that input's error record and nothing more. :func:`install` registers it as the
+``crashing`` summarizer; ``python -m summarize.testing.crashing ARGS`` is ``summarize ARGS`` with it
+registered (for a real ``summarize serve`` or ``batch`` process).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..backends.base import LengthSpec, Summarizer
+from ..backends.extractive import ExtractiveSummarizer
+from ..registry import EngineInfo, Registry, registry
+
+if TYPE_CHECKING:
+    from ..config import RuntimeConfig, SummarizeConfig
+    from ..text.langid import LanguageIdentifier
+
+__all__ = ["CrashingOptions", "CrashingSummarizer", "install", "main"]
+
+DEFAULT_MARKER = "CRASH-THE-ENGINE"
+
+
+@dataclass(frozen=True)
+class CrashingOptions:
+    """Attributes:
+    signal: the signal the engine sends itself (``SIGILL``, ``SIGSEGV``, ``SIGABRT``, ``SIGKILL``).
+    marker: the text that triggers it.
+    on_load: crash while loading instead (every input meets it).
+    """
+
+    signal: str = "SIGILL"
+    marker: str = DEFAULT_MARKER
+    on_load: bool = False
+
+    def validate(self) -> None:
+        if self.signal not in ("SIGILL", "SIGSEGV", "SIGABRT", "SIGKILL", "SIGBUS", "SIGFPE"):
+            raise ValueError(f"signal must be a signal that kills a process, not {self.signal!r}")
+
+
+class CrashingSummarizer(Summarizer):
+    """Extractive summaries, and a signal to its own process for a text holding the marker."""
+
+    engine = "crashing"
+    batch_invariant = True
+    native_code = True
+    Options = CrashingOptions
+
+    def __init__(self, config: SummarizeConfig, runtime: RuntimeConfig, *,
+                 langid: LanguageIdentifier | None = None) -> None:
+        self.options = CrashingOptions(**config.options)
+        self.inner = ExtractiveSummarizer(None, runtime, langid=langid)
+
+    def load(self) -> None:
+        if self.options.on_load:
+            self._die()
+        self.inner.load()
+
+    def summarize(self, texts: Sequence[str], lang: str, length: LengthSpec, *,
+                  warnings: list[str] | None = None) -> list[str]:
+        if any(self.options.marker in text for text in texts):
+            self._die()
+        return self.inner.summarize(texts, lang, length, warnings=warnings)
+
+    def describe(self) -> dict[str, str]:
+        return {"engine": self.engine, "model": f"dies with {self.options.signal}"}
+
+    def _die(self) -> None:
+        number = signal.Signals[self.options.signal]
+        if number != signal.SIGKILL:  # (whose handling cannot be changed)
+            signal.signal(number, signal.SIG_DFL)  # Python's own handlers (SIGSEGV's faulthandler) stand aside
+        os.kill(os.getpid(), number)
+
+
+def install(reg: Registry | None = None) -> None:
+    """Register :class:`CrashingSummarizer` as the ``crashing`` summarizer (default: this process's registry)."""
+    (registry() if reg is None else reg).add_engine(
+        EngineInfo("crashing", "summarize", "summarize.testing.crashing:CrashingSummarizer",
+                   description="kills itself on a marked input [tests]"),
+        replace=True)
+
+
+def main() -> None:
+    """``summarize ARGS`` (from ``sys.argv``) with the ``crashing`` engine registered."""
+    install()
+    from .._entry import main as entry_main
+
+    entry_main()
+
+
+if __name__ == "__main__":
+    main()

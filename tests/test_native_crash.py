@@ -1,0 +1,208 @@
+"""A native engine that dies (SIGILL, SIGSEGV, abort, the OOM killer) costs one input, never the run.
+
+The ``crashing`` engine (:mod:`summarize.testing.crashing`) summarizes like the extractive one but
+sends its own process a signal on a marked input, as a llama.cpp build for another CPU does on a
+real prompt. It declares ``native_code``, so the pipeline runs it in a worker process: the batch,
+``--resume``, the Python API and ``summarize serve`` must all see one error record and go on.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ENGLISH_EXAMPLE, ROOT, SPANISH_EXAMPLE
+from service_helpers import serving
+
+from summarize import deadline as deadlines
+from summarize.backends import make_summarizer
+from summarize.backends.base import LengthSpec
+from summarize.backends.isolated import IsolatedSummarizer
+from summarize.backends.worker import CRASHES_BEFORE_PAUSE, ProcessWorker
+from summarize.config import RuntimeConfig, SummarizeConfig
+from summarize.errors import DeadlineError, EngineBrokenError, EngineCrashedError, ModelNotAvailableError
+from summarize.testing import crashing
+
+DATA = ROOT / "tests" / "data" / "desk"
+MARKER = crashing.DEFAULT_MARKER
+ARTICLES = [SPANISH_EXAMPLE, ENGLISH_EXAMPLE, DATA / "darien-flight.en.txt", DATA / "oferta-bukele.es.txt",
+            DATA / "rubio-visit.en.txt"]
+CRASHING = 2  # the third input holds the marker
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _registered():
+    crashing.install()
+    yield
+    from summarize.registry import registry
+
+    registry().remove_engine("summarize", "crashing")
+
+
+def _preset(folder: Path, signal_name: str = "SIGILL", **options: object) -> Path:
+    extra = "".join(f"{k} = {json.dumps(v)}\n" for k, v in options.items())
+    path = folder / f"crash-{signal_name}.toml"
+    path.write_text(f'name = "crash"\n[translate]\nengine = "apertium"\n[summarize]\nengine = "crashing"\n'
+                    f'strategy = "source"\nwords = 40\nsignal = "{signal_name}"\n{extra}', encoding="utf-8")
+    return path
+
+
+def _inputs(folder: Path) -> list[str]:
+    paths = []
+    for i, article in enumerate(ARTICLES):
+        text = article.read_text(encoding="utf-8")
+        path = folder / f"a{i}.txt"
+        path.write_text(text + (f"\n\n{MARKER} at the end.\n" if i == CRASHING else ""), encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def _records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("signal_name", ["SIGILL", "SIGSEGV"])
+def test_a_crash_in_a_batch_is_one_error_record_and_resume_does_not_redo_it(tmp_path, signal_name):
+    from summarize.cli import cli
+
+    inputs, out = _inputs(tmp_path), tmp_path / "out.jsonl"
+    preset = str(_preset(tmp_path, signal_name))
+    result = CliRunner().invoke(cli, ["batch", *inputs, "-o", str(out), "-p", preset, "--no-cache", "-q"])
+    assert result.exit_code == 8, result.output  # documented: finished, some inputs failed
+    records = _records(out)
+    assert len(records) == 5
+    failed = [r for r in records if "error" in r]
+    assert [r["id"] for r in failed] == [inputs[CRASHING]]
+    error = failed[0]["error"]
+    assert error["type"] == "EngineCrashedError"
+    assert "crashing engine" in error["message"] and signal_name in error["message"]
+    assert error["hint"]
+    assert all(r["summaries"]["en"] and r["summaries"]["es"] for r in records if "error" not in r)
+
+    before = out.read_bytes()
+    again = CliRunner().invoke(cli, ["batch", *inputs, "-o", str(out), "-p", preset, "--no-cache", "--resume"])
+    assert again.exit_code == 8, again.output  # the earlier failure is kept, not redone
+    assert "skipped 5 of 5" in again.output
+    assert "crashed" not in again.output
+    assert out.read_bytes() == before
+
+
+def test_the_python_api_gives_the_crashing_input_its_error(tmp_path):
+    from summarize import Pipeline
+
+    inputs = _inputs(tmp_path)
+    pipeline = Pipeline.from_preset(str(_preset(tmp_path, "SIGABRT")))
+    outcomes = list(pipeline.map(inputs, batch_docs=5))
+    errors = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(outcomes) == 5 and len(errors) == 1
+    assert isinstance(errors[0], EngineCrashedError) and errors[0].signal == "SIGABRT"
+    assert errors[0].engine == "crashing"
+
+
+def test_summarize_serve_answers_500_for_the_crash_and_keeps_serving(tmp_path):
+    preset = _preset(tmp_path, "SIGSEGV")
+    article = SPANISH_EXAMPLE.read_text(encoding="utf-8")
+    with serving(tmp_path, preset=str(preset), module="summarize.testing.crashing") as server:
+        crashed = server.client.post("/v1/summarize", json={"text": article + f"\n\n{MARKER}."})
+        assert crashed.status_code == 500, crashed.text
+        assert crashed.json()["error"]["type"] == "EngineCrashedError"
+        assert "SIGSEGV" in crashed.json()["error"]["message"]
+        fine = server.client.post("/v1/summarize", json={"text": article})
+        assert fine.status_code == 200, fine.text
+        assert fine.json()["summaries"]["en"]
+        assert server.client.get("/v1/health").status_code == 200
+        assert server.process.poll() is None
+
+
+# the worker itself
+
+def _summarizer(**options: object) -> IsolatedSummarizer:
+    engine = make_summarizer(SummarizeConfig(engine="crashing", words=40, options=options), RuntimeConfig())
+    assert isinstance(engine, IsolatedSummarizer)
+    return engine
+
+
+def test_an_engine_that_dies_on_every_input_is_paused_after_a_few():
+    engine = _summarizer(signal="SIGKILL")
+    for _ in range(CRASHES_BEFORE_PAUSE):
+        with pytest.raises(EngineCrashedError, match="SIGKILL") as crashed:
+            engine.summarize([f"Una frase. {MARKER}."], "es", LengthSpec(words=20))
+        assert "out-of-memory" in crashed.value.hint
+    start = time.monotonic()
+    with pytest.raises(EngineBrokenError, match="not tried again"):
+        engine.summarize(["Una frase sin nada raro. Otra frase más."], "es", LengthSpec(words=20))
+    assert time.monotonic() - start < 1.0  # no new process, no reload
+
+
+def test_a_crash_while_loading_says_so():
+    engine = _summarizer(on_load=True)
+    with pytest.raises(EngineCrashedError, match="while loading its model"):
+        engine.load()
+
+
+def test_the_worker_survives_a_crash_and_serves_the_next_input():
+    engine = _summarizer(signal="SIGSEGV")
+    with pytest.raises(EngineCrashedError):
+        engine.summarize([f"Texto. {MARKER}."], "es", LengthSpec(words=20))
+    warnings: list[str] = []
+    text = "El presidente habló el lunes. La oferta es nueva. Rubio dijo que era histórica. Nadie lo esperaba."
+    summary = engine.summarize_noted([text], "es", LengthSpec(words=12), warnings=warnings)
+    assert summary[0].text
+    assert engine.describe() == {"engine": "crashing", "model": "dies with SIGSEGV"}
+    assert engine.options.signal == "SIGSEGV"  # the engine's own settings answer from here
+
+
+def _missing_model() -> object:
+    raise ModelNotAvailableError("model x is missing", model="x", hint="Pull it.")
+
+
+def test_an_error_of_the_engine_arrives_whole():
+    worker = ProcessWorker(_missing_model, engine="broken")
+    with pytest.raises(ModelNotAvailableError) as raised:
+        worker.call("load")
+    assert raised.value.hint == "Pull it." and raised.value.model == "x"
+    worker.close()
+
+
+def test_a_call_past_the_deadline_is_killed_and_is_a_deadline_error():
+    worker = ProcessWorker(functools.partial(_Sleeper), engine="sleepy")
+    start = time.monotonic()
+    with deadlines.within(0.5, label="slow.txt"), pytest.raises(DeadlineError, match="slow.txt"):
+        worker.call("sleep", 60)
+    assert time.monotonic() - start < 30
+    assert worker.call("sleep", 0) == "slept"  # a new process
+
+
+class _Sleeper:
+    def sleep(self, seconds: float) -> str:
+        import signal
+
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # only a kill stops it
+        time.sleep(seconds)
+        return "slept"
+
+
+def test_a_user_script_without_a_main_guard_runs_native_engines(tmp_path):
+    # multiprocessing's spawn would re-run this script in the worker, and the worker would start
+    # a worker of its own; a fresh interpreter does not
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from summarize.testing import crashing\n"
+        "crashing.install()\n"
+        "from summarize.backends import make_summarizer\n"
+        "from summarize.backends.base import LengthSpec\n"
+        "from summarize.config import RuntimeConfig, SummarizeConfig\n"
+        "engine = make_summarizer(SummarizeConfig(engine='crashing', words=20), RuntimeConfig())\n"
+        "text = 'El presidente habló el lunes. La oferta es nueva. Rubio dijo que era histórica.'\n"
+        "print('summary:', engine.summarize([text], 'es', LengthSpec(words=10))[0])\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("summary:") == 1
