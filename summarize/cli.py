@@ -443,18 +443,22 @@ def models_pull(preset: str) -> None:
 
 @cli.command()
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--gguf", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A GGUF file for llama.cpp's two-token check (default: the first a preset names that is here).")
 @_user_errors
-def doctor(fmt: str) -> None:
+def doctor(fmt: str, gguf: str | None) -> None:
     """Say what will run on this machine: engines, devices, cached models, what auto picks, the caches.
 
     Each missing piece says what it is for and how to get it. Nothing is downloaded; 'auto'
-    asks the model hub once, quickly, whether it answers (not with HF_HUB_OFFLINE=1).
+    asks the model hub once, quickly, whether it answers (not with HF_HUB_OFFLINE=1). llama.cpp,
+    when installed, is tried in a child process: the CPU features its build uses, whether this
+    CPU grants them, and a two-token completion.
     """
     from .backends.checkpoints import quiet_transformers
     from .doctor import diagnose, render_report
 
     quiet_transformers()
-    report = diagnose()
+    report = diagnose(gguf=gguf)
     click.echo(json.dumps(report.to_dict(), indent=2) if fmt == "json" else render_report(report))
 
 

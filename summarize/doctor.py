@@ -175,7 +175,35 @@ def _gpu() -> Check:
                  "On a machine with an NVIDIA GPU install a CUDA build of torch (https://pytorch.org).")
 
 
-def _checks() -> list[Check]:
+def _llamacpp_cpu(model: str | None) -> Check:
+    """Whether the installed llama.cpp runs on this CPU: its build's features, and a two-token try in a child."""
+    from .backends.llamacpp_check import PORTABLE_CMAKE_ARGS, check_llamacpp
+
+    model = model or _first_gguf()
+    found = check_llamacpp(model)
+    uses = " ".join(found.build) or "no SIMD features"
+    detail = f"built for {uses}"
+    if found.refused:
+        detail += f"; this CPU refuses {' '.join(found.refused)}"
+    tried = f"two-token completion with {model}" if model else "two-token completion"
+    detail += f"; {tried}: {found.completion}" + (f" ({found.detail})" if found.detail else "")
+    remedy = "" if found.ok else (f'rebuild it portably: CMAKE_ARGS="{PORTABLE_CMAKE_ARGS}" pip install --no-cache-dir '
+                                  "--force-reinstall --no-deps llama-cpp-python (or: make llama)")
+    return Check("llama.cpp on this CPU", found.ok, detail, "the llamacpp engines run here without a crash", remedy)
+
+
+def _first_gguf() -> str | None:
+    """The first GGUF file a preset names that is on this machine."""
+    from .models import list_models
+
+    for info in list_models():
+        if info.kind == "file" and Path(info.model).expanduser().is_file():
+            return str(Path(info.model).expanduser())
+    return None
+
+
+def _checks(gguf: str | None = None) -> list[Check]:
+    llama = [_llamacpp_cpu(gguf)] if importlib.util.find_spec("llama_cpp") is not None else []
     return [
         _apertium(),
         _library("torch", "torch", "the neural engines (marian, seq2seq, instruct)", "pip install summarize"),
@@ -185,6 +213,7 @@ def _checks() -> list[Check]:
         _gpu(),
         _library("llama_cpp", "llama-cpp-python", "the llamacpp engines (local GGUF chat models, the llamacpp preset)",
                  "pip install 'summarize[llm]' (builds llama.cpp from source where no wheel fits: minutes)"),
+        *llama,
         _library("gguf", "gguf", "GGUF files in the transformers engines (instruct with gguf_file)",
                  "pip install 'summarize[llm]'"),
         _openai_server(),
@@ -288,12 +317,17 @@ def _caches() -> dict[str, dict[str, Any]]:
     }
 
 
-def diagnose() -> Report:
-    """Look at this machine: what is installed, which devices, which models are cached, the caches."""
+def diagnose(*, gguf: str | None = None) -> Report:
+    """Look at this machine: what is installed, which devices, which models are cached, the caches.
+
+    Args:
+        gguf: a GGUF file for llama.cpp's two-token check (default: the first one a preset names
+            that is here).
+    """
     from ._version import __version__
 
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    return Report(__version__, _checks(), _devices(), _auto(), _models(), _caches())
+    return Report(__version__, _checks(gguf), _devices(), _auto(), _models(), _caches())
 
 
 def _size(n: int) -> str:

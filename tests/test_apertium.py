@@ -18,7 +18,7 @@ from conftest import SHORT_ES
 from summarize.backends import make_translator
 from summarize.backends.apertium import CARRIERS, PERSON_CARRIERS, ApertiumTranslator
 from summarize.config import RuntimeConfig, TranslateConfig
-from summarize.errors import EngineUnavailableError
+from summarize.errors import EngineCrashedError, EngineUnavailableError
 
 needs_apertium = pytest.mark.skipif(
     shutil.which("apertium") is None,
@@ -237,6 +237,17 @@ def test_a_failing_apertium_reports_its_error(tmp_path):
                                 binary=fake_apertium(tmp_path, "sys.stderr.write('mode file broken\\n'); sys.exit(3)\n"))
     with pytest.raises(EngineUnavailableError, match="Apertium failed: mode file broken"):
         engine.translate(["Hola."], "es", "en")
+
+
+@pytest.mark.parametrize("how", ["os.kill(os.getpid(), signal.SIGSEGV)", "sys.exit(128 + 11)"])
+def test_an_apertium_killed_by_a_signal_is_that_inputs_error(tmp_path, how):
+    # a program of its pipeline segfaults on this text: the run goes on (per_input), the signal is named;
+    # a shell script reports its dead pipeline as 128 + the signal's number
+    body = f"import os, signal\nsignal.signal(signal.SIGSEGV, signal.SIG_DFL)\n{how}\n"
+    engine = ApertiumTranslator(CONFIG, RuntimeConfig(), protect=False, binary=fake_apertium(tmp_path, body))
+    with pytest.raises(EngineCrashedError, match="apertium engine crashed with SIGSEGV") as info:
+        engine.translate(["Hola."], "es", "en")
+    assert info.value.per_input and info.value.signal == "SIGSEGV"
 
 
 def test_a_placeholder_the_engine_alters_falls_back_to_a_plain_translation(tmp_path):

@@ -206,3 +206,54 @@ def test_a_user_script_without_a_main_guard_runs_native_engines(tmp_path):
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("summary:") == 1
+
+
+# summarize doctor's llama.cpp check (the real build is tried in test_real_model.py)
+
+def _fake_llama(monkeypatch, system: str, then: str = "") -> None:
+    from summarize.backends import llamacpp_check
+
+    child = f"import json, os, signal\nprint(json.dumps({{'system': {system!r}}}), flush=True)\n{then}\n"
+    monkeypatch.setattr(llamacpp_check, "_CHILD", child)
+
+
+def test_the_llama_check_names_build_features_this_cpu_refuses(monkeypatch):
+    from summarize.backends import llamacpp_check
+
+    _fake_llama(monkeypatch, "CPU : SSE3 = 1 | AVX = 1 | AVX2 = 1 | AVX512 = 1 | AMX_INT8 = 1 | OPENMP = 1 | ")
+    monkeypatch.setattr(llamacpp_check, "cpu_features", lambda: {"SSE3", "AVX", "AVX2"})
+    found = llamacpp_check.check_llamacpp()
+    assert found.build == ("SSE3", "AVX", "AVX2", "AVX512", "AMX_INT8")
+    assert found.refused == ("AVX512", "AMX_INT8")
+    assert found.completion == "not run" and not found.ok
+
+
+def test_the_llama_check_survives_a_build_that_dies_and_says_how(monkeypatch):
+    from summarize.backends import llamacpp_check
+
+    _fake_llama(monkeypatch, "CPU : AVX = 1 | ", "signal.signal(signal.SIGILL, signal.SIG_DFL)\n"
+                                                 "os.kill(os.getpid(), signal.SIGILL)")
+    found = llamacpp_check.check_llamacpp("model.gguf")
+    assert found.completion == "crashed with SIGILL (illegal instruction)" and not found.ok
+
+
+def test_doctor_shows_the_llama_check_with_the_portable_rebuild(monkeypatch):
+    from summarize import doctor
+    from summarize.backends import llamacpp_check
+
+    _fake_llama(monkeypatch, "CPU : AVX = 1 | AMX_INT8 = 1 | ", "os.kill(os.getpid(), signal.SIGILL)")
+    monkeypatch.setattr(llamacpp_check, "cpu_features", lambda: {"AVX"})
+    check = doctor._llamacpp_cpu("model.gguf")
+    assert not check.ok
+    assert check.detail == ("built for AVX AMX_INT8; this CPU refuses AMX_INT8; two-token completion with model.gguf: "
+                            "crashed with SIGILL (illegal instruction)")
+    assert "-DGGML_NATIVE=OFF" in check.remedy
+
+
+def test_cpu_features_are_read_from_this_machine():
+    from summarize.backends.llamacpp_check import cpu_features
+
+    features = cpu_features()
+    if features is None:
+        pytest.skip("not x86-64 Linux")
+    assert "SSE3" in features  # every x86-64 CPU these machines have had

@@ -117,6 +117,17 @@ def test_llamacpp_translation_of_a_real_model(smollm2):
 
 
 @pytest.mark.slow
+def test_the_installed_llamacpp_runs_on_this_cpu(smollm2):
+    # what `summarize doctor` checks, in a child process: the build uses nothing this CPU refuses
+    pytest.importorskip("llama_cpp")
+    from summarize.backends.llamacpp_check import check_llamacpp
+
+    found = check_llamacpp(smollm2)
+    assert found.ok, found
+    assert found.completion == "ok" and found.build, found
+
+
+@pytest.mark.slow
 def test_the_llamacpp_preset_runs_the_whole_pipeline(smollm2, tmp_path):
     pytest.importorskip("llama_cpp")
     from summarize import Pipeline

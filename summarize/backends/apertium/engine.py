@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 from ... import deadline
 from ...config import RuntimeConfig, TranslateConfig
 from ...errors import EngineTimeoutError, EngineUnavailableError
+from ..worker import crash_error
 from ...text.names import is_description, opens_with_description
 from ...text.protect import Masked, Span, localize_numbers, restore
 from ..base import ConfidenceMeasure, Scored, Translator, texts_said
@@ -59,6 +60,7 @@ INSTALL_HINT = (f"Install it with: sudo apt-get install {PACKAGE} (Debian/Ubuntu
 SEPARATOR = "\n\n"
 MAX_CALL_CHARS = 100_000
 TIMEOUT_BASE_S = 30.0
+SHELL_SIGNAL_BASE = 128  # a shell reports a command killed by signal N as exit status 128 + N
 TIMEOUT_PER_1000_CHARS_S = 1.0
 _SPACES = re.compile(r"[ \t]{2,}")
 _UNKNOWN_MARK = re.compile(r"(?<![\w*])\*(?=\w)")
@@ -313,6 +315,11 @@ class ApertiumTranslator(Translator):
 
     def _output(self, command: list[str], payload: str = "") -> str:
         returncode, stdout, stderr = self._execute(command, payload)
+        if returncode < 0 or returncode > SHELL_SIGNAL_BASE:
+            # one of its programs died of a signal on this text (the shell script says 128 + its number):
+            # this input's error, not the engine's; the others go on
+            number = -returncode if returncode < 0 else returncode - SHELL_SIGNAL_BASE
+            raise crash_error("apertium", -number, doing="translating this input")
         if returncode != 0:
             detail = stderr.strip().splitlines()[-1:] or [f"exit status {returncode}"]
             raise EngineUnavailableError(f"Apertium failed: {detail[0]}", hint=INSTALL_HINT)
