@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,13 +117,14 @@ def whole_records(out: Path) -> list[dict]:
 
 
 def kill_and_resume(folder: Path, out: Path, *, kills: int, seed: int, timeout: float, log_dir: Path,
-                    cache_dir: Path | None = None) -> tuple[list[ChildRun], ChildRun]:
+                    cache_dir: Path | None = None, extra: Sequence[str] = ()) -> tuple[list[ChildRun], ChildRun]:
     """Run the corpus ``kills`` times with ``--resume``, each SIGKILLed a few records after it starts; then to the end.
 
-    Returns the killed runs and the final one. Between runs, the complete lines must hold no id twice.
+    ``extra`` are more ``batch`` options (shorter limits). Returns the killed runs and the final one.
+    Between runs, the complete lines must hold no id twice.
     """
     rng = random.Random(seed)
-    args = batch_args(folder, out, "--resume", "--batch-docs", "4")
+    args = batch_args(folder, out, "--resume", "--batch-docs", "4", *extra)
     killed = []
     for round_ in range(kills):
         before = len(whole_records(out))

@@ -177,7 +177,7 @@ def _gpu() -> Check:
 
 def _llamacpp_cpu(model: str | None) -> Check:
     """Whether the installed llama.cpp runs on this CPU: its build's features, and a two-token try in a child."""
-    from .backends.llamacpp_check import PORTABLE_CMAKE_ARGS, check_llamacpp
+    from .backends.llamacpp_check import check_llamacpp
 
     model = model or _first_gguf()
     found = check_llamacpp(model)
@@ -187,9 +187,25 @@ def _llamacpp_cpu(model: str | None) -> Check:
         detail += f"; this CPU refuses {' '.join(found.refused)}"
     tried = f"two-token completion with {model}" if model else "two-token completion"
     detail += f"; {tried}: {found.completion}" + (f" ({found.detail})" if found.detail else "")
-    remedy = "" if found.ok else (f'rebuild it portably: CMAKE_ARGS="{PORTABLE_CMAKE_ARGS}" pip install --no-cache-dir '
-                                  "--force-reinstall --no-deps llama-cpp-python (or: make llama)")
+    remedy = "" if found.ok else _llama_remedy(found)
     return Check("llama.cpp on this CPU", found.ok, detail, "the llamacpp engines run here without a crash", remedy)
+
+
+def _llama_remedy(found: Any) -> str:
+    """What to do about a llama.cpp that failed its check, by how it failed."""
+    from .backends.llamacpp_check import PORTABLE_CMAKE_ARGS
+
+    rebuild = (f'rebuild it portably: CMAKE_ARGS="{PORTABLE_CMAKE_ARGS}" pip install --no-cache-dir --force-reinstall '
+               f"--no-deps llama-cpp-python=={_version('llama-cpp-python')} (or: make llama)")
+    if found.refused or "SIGILL" in found.completion:
+        return rebuild
+    if "SIGKILL" in found.completion:
+        return "it was killed, most likely for want of memory: free some, or try a smaller GGUF file (--gguf)"
+    if found.completion == "timed out":
+        return "it did not answer in time: try again on an idle machine, or with a smaller GGUF file (--gguf)"
+    if found.completion == "failed":
+        return "it failed with the error above: is the --gguf file a GGUF model? Otherwise " + rebuild
+    return rebuild
 
 
 def _first_gguf() -> str | None:

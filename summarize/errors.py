@@ -19,7 +19,7 @@ exit code of the class::
     ├── EngineUnavailableError     exit 5   a system engine (e.g. Apertium) is not installed
     │   ├── EngineTimeoutError              it did not finish one input in time (that input's error)
     │   └── EngineCrashedError              its process died on one input: a signal, OOM (that input's error)
-    │       └── EngineBrokenError           it crashed on several inputs in a row and is paused a while
+    │       └── EngineBrokenError           it crashed on several inputs in a row: the run stops
     ├── DeviceError                exit 6   asked-for device does not exist / ran out of memory
     │   └── DeviceMemoryError               one input does not fit even alone (that input's error)
     └── BatchError                 exit 7   output locked by another run, cannot write output
@@ -230,8 +230,14 @@ class EngineCrashedError(EngineUnavailableError):
 
 
 class EngineBrokenError(EngineCrashedError):
-    """An engine crashed on several inputs in a row and is not started again for a while."""
+    """An engine crashed on several inputs in a row and is not started again for a while.
 
+    The run's failure, not one input's: a build that dies on every prompt stops a batch (exit 5,
+    the crashed inputs keep their records) instead of filling it with error records; the service
+    answers 503 until the pause is over.
+    """
+
+    per_input = False
     default_hint = ("Every recent input crashed this engine: run `summarize doctor` to see whether it works on "
                     "this machine, fix it, then redo the failed inputs (summarize batch ... --resume --retry-failed).")
 

@@ -76,11 +76,11 @@ def test_translate_command_text(runner, tiny_preset):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["run", "missing.txt", "-q"], 3, "Error: missing.txt: no such file\n"
-                                          "Check the path, or give a URL or '-' for stdin.\n"),
+        (["run", "missing.txt", "-q"], 3, ("Error: missing.txt: no such file\n"
+                                           "Check the path, or give a URL or '-' for stdin.\n")),
         (["run", "x.txt", "--pipeline", "nope", "-q"], 2, "Error: unknown pipeline 'nope'\n"),
-        (["run", "ftp://example.org/a", "-q"], 3, "Error: ftp://example.org/a: only http and https URLs can be fetched\n"
-                                                   "Save the page to a file instead.\n"),
+        (["run", "ftp://example.org/a", "-q"], 3, ("Error: ftp://example.org/a: only http and https URLs can be "
+                                                   "fetched\nSave the page to a file instead.\n")),
     ],
 )
 def test_user_errors_have_clear_messages_and_exit_codes(runner, args, code, message):

@@ -306,6 +306,7 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
+@pytest.mark.slow  # a real browser: seconds to start, and the slow tier installs it
 def test_html_digest_in_headless_chromium(desk_run: list[dict], tmp_path: Path):
     import subprocess
 

@@ -39,6 +39,7 @@ def _without_story(records: dict) -> dict:
     return {k: {f: v for f, v in r.items() if f != "story"} for k, r in records.items()}
 
 
+@pytest.mark.slow  # a local Ray: seconds to start, a minute of actors
 def test_ray_engine_writes_the_local_engines_records_and_resumes(local_ray, tiny_preset, tmp_path):
     pipeline = Pipeline.from_preset(str(tiny_preset), device="cpu", sentences=1)
     extra = tmp_path / "extra.jsonl"
@@ -71,6 +72,7 @@ def test_ray_engine_writes_the_local_engines_records_and_resumes(local_ray, tiny
     assert all({k: r.get(k) for k in stable} == {k: expected[i].get(k) for k in stable} for i, r in after.items())
 
 
+@pytest.mark.slow  # a local Ray: seconds to start, a minute of actors
 def test_a_missing_model_in_the_actors_stops_the_run(local_ray, tiny_preset, tmp_path):
     from summarize.errors import ModelNotAvailableError
 
@@ -97,6 +99,7 @@ def test_few_inputs_are_spread_over_every_actor(inputs, batch_docs, actors, expe
     assert spread_batches(inputs, batch_docs, actors) == expected
 
 
+@pytest.mark.slow  # a local Ray: seconds to start, a minute of actors
 def test_a_near_copy_reuses_its_originals_work_on_the_same_actor(local_ray, tmp_path):
     """The desk's near-copy reuse with Ray: one actor had both articles, so the copy did no model work."""
     import shutil

@@ -2,14 +2,16 @@
 
 a. the whole corpus in one batch subprocess: exactly one record per id, every line JSON, no
    Traceback, exit 8, the ordinary articles summarized in both languages, every hostile input an
-   error record (type, message, hint) or a result, the child's peak RSS under 2 GiB;
+   error record (type, message, hint) or a result, the child's peak RSS under 2 GiB; the fast tier
+   runs it once with short limits (a 10 s deadline, 5 s to read one input), the slow tier with the
+   limits a newsroom would use;
 b. the same corpus killed with SIGKILL at moments tied to its progress, resumed each time: every
    input exactly once at the end;
 c. a hypothesis property: random hostile files and manifest lines through ``run_batch`` in-process.
 
 URL inputs go to a hostile server on 127.0.0.1 in this process (``--allow-private``). The slow-drip
-URL costs the fetch's total limit (60 s), so (a) and (b) take a minute or more each: both are
-marked slow (they run unless ``-m "not slow"`` deselects them).
+URL costs the fetch's total limit (60 s), and the multi-megabyte inputs use their whole deadline,
+so (a) with the default limits and (b) take minutes each: both are marked slow (``make test-slow``).
 """
 
 from __future__ import annotations
@@ -65,12 +67,18 @@ def _check_records(records: list[dict], items: list[tuple[str, str]]) -> None:
             assert "summaries" in record, (entry_id, record)
 
 
-@pytest.mark.slow
+SHORT_LIMITS = ("--deadline", "10", "--read-timeout", "5")
+
+
+@pytest.mark.parametrize("limits", [
+    pytest.param(SHORT_LIMITS, id="short-limits"),
+    pytest.param((), id="newsroom-limits", marks=pytest.mark.slow),
+])
 @pytest.mark.timeout(CHILD_TIMEOUT + 120)  # the child's own limit decides; pytest's 600 s default would cut it first
-def test_hostile_corpus_gives_one_whole_record_per_input(corpus, tmp_path):
+def test_hostile_corpus_gives_one_whole_record_per_input(corpus, tmp_path, limits):
     folder, items = corpus
     out = tmp_path / "out.jsonl"
-    run = run_child(batch_args(folder, out), timeout=CHILD_TIMEOUT, log_dir=tmp_path / "logs",
+    run = run_child(batch_args(folder, out, *limits), timeout=CHILD_TIMEOUT, log_dir=tmp_path / "logs",
                     cache_dir=tmp_path / "cache")
     assert not run.timed_out, f"the batch ran past {CHILD_TIMEOUT} s; records: {len(whole_records(out))}"
     assert "Traceback" not in run.stderr, run.stderr[-6000:]
@@ -89,8 +97,9 @@ def test_hostile_corpus_gives_one_whole_record_per_input(corpus, tmp_path):
 def test_hostile_corpus_killed_at_random_moments_then_resumed_has_every_input_once(corpus, tmp_path):
     folder, items = corpus
     out = tmp_path / "out.jsonl"
+    # the limits are not what this tests: the short ones keep each run to a couple of minutes
     killed, final = kill_and_resume(folder, out, kills=3, seed=7, timeout=CHILD_TIMEOUT, log_dir=tmp_path / "logs",
-                                    cache_dir=tmp_path / "cache")
+                                    cache_dir=tmp_path / "cache", extra=SHORT_LIMITS)
     assert sum(k.returncode == -9 and k.records_after < len(items) for k in killed) >= 2, \
         [(k.returncode, k.records_after) for k in killed]
     assert not final.timed_out

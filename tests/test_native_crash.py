@@ -94,6 +94,18 @@ def test_a_crash_in_a_batch_is_one_error_record_and_resume_does_not_redo_it(tmp_
     assert out.read_bytes() == before
 
 
+def test_a_build_that_dies_on_every_input_stops_the_batch_with_the_remedy(tmp_path):
+    from summarize.cli import cli
+
+    inputs, out = _inputs(tmp_path), tmp_path / "out.jsonl"
+    for path in inputs:  # every input crashes the engine, as a build for another CPU does
+        Path(path).write_text(Path(path).read_text(encoding="utf-8") + f"\n\n{MARKER}.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["batch", *inputs, "-o", str(out), "-p", str(_preset(tmp_path)), "--no-cache"])
+    assert result.exit_code == 5, result.output  # the engine's failure, not the inputs': the run stops
+    assert f"crashed on {CRASHES_BEFORE_PAUSE} inputs in a row" in result.output
+    assert "summarize doctor" in result.output
+
+
 def test_the_python_api_gives_the_crashing_input_its_error(tmp_path):
     from summarize import Pipeline
 
@@ -202,7 +214,7 @@ def test_a_user_script_without_a_main_guard_runs_native_engines(tmp_path):
         "engine = make_summarizer(SummarizeConfig(engine='crashing', words=20), RuntimeConfig())\n"
         "text = 'El presidente habló el lunes. La oferta es nueva. Rubio dijo que era histórica.'\n"
         "print('summary:', engine.summarize([text], 'es', LengthSpec(words=10))[0])\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("summary:") == 1

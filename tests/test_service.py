@@ -259,6 +259,7 @@ def _chromium() -> str | None:
     return next((p for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")) if p), None)
 
 
+@pytest.mark.slow  # a real browser: seconds to start, and the slow tier installs it
 def test_the_page_in_a_headless_browser(server: Server, tmp_path: Path) -> None:
     browser = _chromium()
     if browser is None:

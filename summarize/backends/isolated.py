@@ -50,10 +50,16 @@ class _Remote:
     local: Any
     worker: ProcessWorker
 
-    def __getattr__(self, name: str) -> Any:  # the engine's own settings (options, model names)
+    def __getattr__(self, name: str) -> Any:
+        # the engine's own settings (options, model names); never a method: that would run here
         if name in ("local", "worker"):
             raise AttributeError(name)
-        return getattr(self.local, name)
+        value = getattr(self.local, name)
+        if callable(value):
+            raise AttributeError(  # noqa: TRY004 - hasattr() must say False for it
+                f"{type(self.local).__name__}.{name} runs in the engine's worker process; "
+                                 "the isolated engine offers only the Translator/Summarizer methods")
+        return value
 
     def _call(self, method: str, *args: Any, warnings: list[str] | None = None) -> Any:
         return self.worker.call(method, *args, warnings=warnings)
@@ -79,7 +85,7 @@ class IsolatedTranslator(_Remote, Translator):
         for name in _TRANSLATOR_FLAGS:
             setattr(self, name, getattr(self.local, name))
         self.worker = ProcessWorker(functools.partial(_serve_translator, cls, config, runtime, langid is not None),
-                                    engine=self.engine)
+                                    engine=self.engine, work=("translate", "translate_scored"))
 
     def load(self, direction: str | None = None) -> None:
         self._call("load", direction)
@@ -123,7 +129,7 @@ class IsolatedSummarizer(_Remote, Summarizer):
         self.engine = self.local.engine
         self.batch_invariant = self.local.batch_invariant
         self.worker = ProcessWorker(functools.partial(_serve_summarizer, cls, config, runtime, langid is not None),
-                                    engine=self.engine)
+                                    engine=self.engine, work=("summarize", "summarize_noted"))
 
     def load(self) -> None:
         self._call("load")

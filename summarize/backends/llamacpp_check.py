@@ -13,6 +13,7 @@ The portable build the project installs (the Makefile's ``llama`` target) enable
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import platform
@@ -115,7 +116,8 @@ def check_llamacpp(model: str | None = None, *, timeout: float = CHECK_TIMEOUT_S
     said = {}
     for line in done.stdout.splitlines():
         if line.startswith("{"):
-            said.update(json.loads(line))
+            with contextlib.suppress(json.JSONDecodeError):
+                said.update(json.loads(line))
     build = tuple(f for f in _build_features(said.get("system", "")) if f in _FLAGS)
     granted = cpu_features()
     refused = tuple(f for f in build if granted is not None and f in _FLAGS and f not in granted)

@@ -15,7 +15,8 @@ Why a child process of our own rather than, say, llama.cpp's HTTP server: it iso
 engine object is built in the child from the same picklable value (class, config, runtime) the
 parent would have used. The child is a fresh interpreter (a fork of a process with torch or Ray
 threads can deadlock, and multiprocessing's ``spawn`` re-runs the caller's main script), in a session
-of its own (Ctrl-C in the terminal is the parent's to handle), and it dies with its parent.
+of its own (Ctrl-C in the terminal is the parent's to handle), and it ends itself soon after its
+parent is gone.
 
 The per-input deadline (:mod:`summarize.deadline`) crosses the boundary: the child runs the call
 under what is left of it, and the parent stops waiting shortly after: a child that overruns is
@@ -27,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import pickle
 import signal
 import socket
 import subprocess
@@ -34,12 +36,20 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from multiprocessing.connection import Connection
 from typing import Any
 
 from .. import deadline as deadlines
-from ..errors import DeadlineError, EngineBrokenError, EngineCrashedError, SummarizeError, UnexpectedError
+from ..errors import (
+    ConfigError,
+    DeadlineError,
+    EngineBrokenError,
+    EngineCrashedError,
+    EngineUnavailableError,
+    SummarizeError,
+    UnexpectedError,
+)
 
 __all__ = ["CRASHES_BEFORE_PAUSE", "PAUSE_S", "ProcessWorker", "crash_error", "describe_exit", "serve"]
 
@@ -47,7 +57,7 @@ LOG = logging.getLogger("summarize")
 CRASHES_BEFORE_PAUSE = 5  # crashes in a row, with no success between, after which the engine pauses
 PAUSE_S = 60.0  # how long a paused engine answers EngineBrokenError before it is tried again
 DEADLINE_GRACE_S = 5.0  # how long past the deadline the parent waits for a child that should stop itself
-_PR_SET_PDEATHSIG = 1
+PARENT_POLL_S = 0.5  # how often a worker checks that its parent is alive
 
 _CRASH_HINTS = {
     "SIGILL": ("The engine's native code used a CPU instruction this machine cannot run: run `summarize doctor` "
@@ -78,10 +88,13 @@ def describe_exit(exitcode: int | None) -> tuple[str, str]:
 
 
 def crash_error(engine: str, exitcode: int | None, *, doing: str = "working on this input") -> EngineCrashedError:
-    """The error of an engine whose process died while ``doing``."""
+    """The error of an engine whose process died while ``doing`` (``exitcode`` ``None``: it stopped answering)."""
+    if exitcode is None:
+        return EngineCrashedError(f"the {engine} engine stopped answering while {doing}; its process was stopped",
+                                  engine=engine, hint=_DEFAULT_CRASH_HINT)
     name, what = describe_exit(exitcode)
     return EngineCrashedError(f"the {engine} engine crashed with {name} ({what}) while {doing}",
-                              engine=engine, signal=name if exitcode is not None and exitcode < 0 else None,
+                              engine=engine, signal=name if exitcode < 0 else None,
                               hint=_CRASH_HINTS.get(name, _DEFAULT_CRASH_HINT))
 
 
@@ -92,13 +105,20 @@ class ProcessWorker:
         factory: builds the object in the child; it must be picklable (a module-level function,
             or a :func:`functools.partial` of one with picklable arguments).
         engine: the engine's name, for messages.
+        work: the methods that do the engine's work: only their success ends a run of crashes (a
+            ``describe`` answered between two crashes proves nothing); ``None``: every method.
 
     Calls are one at a time (a lock); the child starts on the first call and again after a crash.
     """
 
-    def __init__(self, factory: Callable[[], Any], *, engine: str) -> None:
-        self.factory = factory
+    def __init__(self, factory: Callable[[], Any], *, engine: str, work: Collection[str] | None = None) -> None:
+        try:
+            self._factory = pickle.dumps(factory)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            raise ConfigError(f"the {engine} engine cannot run in a worker process: {exc}",
+                              hint="Define the engine class at the top level of an importable module.") from exc
         self.engine = engine
+        self.work = None if work is None else frozenset(work)
         self.crashes_in_a_row = 0
         self.paused_until = 0.0
         self._process: Any = None
@@ -118,14 +138,20 @@ class ProcessWorker:
         """
         with self._lock:
             self._check_paused()
-            conn = self._ensure_started()
             left = deadlines.remaining()
             try:
+                conn = self._ensure_started()
                 conn.send((method, args, kwargs, warnings is not None, left))
                 outcome = self._receive(conn, left)
             except (EOFError, BrokenPipeError, ConnectionResetError, OSError):
                 raise self._crashed(method) from None
-            self.crashes_in_a_row = 0
+            except BaseException:
+                # interrupted between question and answer (Ctrl-C, a deadline, an argument that does
+                # not pickle): the answer must never reach the next call, so this child goes
+                self._stop()
+                raise
+            if self.work is None or method in self.work:
+                self.crashes_in_a_row = 0
         value, said = _unwrap(outcome, self.engine)
         if warnings is not None and said:
             warnings.extend(said)
@@ -160,7 +186,7 @@ class ProcessWorker:
             conn = Connection(os.dup(ours.fileno()))
         self._process, self._conn = process, conn
         conn.send(list(sys.path))
-        conn.send(self.factory)
+        conn.send_bytes(self._factory)
         return conn
 
     def _receive(self, conn: Any, left: float | None) -> Any:
@@ -208,7 +234,7 @@ def _unwrap(outcome: tuple[str, Any, str], engine: str) -> Any:
         raise current.error(f"in the {engine} engine") from value  # the parent's label and limit
     if isinstance(value, BaseException):
         raise value
-    raise UnexpectedError(f"the {engine} engine failed: {value}")
+    raise RuntimeError(value)  # the engine's own exception, by its text: the envelope makes it the input's
 
 
 def serve(conn: Connection, parent: int) -> None:
@@ -218,18 +244,22 @@ def serve(conn: Connection, parent: int) -> None:
         conn: the connection to the parent, whose next message is the factory.
         parent: the parent's process id (the child ends itself if that is gone already).
     """
-    _die_with_parent(parent)
+    _watch_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
-        factory = conn.recv()
+        factory = conn.recv_bytes()
     except (EOFError, OSError):
         return
     target: Any = None
     failure: BaseException | None = None
     try:
-        target = factory()
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent at its first call
+        target = pickle.loads(factory)()
+    except SummarizeError as exc:  # a bad option, a missing library: reported at the parent's first call
         failure = exc
+    except BaseException as exc:  # noqa: BLE001 - every input would meet it: the run's failure
+        failure = EngineUnavailableError(f"the engine could not be built in its worker process: "
+                                         f"{type(exc).__name__}: {exc}",
+                                         hint="Check that its package is installed in this Python environment.")
     while True:
         try:
             method, args, kwargs, wants_warnings, left = conn.recv()
@@ -253,26 +283,39 @@ def serve(conn: Connection, parent: int) -> None:
 
 
 def _failure(exc: BaseException) -> tuple[str, Any, str]:
-    trace = "".join(traceback.format_exception(exc))
-    try:
-        import pickle
+    """What the parent gets of an exception: itself when it is ours or Python's own and pickles, else its text.
 
+    An exception class of the engine's library (``llama_cpp``) is not sent as such: unpickling it
+    would import that library in the parent, the very thing the worker keeps out of it.
+    """
+    trace = "".join(traceback.format_exception(exc))
+    text = f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}"
+    module = type(exc).__module__
+    if not isinstance(exc, Exception) or not (module == "builtins" or module.split(".")[0] == "summarize"):
+        return "error", text, trace
+    try:
         pickle.loads(pickle.dumps(exc))
     except Exception:  # noqa: BLE001 - an exception that does not pickle is sent as its text
         if isinstance(exc, SummarizeError):
             return "error", UnexpectedError(exc.message, hint=exc.hint), trace
-        return "error", f"{type(exc).__name__}: {exc}", trace
+        return "error", text, trace
     return "error", exc, trace
 
 
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to kill this process when its parent dies (a SIGKILLed batch leaves no orphan)."""
-    with contextlib.suppress(Exception):
-        import ctypes
+def _watch_parent(parent: int) -> None:
+    """End this process soon after its parent is gone (a SIGKILLed batch leaves no orphan at work).
 
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the request took effect
+    A thread that polls, rather than ``PR_SET_PDEATHSIG``: that one fires when the *thread* that
+    started the child ends, which a pool thread of the parent may do at any time. Native calls
+    release the GIL (ctypes does), so the watch runs during a long generation too.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
         os._exit(0)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 # the child's first lines: its connection and the parent's path come before anything of ours is imported

@@ -44,10 +44,12 @@ class Batcher:
         window: seconds to wait, after the first document, for others to join its batch.
         max_batch: documents in one batch at most.
         max_pending: requests admitted at once (see :meth:`admit`).
+        deadline: seconds a request's model work may take, after its read (``None``: no limit).
     """
 
-    def __init__(self, *, window: float, max_batch: int, max_pending: int) -> None:
+    def __init__(self, *, window: float, max_batch: int, max_pending: int, deadline: float | None = None) -> None:
         self.window = window
+        self.deadline = deadline  # the model work of a request stops past it (an engine's worker is killed)
         self.max_batch = max_batch
         self.max_pending = max_pending
         self._queue: queue.Queue[object] = queue.Queue()
@@ -145,7 +147,7 @@ class Batcher:
     def _process(self, group: list[_Item]) -> None:
         start = time.perf_counter()
         try:
-            outcomes = isolated(group[0].process)([i.loaded for i in group])
+            outcomes = isolated(group[0].process, self.deadline)([i.loaded for i in group])
         except Exception as exc:  # noqa: BLE001 - a run-level failure (or a bug): every caller gets it
             for item in group:
                 item.future.set_exception(exc)

@@ -63,7 +63,7 @@ class Service:
         self.pool = PipelinePool(settings)
         self.pool.load_default()
         self.batcher = Batcher(window=settings.window, max_batch=settings.max_batch,
-                               max_pending=settings.max_queue)
+                               max_pending=settings.max_queue, deadline=settings.deadline)
         self.jobs = JobStore(Path(settings.jobs_dir), self.pool, self.batcher, batch_docs=settings.batch_docs)
         self._readers = ThreadPoolExecutor(max_workers=max(4, settings.max_batch), thread_name_prefix="read")
 

@@ -37,10 +37,10 @@ from typing import TYPE_CHECKING
 from ... import deadline
 from ...config import RuntimeConfig, TranslateConfig
 from ...errors import EngineTimeoutError, EngineUnavailableError
-from ..worker import crash_error
 from ...text.names import is_description, opens_with_description
 from ...text.protect import Masked, Span, localize_numbers, restore
 from ..base import ConfidenceMeasure, Scored, Translator, texts_said
+from ..worker import crash_error
 from .lexicon import ApertiumLexicon, carriers, find_dictionaries, find_mode_file, process_env
 from .names import COMMON, KNOWN, UNKNOWN, Protector, Reading
 from .tagger import TaggerProbe, calls_for, find_tagger
