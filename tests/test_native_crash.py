@@ -44,6 +44,7 @@ def _registered():
     from summarize.registry import registry
 
     registry().remove_engine("summarize", "crashing")
+    registry().remove_engine("translate", "crashing")
 
 
 def _preset(folder: Path, signal_name: str = "SIGILL", **options: object) -> Path:
@@ -169,6 +170,28 @@ def test_the_worker_survives_a_crash_and_serves_the_next_input():
     assert summary[0].text
     assert engine.describe() == {"engine": "crashing", "model": "dies with SIGSEGV"}
     assert engine.options.signal == "SIGSEGV"  # the engine's own settings answer from here
+
+
+def test_an_isolated_translator_forwards_every_method_and_its_flags():
+    from summarize.backends import make_translator
+    from summarize.backends.isolated import IsolatedTranslator
+    from summarize.config import TranslateConfig
+
+    engine = make_translator(TranslateConfig(engine="crashing", options={"signal": "SIGBUS"}), RuntimeConfig())
+    assert isinstance(engine, IsolatedTranslator)
+    assert engine.keeps_placeholders and engine.batch_invariant and engine.engine == "crashing"
+    warnings: list[str] = []
+    scored = engine.translate_scored(["Hola.", "Adiós."], "es", "en", warnings=warnings)
+    assert [s.text for s in scored] == ["Hola.", "Adiós."] and scored[0].score is None
+    assert warnings == ["copied 2 text(s) from es to en"]  # what the engine said in its process
+    assert engine.placeholders("a QX0Z b", [object(), object()]) == ["QX1Z", "QX2Z"]
+    assert engine.name_renderings(["Bukele"], "es", "en") == {}
+    assert engine.describe("es-en") == {"engine": "crashing", "model": ""}
+    with pytest.raises(EngineCrashedError, match="SIGBUS"):
+        engine.translate([f"{MARKER}"], "es", "en")
+    assert engine.translate(["otra vez"], "es", "en") == ["otra vez"]  # a new process
+    assert engine.options.signal == "SIGBUS"  # the engine's settings answer from the unloaded copy here
+    engine.close()
 
 
 def _missing_model() -> object:

@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ["IsolatedSummarizer", "IsolatedTranslator"]
 
-_TRANSLATOR_FLAGS = ("engine", "keeps_placeholders", "protects_names", "confidence", "batch_invariant")
-
 
 def _serve_translator(cls: type, config: TranslateConfig, runtime: RuntimeConfig, with_langid: bool) -> Translator:
     return build_translator(cls, config, runtime, _langid(with_langid))
@@ -45,10 +43,31 @@ def _langid(wanted: bool) -> LanguageIdentifier | None:
 
 
 class _Remote:
-    """What both proxies share: the worker, the local copy, and calls that carry warnings back."""
+    """What both proxies share: the worker, the local copy, and calls that carry warnings back.
+
+    Args:
+        cls: the engine class (``native_code = True``).
+        config: its ``[translate]`` or ``[summarize]`` table.
+        runtime: the ``[runtime]`` table.
+        langid: the pipeline's language identifier (the worker builds its own).
+    """
 
     local: Any
     worker: ProcessWorker
+    _FLAGS: tuple[str, ...] = ("engine", "batch_invariant")  # the engine's attributes the pipeline reads
+    _WORK: tuple[str, ...] = ()  # the methods that do its work (see ProcessWorker)
+
+    def __init__(self, cls: type, config: Any, runtime: RuntimeConfig, langid: LanguageIdentifier | None = None) -> None:
+        build, serve = self._builders()
+        self.local = build(cls, config, runtime, langid)
+        for name in self._FLAGS:
+            setattr(self, name, getattr(self.local, name))
+        self.worker = ProcessWorker(functools.partial(serve, cls, config, runtime, langid is not None),
+                                    engine=self.local.engine, work=self._WORK)
+
+    @staticmethod
+    def _builders() -> tuple[Any, Any]:
+        raise NotImplementedError
 
     def __getattr__(self, name: str) -> Any:
         # the engine's own settings (options, model names); never a method: that would run here
@@ -70,22 +89,14 @@ class _Remote:
 
 
 class IsolatedTranslator(_Remote, Translator):
-    """A translator whose engine runs in a worker process; a crash there is one input's error.
+    """A translator whose engine runs in a worker process; a crash there is one input's error."""
 
-    Args:
-        cls: the engine class (``native_code = True``).
-        config: its ``[translate]`` table.
-        runtime: the ``[runtime]`` table.
-        langid: the pipeline's language identifier (the worker builds its own).
-    """
+    _FLAGS = ("engine", "keeps_placeholders", "protects_names", "confidence", "batch_invariant")
+    _WORK = ("translate", "translate_scored")
 
-    def __init__(self, cls: type, config: TranslateConfig, runtime: RuntimeConfig,
-                 langid: LanguageIdentifier | None = None) -> None:
-        self.local = build_translator(cls, config, runtime, langid)
-        for name in _TRANSLATOR_FLAGS:
-            setattr(self, name, getattr(self.local, name))
-        self.worker = ProcessWorker(functools.partial(_serve_translator, cls, config, runtime, langid is not None),
-                                    engine=self.engine, work=("translate", "translate_scored"))
+    @staticmethod
+    def _builders() -> tuple[Any, Any]:
+        return build_translator, _serve_translator
 
     def load(self, direction: str | None = None) -> None:
         self._call("load", direction)
@@ -114,22 +125,13 @@ class IsolatedTranslator(_Remote, Translator):
 
 
 class IsolatedSummarizer(_Remote, Summarizer):
-    """A summarizer whose engine runs in a worker process; a crash there is one input's error.
+    """A summarizer whose engine runs in a worker process; a crash there is one input's error."""
 
-    Args:
-        cls: the engine class (``native_code = True``).
-        config: its ``[summarize]`` table.
-        runtime: the ``[runtime]`` table.
-        langid: the pipeline's language identifier (the worker builds its own).
-    """
+    _WORK = ("summarize", "summarize_noted")
 
-    def __init__(self, cls: type, config: SummarizeConfig, runtime: RuntimeConfig,
-                 langid: LanguageIdentifier | None = None) -> None:
-        self.local = build_summarizer(cls, config, runtime, langid)
-        self.engine = self.local.engine
-        self.batch_invariant = self.local.batch_invariant
-        self.worker = ProcessWorker(functools.partial(_serve_summarizer, cls, config, runtime, langid is not None),
-                                    engine=self.engine, work=("summarize", "summarize_noted"))
+    @staticmethod
+    def _builders() -> tuple[Any, Any]:
+        return build_summarizer, _serve_summarizer
 
     def load(self) -> None:
         self._call("load")

@@ -5,7 +5,7 @@
 native library that executes a refused instruction or dereferences a bad pointer would die. It
 declares ``native_code = True``, so the pipeline runs it in a worker process; the tests check that
 the crash becomes that input's error record and nothing more. :func:`install` registers it as the
-``crashing`` summarizer; ``python -m summarize.testing.crashing ARGS`` is ``summarize ARGS`` with it
+``crashing`` summarizer and translator; ``python -m summarize.testing.crashing ARGS`` is ``summarize ARGS`` with it
 registered (for a real ``summarize serve`` or ``batch`` process).
 """
 
@@ -17,15 +17,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..backends.base import LengthSpec, Summarizer
+from ..backends.base import LengthSpec, Summarizer, Translator
 from ..backends.extractive import ExtractiveSummarizer
 from ..registry import EngineInfo, Registry, registry
 
 if TYPE_CHECKING:
-    from ..config import RuntimeConfig, SummarizeConfig
+    from ..config import RuntimeConfig, SummarizeConfig, TranslateConfig
     from ..text.langid import LanguageIdentifier
 
-__all__ = ["CrashingOptions", "CrashingSummarizer", "install", "main"]
+__all__ = ["CrashingOptions", "CrashingSummarizer", "CrashingTranslator", "install", "main"]
 
 DEFAULT_MARKER = "CRASH-THE-ENGINE"
 
@@ -62,31 +62,62 @@ class CrashingSummarizer(Summarizer):
 
     def load(self) -> None:
         if self.options.on_load:
-            self._die()
+            _die(self.options.signal)
         self.inner.load()
 
     def summarize(self, texts: Sequence[str], lang: str, length: LengthSpec, *,
                   warnings: list[str] | None = None) -> list[str]:
         if any(self.options.marker in text for text in texts):
-            self._die()
+            _die(self.options.signal)
         return self.inner.summarize(texts, lang, length, warnings=warnings)
 
     def describe(self) -> dict[str, str]:
         return {"engine": self.engine, "model": f"dies with {self.options.signal}"}
 
-    def _die(self) -> None:
-        number = signal.Signals[self.options.signal]
-        if number != signal.SIGKILL:  # (whose handling cannot be changed)
-            signal.signal(number, signal.SIG_DFL)  # Python's own handlers (SIGSEGV's faulthandler) stand aside
-        os.kill(os.getpid(), number)
+
+
+class CrashingTranslator(Translator):
+    """A "translation" that copies each text, and a signal to its own process for a text holding the marker."""
+
+    engine = "crashing"
+    batch_invariant = True
+    keeps_placeholders = True
+    native_code = True
+    Options = CrashingOptions
+
+    def __init__(self, config: TranslateConfig, runtime: RuntimeConfig, *,
+                 langid: LanguageIdentifier | None = None) -> None:
+        self.options = CrashingOptions(**config.options)
+
+    def load(self, direction: str | None = None) -> None:
+        if self.options.on_load:
+            _die(self.options.signal)
+
+    def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
+        if any(self.options.marker in text for text in texts):
+            _die(self.options.signal)
+        if warnings is not None:
+            warnings.append(f"copied {len(texts)} text(s) from {src} to {tgt}")
+        return list(texts)
+
+
+def _die(name: str) -> None:
+    number = signal.Signals[name]
+    if number != signal.SIGKILL:  # (whose handling cannot be changed)
+        signal.signal(number, signal.SIG_DFL)  # Python's own handlers (SIGSEGV's faulthandler) stand aside
+    os.kill(os.getpid(), number)
 
 
 def install(reg: Registry | None = None) -> None:
-    """Register :class:`CrashingSummarizer` as the ``crashing`` summarizer (default: this process's registry)."""
-    (registry() if reg is None else reg).add_engine(
-        EngineInfo("crashing", "summarize", "summarize.testing.crashing:CrashingSummarizer",
-                   description="kills itself on a marked input [tests]"),
-        replace=True)
+    """Register the ``crashing`` engines (default: in this process's registry).
+
+    The classes are named by their module path, not given as objects: run as ``python -m``, this
+    module is ``__main__``, a name a worker process could not import.
+    """
+    reg = registry() if reg is None else reg
+    for role, cls in (("summarize", "CrashingSummarizer"), ("translate", "CrashingTranslator")):
+        reg.add_engine(EngineInfo("crashing", role, f"summarize.testing.crashing:{cls}",
+                                  description="kills itself on a marked input [tests]"), replace=True)
 
 
 def main() -> None:
