@@ -23,6 +23,7 @@ from typing import Any
 from .errors import ConfigError
 from .registry import registry
 from .resources import data_dir
+from .typecheck import Mismatch, conform, field_types
 
 __all__ = [
     "DEFAULT_PRESET",
@@ -330,12 +331,12 @@ def _section(cls: type, values: Mapping[str, Any], label: str, where: str) -> An
             engine_fields = _option_fields(label.strip("[]"), engine, label, where)
     kwargs: dict[str, Any] = {}
     options: dict[str, Any] = {}
+    types = field_types(cls)
     for key, value in values.items():
         if key in fields:
-            _check_type(key, value, getattr(defaults, key), fields[key].type, label, where)
-            kwargs[key] = dict(value) if isinstance(value, Mapping) else value
+            kwargs[key] = _conformed(key, value, types[key], label, where)
         elif key in engine_fields:
-            options[key] = value
+            options[key] = _conformed(key, value, engine_fields[key], label, where)
         else:
             allowed = [*fields, *engine_fields]
             raise ConfigError(
@@ -349,28 +350,29 @@ def _section(cls: type, values: Mapping[str, Any], label: str, where: str) -> An
     return cls(**kwargs)
 
 
-def _option_fields(role: str, engine: str, label: str, where: str) -> dict[str, dataclasses.Field[Any]]:
-    """The settings an engine declares (its ``Options`` dataclass), by name."""
+def _option_fields(role: str, engine: str, label: str, where: str) -> dict[str, Any]:
+    """The settings an engine declares (its ``Options`` dataclass): each name and its resolved type."""
     names = registry().engine_names(role)
     if engine not in names:
         raise ConfigError(f"engine {engine!r} in {label} of {where} is not one of: {', '.join(names)}",
                           hint="A third-party engine is available once the package that registers it is installed.")
     options_type = registry().engine(role, engine).options_type()
-    return {f.name: f for f in dataclasses.fields(options_type)} if options_type else {}
+    return field_types(options_type) if options_type else {}
 
 
 def _check_options(section: Any, role: str, where: str) -> None:
     """Type-check and validate the engine settings of a section with the engine's own rules."""
     label = f"[{role}]"
     fields = _option_fields(role, section.engine, label, where)
+    conformed: dict[str, Any] = {}
     for key, value in section.options.items():
         if key not in fields:
             raise ConfigError(f"unknown key {key!r} in {label} of {where}",
                               hint=f"The {section.engine} engine's own settings: {', '.join(fields) or 'none'}.")
-        _check_type(key, value, None, fields[key].type, label, where)
+        conformed[key] = _conformed(key, value, fields[key], label, where)
     if not fields:
         return
-    options = registry().engine(role, section.engine).options_type()(**section.options)  # type: ignore[misc]
+    options = registry().engine(role, section.engine).options_type()(**conformed)  # type: ignore[misc]
     try:
         if hasattr(options, "validate"):
             options.validate()
@@ -378,29 +380,12 @@ def _check_options(section: Any, role: str, where: str) -> None:
         raise ConfigError(f"{exc} in {label} of {where}") from None
 
 
-def _check_type(key: str, value: Any, default: Any, annotation: Any, label: str, where: str) -> None:
-    text = str(annotation)
-    if value is None and "None" in text:
-        return
-    if "bool" in text:
-        ok = isinstance(value, bool)
-        expected = "true or false"
-    elif isinstance(default, Mapping) or "Mapping" in text:
-        ok = isinstance(value, Mapping) and all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-        )
-        expected = "a table of strings"
-    elif "float" in text:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        expected = "a number"
-    elif "int" in text:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        expected = "a whole number"
-    else:
-        ok = isinstance(value, str)
-        expected = "a string"
-    if not ok:
-        raise ConfigError(f"{key!r} in {label} of {where} must be {expected}, not {value!r}")
+def _conformed(key: str, value: Any, annotation: Any, label: str, where: str) -> Any:
+    """``value`` as its field holds it, or the error naming the key, the table and the file."""
+    try:
+        return conform(value, annotation)
+    except Mismatch as exc:
+        raise ConfigError(f"{key!r} in {label} of {where} must be {exc.expected}, not {value!r}") from None
 
 
 def _validate(config: PipelineConfig, *, where: str) -> None:

@@ -89,3 +89,12 @@ def records_alone_and_batched(pipeline, sources, *, seed: int = 7) -> list[dict]
     assert [shuffled[order.index(i)] for i in range(len(sources))] == alone
     return alone
 
+
+
+# the longest test file goes first: with one xdist worker per CPU (`make test`), one worker runs it
+# while the others share the rest, instead of everyone waiting for it at the end
+LONGEST_FIRST = ("test_hostile_batch.py",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in LONGEST_FIRST)
