@@ -71,10 +71,10 @@ demo: $(BASE)
 # -n: one pytest worker per CPU (pytest-xdist), a test file's tests on one worker (its module
 # fixtures, a server or a corpus, are made once)
 test: $(DEV)
-	$(BIN)/python -m pytest -m "not slow" -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not slow" -n $(PYTEST_WORKERS) --dist loadfile --durations=10 $(PYTEST_ARGS)
 
 test-slow: $(LLAMA)
-	$(BIN)/python -m pytest -m slow -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m slow -n $(PYTEST_WORKERS) --dist loadfile --durations=20 $(PYTEST_ARGS)
 
 test-all: test test-slow
 
