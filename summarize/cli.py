@@ -52,6 +52,7 @@ FORMAT_CHOICE = RegistryChoice(lambda: _registry().output_format_names())
 TRANSLATOR_CHOICE = RegistryChoice(lambda: _registry().engine_names("translate"))
 SUMMARIZER_CHOICE = RegistryChoice(lambda: _registry().engine_names("summarize"))
 BATCH_ENGINE_CHOICE = RegistryChoice(lambda: _registry().batch_engine_names())
+DIGEST_FORMAT_CHOICE = RegistryChoice(lambda: _registry().digest_format_names())
 
 
 class UserError(click.ClickException):
@@ -541,7 +542,7 @@ def _say_interrupted(ctx: click.Context) -> None:
 @_cache_options
 @click.option("--digest", "digest_file", type=click.Path(dir_okay=False),
               help="After the run, write the story digest of OUTPUT here (.html, .md or .json).")
-@click.option("--digest-format", type=click.Choice(["json", "markdown", "html"]),
+@click.option("--digest-format", type=DIGEST_FORMAT_CHOICE,
               help="The digest's format (default: from its suffix).")
 @click.option("--since", help="Feeds: keep only entries published on or after this date (YYYY-MM-DD).")
 @_pipeline_options(formats=False)
@@ -694,8 +695,8 @@ def eval_translate(src_path: str, ref_path: str, direction: str, fmt: str, outpu
 @cli.command()
 @click.argument("journal", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the digest here (default: stdout).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["json", "markdown", "html"]),
-              help="json, markdown or html (default: from OUTPUT's suffix, else markdown).")
+@click.option("-f", "--format", "fmt", type=DIGEST_FORMAT_CHOICE,
+              help="json, markdown, html or a plugin's (default: from OUTPUT's suffix, else markdown).")
 @_user_errors
 def digest(journal: str, output: str | None, fmt: str | None) -> None:
     """Group the articles of a batch output JOURNAL into stories and brief each in English and Spanish.

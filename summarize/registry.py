@@ -37,6 +37,7 @@ __all__ = [
     "PLUGIN_GROUP",
     "ROLES",
     "BatchEngine",
+    "DigestFormat",
     "EngineInfo",
     "InputFormat",
     "OutputFormat",
@@ -146,6 +147,24 @@ class OutputFormat:
 
 
 @dataclass(frozen=True)
+class DigestFormat:
+    """A way to write a story digest: ``render(digest) -> str`` (see :mod:`summarize.desk`).
+
+    ``suffixes`` (lower case, with the dot) are the file names ``summarize digest -o FILE`` and
+    ``summarize batch --digest FILE`` write in this format when no format is given.
+    """
+
+    name: str
+    target: str | Callable[..., Any]
+    description: str = ""
+    suffixes: tuple[str, ...] = ()
+
+    def load(self) -> Callable[..., Any]:
+        """Import and return the render function."""
+        return _resolve(self.target, f"the digest format {self.name!r}")  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
 class BatchEngine:
     """Where a batch run's model work happens.
 
@@ -176,6 +195,7 @@ class Registry:
         self._engines: dict[tuple[str, str], EngineInfo] = {}
         self._inputs: dict[str, InputFormat] = {}
         self._outputs: dict[str, OutputFormat] = {}
+        self._digests: dict[str, DigestFormat] = {}
         self._batch: dict[str, BatchEngine] = {}
 
     @staticmethod
@@ -270,6 +290,31 @@ class Registry:
         except KeyError:
             raise ConfigError(f"output format {name!r} is not one of: {', '.join(self._outputs)}") from None
 
+    # digest formats
+    def add_digest_format(self, fmt: DigestFormat, *, replace: bool = False) -> None:
+        """Add a way to write a story digest."""
+        self._add(self._digests, fmt.name, fmt, f"the digest format {fmt.name!r}", replace)
+
+    def digest_format_names(self) -> tuple[str, ...]:
+        """The digest formats' names, in registration order."""
+        return tuple(self._digests)
+
+    def digest_format_for_suffix(self, suffix: str) -> DigestFormat | None:
+        """The digest format a file suffix (``.html``) is written in, or ``None``."""
+        return next((f for f in self._digests.values() if suffix.lower() in f.suffixes), None)
+
+    def digest_format(self, name: str) -> DigestFormat:
+        """The digest format of that name.
+
+        Raises:
+            ConfigError: when there is none.
+        """
+        try:
+            return self._digests[name]
+        except KeyError:
+            raise ConfigError(f"unknown digest format {name!r}",
+                              hint=f"Use one of: {', '.join(self._digests)}.") from None
+
     # batch engines
     def add_batch_engine(self, engine: BatchEngine, *, replace: bool = False) -> None:
         """Add a place for batch runs' model work."""
@@ -334,6 +379,10 @@ def builtin_registry() -> Registry:
                                         ("json", "one object (an array for several results)", (".json",)),
                                         ("jsonl", "one JSON object a line", (".jsonl", ".ndjson"))):
         reg.add_output_format(OutputFormat(name, f"summarize.render:render_{name}", description, suffixes))
+    for name, description, suffixes in (("json", "the stories and briefs as data", (".json",)),
+                                        ("markdown", "the briefs and sources as Markdown", (".md", ".markdown")),
+                                        ("html", "one page with no external assets", (".html", ".htm"))):
+        reg.add_digest_format(DigestFormat(name, f"summarize.desk.render:render_digest_{name}", description, suffixes))
     reg.add_batch_engine(BatchEngine("local", "summarize.batch.local:local_records",
                                      "this process: reader threads and one pipeline", reuses_duplicates=True))
     reg.add_batch_engine(BatchEngine("ray", "summarize.batch.ray:ray_records",

@@ -217,6 +217,30 @@ def test_an_output_format_registered_from_outside_is_a_cli_choice():
     assert ran.stdout.startswith("es: ")
 
 
+def test_a_digest_format_registered_from_outside_is_a_choice_and_a_suffix(tmp_path):
+    from summarize.registry import DigestFormat
+
+    def headlines(digest):
+        return "".join(f"* {story.title}\n" for story in digest.stories)
+
+    journal = tmp_path / "out.jsonl"
+    journal.write_text(json.dumps({"id": "a", "source": "a.txt", "source_lang": "es", "title": "Bukele ofrece el CECOT",
+                                   "text": "El presidente Nayib Bukele ofreció la cárcel.",
+                                   "summaries": {"es": "Bukele ofreció la cárcel.", "en": "Bukele offered the prison."}})
+                       + "\n", encoding="utf-8")
+    registry().add_digest_format(DigestFormat("headlines", headlines, "one line a story", (".lst",)))
+    try:
+        chosen = CliRunner().invoke(cli, ["digest", str(journal), "-f", "headlines"])
+        by_suffix = CliRunner().invoke(cli, ["digest", str(journal), "-o", str(tmp_path / "d.lst")])
+        unknown = CliRunner().invoke(cli, ["digest", str(journal), "-f", "pdf"])
+    finally:
+        registry()._digests.pop("headlines")
+    assert chosen.exit_code == 0, chosen.output
+    assert chosen.stdout.startswith("* ")
+    assert by_suffix.exit_code == 0 and (tmp_path / "d.lst").read_text(encoding="utf-8") == chosen.stdout
+    assert unknown.exit_code == 2 and "'pdf' is not one of 'json', 'markdown', 'html', 'headlines'" in unknown.output
+
+
 def test_names_are_unique_within_their_kind_and_unknown_ones_list_the_known():
     reg = builtin_registry()
     with pytest.raises(ConfigError, match="already registered"):

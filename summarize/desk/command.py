@@ -6,13 +6,12 @@ import json
 import os
 from pathlib import Path
 
-from ..errors import BatchError, ConfigError, InputError
+from ..errors import BatchError, InputError
+from ..registry import registry
 from .digest import Digest, build_digest
-from .render import FORMATS, render_digest
+from .render import render_digest
 
 __all__ = ["format_for", "read_records", "write_digest"]
-
-_SUFFIXES = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 
 def format_for(output: str | None, fmt: str | None) -> str:
@@ -22,11 +21,9 @@ def format_for(output: str | None, fmt: str | None) -> str:
         ConfigError: an unknown format.
     """
     if fmt is None and output and output != "-":
-        fmt = _SUFFIXES.get(Path(output).suffix.lower(), "markdown")
-    fmt = fmt or "markdown"
-    if fmt not in FORMATS:
-        raise ConfigError(f"unknown digest format {fmt!r}", hint=f"Use one of: {', '.join(FORMATS)}.")
-    return fmt
+        found = registry().digest_format_for_suffix(Path(output).suffix)
+        fmt = found.name if found is not None else None
+    return registry().digest_format(fmt or "markdown").name
 
 
 def read_records(path: str) -> list[dict]:

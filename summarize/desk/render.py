@@ -7,7 +7,7 @@ from html import escape
 
 from .digest import Digest, SourceEntry, StoryBrief
 
-__all__ = ["FORMATS", "render_digest", "render_digest_html", "render_digest_json", "render_digest_markdown"]
+__all__ = ["render_digest", "render_digest_html", "render_digest_json", "render_digest_markdown"]
 
 LANG_NAMES = {"en": "English", "es": "Español"}
 
@@ -125,9 +125,12 @@ def render_digest_html(digest: Digest) -> str:
     return "\n".join([head, intro, *(_html_story(s) for s in digest.stories), "</body></html>\n"])
 
 
-FORMATS = {"json": render_digest_json, "markdown": render_digest_markdown, "html": render_digest_html}
-
-
 def render_digest(digest: Digest, fmt: str) -> str:
-    """The digest in ``fmt`` (``json``, ``markdown`` or ``html``)."""
-    return FORMATS[fmt](digest)
+    """The digest in ``fmt``, a digest format of the registry (``json``, ``markdown``, ``html``, a plugin's).
+
+    Raises:
+        ConfigError: an unknown format.
+    """
+    from ..registry import registry
+
+    return str(registry().digest_format(fmt).load()(digest))
