@@ -268,3 +268,26 @@ def test_engine_options_are_validated_by_the_engine():
     # switching engines keeps only the settings the new engine declares
     fast = load_config("fast")
     assert dict(fast.with_overrides(translator="marian").translate.options) == {}
+
+
+def test_an_engine_implements_the_scored_method_and_gets_the_plain_one_or_the_other_way_round():
+    from summarize.backends.base import LengthSpec, Noted, Scored, Summarizer, Translator
+
+    class Scoring(Translator):
+        def translate_scored(self, texts, src, tgt, *, warnings=None):
+            return [Scored(t.upper(), 0.5, ("was shouted",)) for t in texts]
+
+    class Plain(Summarizer):
+        def summarize(self, texts, lang, length, *, warnings=None):
+            return [t[:5] for t in texts]
+
+    warnings: list[str] = []
+    assert Scoring().translate(["a", "b"], "es", "en", warnings=warnings) == ["A", "B"]
+    assert warnings == ["2 segment(s) was shouted"]  # the notes, counted over the call
+    assert Plain().summarize_noted(["abcdefgh"], "es", LengthSpec()) == [Noted("abcde")]
+
+    class Neither(Translator):
+        pass
+
+    with pytest.raises(TypeError, match="Neither implements neither translate_scored nor translate"):
+        Neither()

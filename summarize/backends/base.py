@@ -26,11 +26,11 @@ keeps working: its warnings are then call-level.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import ABC
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 __all__ = ["ConfidenceMeasure", "LengthSpec", "Noted", "Scored", "Summarizer", "Translator", "summaries_said",
            "tally_notes", "texts_said"]
@@ -129,8 +129,10 @@ def summaries_said(outputs: Sequence[Noted], warnings: list[str] | None) -> list
 class Translator(ABC):
     """Translates batches of segments between Spanish and English.
 
-    An engine that can say how sure it is of each output sets :attr:`confidence` and overrides
-    :meth:`translate_scored`; the others get the default, which scores nothing.
+    An engine implements :meth:`translate_scored` (the plain :meth:`translate` is derived from it
+    once, here), and sets :attr:`confidence` when its scores say how sure it is of each output. An
+    engine written to the plain contract implements :meth:`translate` instead; its outputs are
+    unscored.
 
     A document's record must not depend on the other documents of its run. An engine sets
     :attr:`batch_invariant` only when its output for one text is the same whatever else is in the
@@ -158,28 +160,35 @@ class Translator(ABC):
     def load(self, direction: str | None = None) -> None:
         """Make the engine ready (for one direction, or all); safe to call again."""
 
-    @abstractmethod
-    def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
-        """Translate each text from ``src`` to ``tgt``; one output per input, in order.
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        if cls.translate_scored is Translator.translate_scored and cls.translate is Translator.translate:
+            raise TypeError(f"{cls.__name__} implements neither translate_scored nor translate")
+        return super().__new__(cls)
+
+    def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
+                         warnings: list[str] | None = None) -> list[Scored]:
+        """Translate each text from ``src`` to ``tgt``, with the engine's confidence in each output.
+
+        The one method an engine implements (an engine written to the plain contract implements
+        :meth:`translate` instead, and its outputs are then unscored). What concerns one input goes
+        in that output's :attr:`Scored.notes`; ``warnings`` gets only what concerns the whole call.
 
         Args:
             texts: segments, usually sentences (any length: over-long ones are split, not cut).
             src: source language code.
             tgt: target language code.
-            warnings: a list to which the engine appends what the user should know; an engine that
-                also gives :meth:`translate_scored` puts there its inputs' notes counted over the
-                call (``"3 segment(s) fell into ..."``), since plain texts cannot carry them.
-        """
+            warnings: a list to which the engine appends what concerns the whole call.
 
-    def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
-                         warnings: list[str] | None = None) -> list[Scored]:
-        """Like :meth:`translate`, with the engine's confidence in each output (see :attr:`confidence`).
-
-        An engine that overrides this implements :meth:`translate` as the texts of its outputs, so
-        both give the same translations (:func:`texts_said` does it). What concerns one input goes in
-        that output's :attr:`Scored.notes`; ``warnings`` gets only what concerns the whole call.
+        Returns:
+            One :class:`Scored` per input, in order (``score`` ``None`` where the engine gives none;
+            see :attr:`confidence`).
         """
         return [Scored(t) for t in self.translate(texts, src, tgt, warnings=warnings)]
+
+    def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
+        """The texts of :meth:`translate_scored`; its inputs' notes go to ``warnings``, counted over the
+        call (``"3 segment(s) fell into ..."``), since plain texts cannot carry them."""
+        return texts_said(self.translate_scored(texts, src, tgt, warnings=warnings), warnings)
 
     def describe(self, direction: str) -> dict[str, str]:
         """Return ``{"engine": ..., "model": ...}`` for results."""
@@ -235,10 +244,10 @@ class Translator(ABC):
 class Summarizer(ABC):
     """Summarizes batches of texts in a given language.
 
-    An engine that can say something about one summary (it was made chunk by chunk, the article
-    was cut) overrides :meth:`summarize_noted` and implements :meth:`summarize` as its texts
-    (:func:`summaries_said` does it); the others get the default, whose notes are empty and whose
-    ``warnings`` stay call-level.
+    An engine implements :meth:`summarize_noted`, saying in each summary's notes what concerns that
+    summary alone (it was made chunk by chunk, the article was cut); the plain :meth:`summarize` is
+    derived from it once, here. An engine written to the plain contract implements :meth:`summarize`
+    instead: its summaries have no notes, and its ``warnings`` stay call-level.
     """
 
     engine: str = "summarizer"
@@ -247,29 +256,35 @@ class Summarizer(ABC):
     def load(self) -> None:
         """Make the engine ready; safe to call again."""
 
-    @abstractmethod
-    def summarize(
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        if cls.summarize_noted is Summarizer.summarize_noted and cls.summarize is Summarizer.summarize:
+            raise TypeError(f"{cls.__name__} implements neither summarize_noted nor summarize")
+        return super().__new__(cls)
+
+    def summarize_noted(
         self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
-    ) -> list[str]:
-        """Summarize each text (written in ``lang``) to about ``length``; one output per input.
+    ) -> list[Noted]:
+        """Summarize each text (written in ``lang``) to about ``length``, with what the user should know of each.
+
+        The one method an engine implements (an engine written to the plain contract implements
+        :meth:`summarize` instead: its summaries then have no notes, and its warnings stay call-level).
 
         Args:
             texts: the articles.
             lang: their language.
             length: how long each summary may be.
-            warnings: a list to which the engine appends what the user should know (for an engine
-                that gives :meth:`summarize_noted`, each distinct note of its inputs once).
-        """
+            warnings: a list to which the engine appends what concerns the whole call.
 
-    def summarize_noted(
-        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
-    ) -> list[Noted]:
-        """Like :meth:`summarize`, with what the user should know about each summary in its notes.
-
-        ``warnings`` gets only what concerns the whole call. The default has no notes: it calls
-        :meth:`summarize`, whose warnings stay call-level.
+        Returns:
+            One :class:`Noted` per input, in order.
         """
         return [Noted(t) for t in self.summarize(texts, lang, length, warnings=warnings)]
+
+    def summarize(
+        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
+    ) -> list[str]:
+        """The texts of :meth:`summarize_noted`; each distinct note of its inputs goes to ``warnings`` once."""
+        return summaries_said(self.summarize_noted(texts, lang, length, warnings=warnings), warnings)
 
     def describe(self) -> dict[str, str]:
         """Return ``{"engine": ..., "model": ...}`` for results."""

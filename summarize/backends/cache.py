@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .base import LengthSpec, Noted, Scored, Summarizer, Translator, summaries_said, texts_said
+from .base import LengthSpec, Noted, Scored, Summarizer, Translator
 from .checkpoints import fingerprint
 
 __all__ = ["CACHE_DIR_ENV", "CACHE_FILE", "CachedSummarizer", "CachedTranslator", "TextCache", "default_cache_dir"]
@@ -419,9 +419,6 @@ class CachedTranslator(Translator):
             self._namespaces[direction] = json.dumps([engine, direction])
         return self._namespaces[direction]
 
-    def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
-        return texts_said(self.translate_scored(texts, src, tgt, warnings=warnings), warnings)
-
     def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
                          warnings: list[str] | None = None) -> list[Scored]:
         namespace = json.dumps([self._namespace(f"{src}-{tgt}"), NOTED])
@@ -462,11 +459,6 @@ class CachedSummarizer(Summarizer):
         if self._base is None:
             self._base = _engine_key("summarize", self.inner, self.inner.describe())
         return json.dumps([self._base, lang, length.sentences, length.words])
-
-    def summarize(
-        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
-    ) -> list[str]:
-        return summaries_said(self.summarize_noted(texts, lang, length, warnings=warnings), warnings)
 
     def summarize_noted(
         self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None

@@ -36,7 +36,7 @@ from ..config import RuntimeConfig, SummarizeConfig
 from ..text.cohesion import dependencies, is_fragment, needed_with
 from ..text.segment import split_sentences
 from ._stopwords import STOPWORDS
-from .base import LengthSpec, Noted, Summarizer, summaries_said
+from .base import LengthSpec, Noted, Summarizer
 
 if TYPE_CHECKING:
     import numpy as np
@@ -331,15 +331,6 @@ class ExtractiveSummarizer(Summarizer):
         self.config = config or SummarizeConfig(engine="extractive")
         self.runtime = runtime or RuntimeConfig()
         self.settings = settings or ExtractiveSettings(**self.config.options)
-
-    def summarize(
-        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
-    ) -> list[str]:
-        """Summarize each text (written in ``lang``) to ``length``; one output per input.
-
-        A very long text is summarized from its beginning (see :func:`bounded_article`), with a warning.
-        """
-        return summaries_said(self.summarize_noted(texts, lang, length, warnings=warnings), warnings)
 
     def summarize_noted(
         self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None

@@ -92,7 +92,7 @@ class IsolatedTranslator(_Remote, Translator):
     """A translator whose engine runs in a worker process; a crash there is one input's error."""
 
     _FLAGS = ("engine", "keeps_placeholders", "protects_names", "confidence", "batch_invariant")
-    _WORK = ("translate", "translate_scored")
+    _WORK = ("translate_scored",)
 
     @staticmethod
     def _builders() -> tuple[Any, Any]:
@@ -100,9 +100,6 @@ class IsolatedTranslator(_Remote, Translator):
 
     def load(self, direction: str | None = None) -> None:
         self._call("load", direction)
-
-    def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
-        return list(self._call("translate", list(texts), src, tgt, warnings=warnings))
 
     def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
                          warnings: list[str] | None = None) -> list[Scored]:
@@ -127,7 +124,7 @@ class IsolatedTranslator(_Remote, Translator):
 class IsolatedSummarizer(_Remote, Summarizer):
     """A summarizer whose engine runs in a worker process; a crash there is one input's error."""
 
-    _WORK = ("summarize", "summarize_noted")
+    _WORK = ("summarize_noted",)
 
     @staticmethod
     def _builders() -> tuple[Any, Any]:
@@ -135,10 +132,6 @@ class IsolatedSummarizer(_Remote, Summarizer):
 
     def load(self) -> None:
         self._call("load")
-
-    def summarize(self, texts: Sequence[str], lang: str, length: LengthSpec, *,
-                  warnings: list[str] | None = None) -> list[str]:
-        return list(self._call("summarize", list(texts), lang, length, warnings=warnings))
 
     def summarize_noted(self, texts: Sequence[str], lang: str, length: LengthSpec, *,
                         warnings: list[str] | None = None) -> list[Noted]:

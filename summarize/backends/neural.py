@@ -23,7 +23,7 @@ from ..config import RuntimeConfig, SummarizeConfig, TranslateConfig
 from ..errors import ConfigError
 from ..text.cohesion import is_unfinished, quote_depths
 from ..text.segment import chunk_sentences, split_long, split_sentences
-from .base import ConfidenceMeasure, LengthSpec, Noted, Scored, Summarizer, Translator, summaries_said, texts_said
+from .base import ConfidenceMeasure, LengthSpec, Noted, Scored, Summarizer, Translator
 from .generation import Decoding, Generator
 
 if TYPE_CHECKING:
@@ -101,9 +101,6 @@ class NeuralTranslator(Translator):
                 raise ConfigError(f"no translation model configured for {direction}")
             self._loaded[direction] = self.open_generator(self.models[direction])
         return self._loaded[direction]
-
-    def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
-        return texts_said(self.translate_scored(texts, src, tgt, warnings=warnings), warnings)
 
     def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
                          warnings: list[str] | None = None) -> list[Scored]:
@@ -258,11 +255,6 @@ class NeuralSummarizer(Summarizer):
         decoding = Decoding(max_new_tokens=max_new, min_new_tokens=min_new, num_beams=self.config.num_beams)
         return self.generator.generate([self.prepare(t, lang, length) for t in texts], lambda _: decoding,
                                        max_input_tokens=self.max_input_tokens(length))
-
-    def summarize(
-        self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None
-    ) -> list[str]:
-        return summaries_said(self.summarize_noted(texts, lang, length, warnings=warnings), warnings)
 
     def summarize_noted(
         self, texts: Sequence[str], lang: str, length: LengthSpec, *, warnings: list[str] | None = None

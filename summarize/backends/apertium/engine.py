@@ -39,7 +39,7 @@ from ...config import RuntimeConfig, TranslateConfig
 from ...errors import EngineTimeoutError, EngineUnavailableError
 from ...text.names import is_description, opens_with_description
 from ...text.protect import Masked, Span, localize_numbers, restore
-from ..base import ConfidenceMeasure, Scored, Translator, texts_said
+from ..base import ConfidenceMeasure, Scored, Translator
 from ..worker import crash_error
 from .lexicon import ApertiumLexicon, carriers, find_dictionaries, find_mode_file, process_env
 from .names import COMMON, KNOWN, UNKNOWN, Protector, Reading
@@ -206,9 +206,6 @@ class ApertiumTranslator(Translator):
         words = {n: [w for w in _NAME_WORD.findall(n) if w[:1].isupper()] for n in several}
         readings = lexicon.classify(sorted({w for ws in words.values() for w in ws}), src)
         return {name: [readings.get(w) for w in ws] for name, ws in words.items()}
-
-    def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
-        return texts_said(self.translate_scored(texts, src, tgt, warnings=warnings), warnings)
 
     def translate_scored(self, texts: Sequence[str], src: str, tgt: str, *,
                          warnings: list[str] | None = None) -> list[Scored]:
