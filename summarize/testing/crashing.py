@@ -47,55 +47,58 @@ class CrashingOptions:
             raise ValueError(f"signal must be a signal that kills a process, not {self.signal!r}")
 
 
-class CrashingSummarizer(Summarizer):
-    """Extractive summaries, and a signal to its own process for a text holding the marker."""
+class _Dies:
+    """What both crashing engines share: their options, and the moments they die."""
 
     engine = "crashing"
     batch_invariant = True
     native_code = True
     Options = CrashingOptions
 
-    def __init__(self, config: SummarizeConfig, runtime: RuntimeConfig, *,
+    def __init__(self, config: SummarizeConfig | TranslateConfig, runtime: RuntimeConfig, *,
                  langid: LanguageIdentifier | None = None) -> None:
         self.options = CrashingOptions(**config.options)
+
+    def _dies_loading(self) -> None:
+        if self.options.on_load:
+            _die(self.options.signal)
+
+    def _dies_on(self, texts: Sequence[str]) -> None:
+        if any(self.options.marker in text for text in texts):
+            _die(self.options.signal)
+
+
+class CrashingSummarizer(_Dies, Summarizer):
+    """Extractive summaries, and a signal to its own process for a text holding the marker."""
+
+    def __init__(self, config: SummarizeConfig, runtime: RuntimeConfig, *,
+                 langid: LanguageIdentifier | None = None) -> None:
+        super().__init__(config, runtime, langid=langid)
         self.inner = ExtractiveSummarizer(None, runtime, langid=langid)
 
     def load(self) -> None:
-        if self.options.on_load:
-            _die(self.options.signal)
+        self._dies_loading()
         self.inner.load()
 
     def summarize(self, texts: Sequence[str], lang: str, length: LengthSpec, *,
                   warnings: list[str] | None = None) -> list[str]:
-        if any(self.options.marker in text for text in texts):
-            _die(self.options.signal)
+        self._dies_on(texts)
         return self.inner.summarize(texts, lang, length, warnings=warnings)
 
     def describe(self) -> dict[str, str]:
         return {"engine": self.engine, "model": f"dies with {self.options.signal}"}
 
 
-
-class CrashingTranslator(Translator):
+class CrashingTranslator(_Dies, Translator):
     """A "translation" that copies each text, and a signal to its own process for a text holding the marker."""
 
-    engine = "crashing"
-    batch_invariant = True
     keeps_placeholders = True
-    native_code = True
-    Options = CrashingOptions
-
-    def __init__(self, config: TranslateConfig, runtime: RuntimeConfig, *,
-                 langid: LanguageIdentifier | None = None) -> None:
-        self.options = CrashingOptions(**config.options)
 
     def load(self, direction: str | None = None) -> None:
-        if self.options.on_load:
-            _die(self.options.signal)
+        self._dies_loading()
 
     def translate(self, texts: Sequence[str], src: str, tgt: str, *, warnings: list[str] | None = None) -> list[str]:
-        if any(self.options.marker in text for text in texts):
-            _die(self.options.signal)
+        self._dies_on(texts)
         if warnings is not None:
             warnings.append(f"copied {len(texts)} text(s) from {src} to {tgt}")
         return list(texts)
