@@ -132,6 +132,7 @@ def test_the_llm_presets_load_and_bad_options_name_the_key():
         config_from_dict({"summarize": {"engine": "llamacpp", "context": "big"}})
 
 
+@pytest.mark.slow  # needs the llama.cpp build, which is the slow tier's set-up (make llama)
 def test_a_missing_gguf_file_is_a_clear_error(tmp_path):
     from summarize.backends.llamacpp import LlamaCppSummarizer
 
@@ -142,16 +143,24 @@ def test_a_missing_gguf_file_is_a_clear_error(tmp_path):
         engine.load()
 
 
+@pytest.mark.slow  # needs the llama.cpp build, which is the slow tier's set-up (make llama)
 def test_a_file_that_is_not_gguf_is_a_load_error(tmp_path):
+    from summarize.backends import make_summarizer
     from summarize.backends.llamacpp import LlamaCppSummarizer
     from summarize.errors import ModelLoadError
 
     pytest.importorskip("llama_cpp")
     bad = tmp_path / "bad.gguf"
     bad.write_bytes(b"not a model" * 100)
-    engine = LlamaCppSummarizer(SummarizeConfig(engine="llamacpp", model=str(bad)), RuntimeConfig(device="cpu"))
+    config = SummarizeConfig(engine="llamacpp", model=str(bad))
+    engine = LlamaCppSummarizer(config, RuntimeConfig(device="cpu"))
     with pytest.raises(ModelLoadError, match="bad.gguf"):
         engine.load()
+    # the same error, whole, from the worker process the pipeline runs llama.cpp in
+    isolated = make_summarizer(config, RuntimeConfig(device="cpu"))
+    with pytest.raises(ModelLoadError, match="bad.gguf") as raised:
+        isolated.load()
+    assert raised.value.hint and raised.value.model == str(bad)
 
 
 class _EchoChat:
