@@ -31,6 +31,15 @@ def many_texts(n: int) -> list[dict]:
     return [{"id": f"n{i:02d}", "text": (SHORT_ES if i % 2 else SHORT_EN) + f" {i * 7 + 3}."} for i in range(n)]
 
 
+def distinct_texts(n: int) -> list[dict]:
+    """Articles of two different corpus sentences each, alternating Spanish and English: no two are near-copies,
+    so each costs its own model work (a near-copy reuses its original's at once, which makes timing tests race)."""
+    from summarize.testing import ENGLISH_SENTENCES, SPANISH_SENTENCES
+
+    return [{"id": f"n{i:02d}", "text": " ".join((SPANISH_SENTENCES if i % 2 else ENGLISH_SENTENCES)[2 * i:2 * i + 2])}
+            for i in range(n)]
+
+
 def default_signals() -> None:
     """Give a child process the default handling of the stop signals, whatever the test run inherited.
 

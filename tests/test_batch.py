@@ -14,7 +14,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from batch_helpers import line_count, many_texts, read_records, start_summarize, wait_for_records, write_manifest
+from batch_helpers import (
+    distinct_texts,
+    line_count,
+    read_records,
+    start_summarize,
+    wait_for_records,
+    write_manifest,
+)
 from click.testing import CliRunner
 from conftest import ROOT, SHORT_EN, SHORT_ES
 
@@ -182,7 +189,7 @@ def test_cli_exit_codes_messages_and_lock(cheap_preset, tmp_path):
 
 def test_ctrl_c_then_a_kill_then_resume_gives_every_input_exactly_once(cheap_preset, tmp_path):
     n = 16
-    manifest = write_manifest(tmp_path / "m.jsonl", many_texts(n))
+    manifest = write_manifest(tmp_path / "m.jsonl", distinct_texts(n))
     out = tmp_path / "out.jsonl"
     process = start_summarize(["batch", str(manifest), "-o", str(out), "-p", str(cheap_preset), "--batch-docs", "2",
                       "--no-cache"])
