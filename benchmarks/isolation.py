@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from summarize.backends.adapt import build_summarizer  # noqa: E402
-from summarize.backends.base import LengthSpec  # noqa: E402
-from summarize.backends.isolated import IsolatedSummarizer  # noqa: E402
-from summarize.config import RuntimeConfig, SummarizeConfig  # noqa: E402
+from summarize.backends.adapt import build_summarizer
+from summarize.backends.base import LengthSpec
+from summarize.backends.isolated import IsolatedSummarizer
+from summarize.config import RuntimeConfig, SummarizeConfig
 
 ARTICLE = (ROOT / "examples" / "rubio-bukele-prison-offer.en.txt").read_text(encoding="utf-8")
 LENGTH = LengthSpec(words=40)
