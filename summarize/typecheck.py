@@ -62,7 +62,8 @@ def describe(annotation: Any) -> str:
     if origin is typing.Annotated:
         ranges = [m for m in annotation.__metadata__ if isinstance(m, Range)]
         base = describe(args[0])
-        return f"{base} {ranges[0].describe()}" if ranges else base
+        bounds = ranges[0].describe() if ranges else ""
+        return f"{base} {bounds}" if bounds else base
     if origin is typing.Literal:
         return "one of " + ", ".join(repr(a) for a in args)
     if _is_union(annotation):

@@ -65,8 +65,6 @@ _CRASH_HINTS = {
     "SIGKILL": ("The engine's process was killed, most likely by the out-of-memory killer: give it a smaller "
                 "model, context or batch, or more memory."),
 }
-_DEFAULT_CRASH_HINT = ("The engine's native code crashed on this input; the other inputs go on. If every input "
-                       "crashes, check the engine's installation with `summarize doctor`.")
 
 
 def describe_exit(exitcode: int | None) -> tuple[str, str]:
@@ -91,11 +89,11 @@ def crash_error(engine: str, exitcode: int | None, *, doing: str = "working on t
     """The error of an engine whose process died while ``doing`` (``exitcode`` ``None``: it stopped answering)."""
     if exitcode is None:
         return EngineCrashedError(f"the {engine} engine stopped answering while {doing}; its process was stopped",
-                                  engine=engine, hint=_DEFAULT_CRASH_HINT)
+                                  engine=engine)  # the class's own hint
     name, what = describe_exit(exitcode)
     return EngineCrashedError(f"the {engine} engine crashed with {name} ({what}) while {doing}",
                               engine=engine, signal=name if exitcode < 0 else None,
-                              hint=_CRASH_HINTS.get(name, _DEFAULT_CRASH_HINT))
+                              hint=_CRASH_HINTS.get(name))
 
 
 class ProcessWorker:
