@@ -30,7 +30,7 @@ realistic output lengths (:mod:`summarize.testing.forced`): a translation batch 
 ``--ratio`` times its longest input's tokens, a summary the token count of its word budget
 (``--tokens-per-word``), the repetition guard's second pass off; outputs are still the random
 models' own, and every record names the forced lengths in its ``engines``. Ray actors get the
-same engines through a worker setup hook.
+same engines in the pipeline's spec (its registry) and the lengths through a worker setup hook.
 
 Besides articles a minute, each run prints the share of the time per stage, summed over the
 records' ``timings`` (read = ``load``, detect, names, translate, summarize, summary translation;
@@ -39,7 +39,7 @@ spends appending and syncing the JSONL output (timed around ``Journal.append``/`
 record cannot carry the time of its own writing). Reading runs on threads beside the model work,
 so the shares are of the stage time, not of the wall time. On Ray the actors' records carry their
 own timings; the driver writes. The ``forced`` column counts the records whose engines name
-forced lengths (on Ray, the proof that the workers' setup hook ran); ``map_reduce`` those
+forced lengths (on Ray, the proof that the spec's engines and the setup hook's lengths arrived); ``map_reduce`` those
 summarized chunk by chunk (random output text can take more tokens than a trained model's once
 tokenized again, which pushes a translated article past the summarizer's window).
 
@@ -195,7 +195,7 @@ def shares(seconds: dict[str, float]) -> str:
 
 
 def start_ray(args: argparse.Namespace, lengths: Any) -> None:
-    """Start a local Ray whose workers import this checkout and install the forced engines first."""
+    """Start a local Ray whose workers import this checkout and set the forced lengths first (the engines travel in the spec)."""
     import logging
 
     import ray
@@ -213,9 +213,11 @@ def run_one(label: str, preset: str, engine: str, corpus: Path, out: Path,
             args: argparse.Namespace) -> dict[str, object]:
     overrides = {"device": args.device, "sentences": args.sentences, "batch_size": args.batch_size,
                  "threads": args.threads}
-    pipeline = Pipeline.from_preset(preset, **{k: v for k, v in overrides.items() if v is not None})
+    pipeline = Pipeline.from_preset(preset, registry=args.registry,
+                                    **{k: v for k, v in overrides.items() if v is not None})
+    ray_options = RayOptions(workers=args.workers, num_cpus=args.ray_cpus) if engine == "ray" else None
     options = BatchOptions(str(out), overwrite=True, batch_docs=args.batch_docs, engine=engine,
-                           ray=RayOptions(workers=args.workers, num_cpus=args.ray_cpus))
+                           engine_options=ray_options)
     start = time.monotonic()
     with WriteClock() as writes:
         summary = run_batch([str(corpus)], pipeline, options)
@@ -238,6 +240,7 @@ def _device_name(device: str) -> str:
 
 def main() -> None:
     from benchmarks._inputs import default_cache
+    from summarize.registry import default_registry
     from summarize.testing.forced import ForcedLengths, install
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -265,7 +268,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    lengths = install(lengths=ForcedLengths(ratio=args.ratio, tokens_per_word=args.tokens_per_word))
+    args.registry = default_registry()  # the forced engines: carried by each pipeline's spec, to Ray actors too
+    lengths = install(args.registry, ForcedLengths(ratio=args.ratio, tokens_per_word=args.tokens_per_word))
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
     rows: list[dict[str, object]] = []

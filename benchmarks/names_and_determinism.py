@@ -141,7 +141,7 @@ def _ray_records(sources: list[Source], pipeline: Pipeline) -> dict[str, dict]:
         out = Path(folder) / "out.jsonl"
         init_ray(RayOptions(num_cpus=2))
         run_batch([str(manifest)], pipeline, BatchOptions(str(out), engine="ray", batch_docs=8,
-                                                          ray=RayOptions(workers=2)))
+                                                          engine_options=RayOptions(workers=2)))
         records = {}
         for line in out.read_text(encoding="utf-8").splitlines():
             data = json.loads(line)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .registry import registry
+from .registry import Registry, given_or_default
 from .resources import data_dir
 from .typecheck import Mismatch, conform, field_types
 
@@ -34,6 +34,7 @@ __all__ = [
     "TranslateConfig",
     "list_presets",
     "load_config",
+    "validate_config",
 ]
 
 DEFAULT_PRESET = "auto"
@@ -179,12 +180,14 @@ class PipelineConfig:
         fast: bool = False,
         translator: str | None = None,
         summarizer: str | None = None,
+        registry: Registry | None = None,
     ) -> PipelineConfig:
         """Return a copy with the given (non-``None``) settings replaced and validated.
 
         ``translator`` and ``summarizer`` choose other engines (keeping only the engine settings
         the new engine declares); ``fast=True`` then swaps in the engines' fast variants (see
-        :meth:`fast`).
+        :meth:`fast`). Engine names and settings are checked against ``registry`` (default:
+        :func:`~summarize.registry.default_registry`).
 
         Raises:
             TypeError: a setting of the wrong type (``sentences="3"``).
@@ -195,9 +198,10 @@ class PipelineConfig:
         _check_override_types(int, threads=threads, batch_size=batch_size, sentences=sentences, words=words)
         if not isinstance(fast, bool):
             raise TypeError(f"fast must be True or False, not {fast!r}")
-        base = dataclasses.replace(self, translate=_with_engine(self.translate, "translate", translator),
-                                   summarize=_with_engine(self.summarize, "summarize", summarizer))
-        base = base.fast() if fast else base
+        reg = given_or_default(registry)
+        base = dataclasses.replace(self, translate=_with_engine(self.translate, "translate", translator, reg),
+                                   summarize=_with_engine(self.summarize, "summarize", summarizer, reg))
+        base = base.fast(registry=reg) if fast else base
         runtime = _replace(base.runtime, device=device, dtype=dtype, threads=threads, compute_type=compute_type)
         translate = _replace(base.translate, batch_size=batch_size, glossary=glossary)
         summarize = _replace(
@@ -206,18 +210,18 @@ class PipelineConfig:
         if sentences is not None and words is None:
             summarize = dataclasses.replace(summarize, words=None)  # an explicit sentence count is the choice
         config = dataclasses.replace(base, runtime=runtime, translate=translate, summarize=summarize)
-        _validate(config, where="the command-line options")
+        _validate(config, reg, where="the command-line options")
         return config
 
-    def fast(self) -> PipelineConfig:
+    def fast(self, *, registry: Registry | None = None) -> PipelineConfig:
         """Return a copy that runs the same models on each engine's fast variant, where it has one.
 
         The registry names the variants: ``marian`` translation and ``seq2seq`` summaries switch
         to ``ctranslate2``; other engines (``instruct``, rule-based ones) stay as they are.
         """
-        reg = registry()
-        translate = _with_engine(self.translate, "translate", reg.engine("translate", self.translate.engine).fast)
-        summarize = _with_engine(self.summarize, "summarize", reg.engine("summarize", self.summarize.engine).fast)
+        reg = given_or_default(registry)
+        translate = _with_engine(self.translate, "translate", reg.engine("translate", self.translate.engine).fast, reg)
+        summarize = _with_engine(self.summarize, "summarize", reg.engine("summarize", self.summarize.engine).fast, reg)
         return dataclasses.replace(self, translate=translate, summarize=summarize)
 
 
@@ -233,11 +237,11 @@ def _replace(obj: Any, **changes: Any) -> Any:
     return dataclasses.replace(obj, **{k: v for k, v in changes.items() if v is not None})
 
 
-def _with_engine(section: Any, role: str, engine: str | None) -> Any:
+def _with_engine(section: Any, role: str, engine: str | None, reg: Registry) -> Any:
     """The section run by another engine, keeping the engine settings that engine declares too."""
     if engine is None or engine == section.engine:
         return section
-    options_type = registry().engine(role, engine).options_type()
+    options_type = reg.engine(role, engine).options_type()
     known = {f.name for f in dataclasses.fields(options_type)} if options_type else set()
     return dataclasses.replace(section, engine=engine, options={k: v for k, v in section.options.items() if k in known})
 
@@ -270,11 +274,13 @@ def preset_path(name_or_path: str) -> Path:
     )
 
 
-def load_config(name_or_path: str = DEFAULT_PRESET) -> PipelineConfig:
+def load_config(name_or_path: str = DEFAULT_PRESET, *, registry: Registry | None = None) -> PipelineConfig:
     """Read a preset by name or path into a :class:`PipelineConfig`.
 
     Args:
         name_or_path: a shipped preset's name or a path to a TOML file.
+        registry: the engines its names are checked against (default:
+            :func:`~summarize.registry.default_registry`).
 
     Returns:
         The validated configuration.
@@ -289,24 +295,29 @@ def load_config(name_or_path: str = DEFAULT_PRESET) -> PipelineConfig:
         raise ConfigError(f"cannot read pipeline file {path}: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"pipeline file {path} is not valid TOML: {exc}") from exc
-    config = config_from_dict(data, where=str(path))
+    config = config_from_dict(data, where=str(path), registry=registry)
     if "name" not in data:
         config = dataclasses.replace(config, name=path.stem)
     return dataclasses.replace(config, source=str(path))
 
 
-def config_from_dict(data: Mapping[str, Any], *, where: str = "<dict>") -> PipelineConfig:
+def config_from_dict(data: Mapping[str, Any], *, where: str = "<dict>",
+                     registry: Registry | None = None) -> PipelineConfig:
     """Build a :class:`PipelineConfig` from a mapping shaped like a preset file.
+
+    Engine names and settings are checked against ``registry`` (default:
+    :func:`~summarize.registry.default_registry`).
 
     Raises:
         ConfigError: on an unknown key or a value of the wrong type.
     """
+    reg = given_or_default(registry)
     top: dict[str, Any] = {}
     for key, value in data.items():
         if key in _SECTIONS:
             if not isinstance(value, Mapping):
                 raise ConfigError(f"[{key}] in {where} must be a table")
-            top[key] = _section(_SECTIONS[key], value, f"[{key}]", where)
+            top[key] = _section(_SECTIONS[key], value, f"[{key}]", where, reg)
         elif key in ("name", "description", "fallback"):
             if not isinstance(value, str):
                 raise ConfigError(f"key {key!r} in {where} must be a string")
@@ -317,18 +328,18 @@ def config_from_dict(data: Mapping[str, Any], *, where: str = "<dict>") -> Pipel
                 hint=f"Allowed top-level keys: name, description, fallback, {', '.join(_SECTIONS)}.",
             )
     config = PipelineConfig(**top)
-    _validate(config, where=where)
+    _validate(config, reg, where=where)
     return config
 
 
-def _section(cls: type, values: Mapping[str, Any], label: str, where: str) -> Any:
+def _section(cls: type, values: Mapping[str, Any], label: str, where: str, reg: Registry) -> Any:
     fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "options"}
     defaults = cls()
     engine_fields: dict[str, dataclasses.Field[Any]] = {}
     if "options" in {f.name for f in dataclasses.fields(cls)}:
         engine = values.get("engine", defaults.engine)
         if isinstance(engine, str):
-            engine_fields = _option_fields(label.strip("[]"), engine, label, where)
+            engine_fields = _option_fields(reg, label.strip("[]"), engine, label, where)
     kwargs: dict[str, Any] = {}
     options: dict[str, Any] = {}
     types = field_types(cls)
@@ -350,20 +361,20 @@ def _section(cls: type, values: Mapping[str, Any], label: str, where: str) -> An
     return cls(**kwargs)
 
 
-def _option_fields(role: str, engine: str, label: str, where: str) -> dict[str, Any]:
+def _option_fields(reg: Registry, role: str, engine: str, label: str, where: str) -> dict[str, Any]:
     """The settings an engine declares (its ``Options`` dataclass): each name and its resolved type."""
-    names = registry().engine_names(role)
+    names = reg.engine_names(role)
     if engine not in names:
         raise ConfigError(f"engine {engine!r} in {label} of {where} is not one of: {', '.join(names)}",
                           hint="A third-party engine is available once the package that registers it is installed.")
-    options_type = registry().engine(role, engine).options_type()
+    options_type = reg.engine(role, engine).options_type()
     return field_types(options_type) if options_type else {}
 
 
-def _check_options(section: Any, role: str, where: str) -> None:
+def _check_options(reg: Registry, section: Any, role: str, where: str) -> None:
     """Type-check and validate the engine settings of a section with the engine's own rules."""
     label = f"[{role}]"
-    fields = _option_fields(role, section.engine, label, where)
+    fields = _option_fields(reg, role, section.engine, label, where)
     conformed: dict[str, Any] = {}
     for key, value in section.options.items():
         if key not in fields:
@@ -372,7 +383,7 @@ def _check_options(section: Any, role: str, where: str) -> None:
         conformed[key] = _conformed(key, value, fields[key], label, where)
     if not fields:
         return
-    options = registry().engine(role, section.engine).options_type()(**conformed)  # type: ignore[misc]
+    options = reg.engine(role, section.engine).options_type()(**conformed)  # type: ignore[misc]
     try:
         if hasattr(options, "validate"):
             options.validate()
@@ -388,10 +399,20 @@ def _conformed(key: str, value: Any, annotation: Any, label: str, where: str) ->
         raise ConfigError(f"{key!r} in {label} of {where} must be {exc.expected}, not {value!r}") from None
 
 
-def _validate(config: PipelineConfig, *, where: str) -> None:
+def validate_config(config: PipelineConfig, registry: Registry, *, where: str = "the configuration") -> None:
+    """Check a configuration built in Python against the engines of ``registry``.
+
+    Raises:
+        ConfigError: an engine no one registered, an engine setting it does not declare or of the
+            wrong type, a value out of range.
+    """
+    _validate(config, registry, where=where)
+
+
+def _validate(config: PipelineConfig, reg: Registry, *, where: str) -> None:
     t, s, r = config.translate, config.summarize, config.runtime
-    _check_options(t, "translate", where)
-    _check_options(s, "summarize", where)
+    _check_options(reg, t, "translate", where)
+    _check_options(reg, s, "summarize", where)
     _choice("strategy", s.strategy, STRATEGIES, "[summarize]", where)
     _choice("dtype", r.dtype, DTYPES, "[runtime]", where)
     _choice("compute_type", r.compute_type, COMPUTE_TYPES, "[runtime]", where)
@@ -413,7 +434,7 @@ def _validate(config: PipelineConfig, *, where: str) -> None:
             raise ConfigError(f"{name} in {where} must be at least 1, not {value}")
     if t.max_length_ratio <= 0:
         raise ConfigError(f"max_length_ratio in {where} must be positive")
-    if registry().engine("translate", t.engine).has_models:
+    if reg.engine("translate", t.engine).has_models:
         missing = [d for d in ("es-en", "en-es") if d not in t.models]
         if missing:
             raise ConfigError(

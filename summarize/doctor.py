@@ -17,7 +17,7 @@ from typing import Any
 
 from .config import PipelineConfig, RuntimeConfig, TranslateConfig, load_config
 from .errors import SummarizeError
-from .registry import registry
+from .registry import Registry, given_or_default
 
 __all__ = ["Check", "Report", "describe_device", "diagnose", "render_report", "unused_runtime_options"]
 
@@ -77,29 +77,30 @@ def _engines_of(config: PipelineConfig) -> list[tuple[str, str]]:
     return [("translate", config.translate.engine), ("summarize", config.summarize.engine)]
 
 
-def _runs_models(config: PipelineConfig) -> bool:
-    reg = registry()
+def _runs_models(config: PipelineConfig, reg: Registry) -> bool:
     return any(reg.engine(role, name).has_models for role, name in _engines_of(config))
 
 
-def unused_runtime_options(config: PipelineConfig, given: Mapping[str, str | None]) -> list[str]:
+def unused_runtime_options(config: PipelineConfig, given: Mapping[str, str | None], *,
+                           registry: Registry | None = None) -> list[str]:
     """Warnings for runtime options that no engine of ``config`` uses.
 
     Args:
         config: the configuration in use (after any fallback).
         given: the options the user set (``{"device": "cuda", "dtype": None}``).
+        registry: the engines ``config`` names (default: the built-in ones and plugins').
 
     Returns:
         One sentence per option that cannot apply (a device for engines that run no model).
     """
-    if _runs_models(config):
+    if _runs_models(config, given_or_default(registry)):
         return []
     engines = " and ".join(name for _, name in _engines_of(config))
     return [f"--{key} {value} does not apply: the {config.name!r} pipeline's engines ({engines}) run no model "
             "on a device; it is ignored" for key, value in given.items() if value is not None]
 
 
-def describe_device(config: PipelineConfig) -> str:
+def describe_device(config: PipelineConfig, *, registry: Registry | None = None) -> str:
     """Say which engines a configuration runs and on what device and precision, as resolved here.
 
     A device this process cannot resolve (a batch driver without the GPU its Ray actors have, a
@@ -107,7 +108,7 @@ def describe_device(config: PipelineConfig) -> str:
     error where it matters.
     """
     engines = f"{config.translate.engine} translation, {config.summarize.engine} summaries"
-    if not _runs_models(config):
+    if not _runs_models(config, given_or_default(registry)):
         return f"{engines}; no models to load"
     try:
         where = _resolved(config.runtime, [n for _, n in _engines_of(config)])
@@ -179,7 +180,6 @@ def _llamacpp_cpu(model: str | None) -> Check:
     """Whether the installed llama.cpp runs on this CPU: its build's features, and a two-token try in a child."""
     from .backends.llamacpp_check import check_llamacpp
 
-    model = model or _first_gguf()
     found = check_llamacpp(model)
     uses = " ".join(found.build) or "no SIMD features"
     detail = f"built for {uses}"
@@ -208,11 +208,11 @@ def _llama_remedy(found: Any) -> str:
     return rebuild
 
 
-def _first_gguf() -> str | None:
+def _first_gguf(reg: Registry) -> str | None:
     """The first GGUF file a preset names that is on this machine."""
     from .models import list_models
 
-    for info in list_models():
+    for info in list_models(registry=reg):
         if info.kind == "file" and Path(info.model).expanduser().is_file():
             return str(Path(info.model).expanduser())
     return None
@@ -270,11 +270,11 @@ def _devices() -> dict[str, str]:
     return out
 
 
-def _auto() -> dict[str, str]:
+def _auto(reg: Registry) -> dict[str, str]:
     from .models import choose_available
 
-    asked = load_config("auto")
-    chosen, reason = choose_available(asked)
+    asked = load_config("auto", registry=reg)
+    chosen, reason = choose_available(asked, registry=reg)
     if reason is None:
         why = "its models are cached or the model hub answers"
         return {"uses": chosen.name, "why": why}
@@ -293,12 +293,12 @@ def _snapshot_sizes() -> dict[str, int]:
     return {repo.repo_id: repo.size_on_disk for repo in info.repos}
 
 
-def _models() -> list[ModelRow]:
+def _models(reg: Registry) -> list[ModelRow]:
     from .models import list_models
 
     sizes = _snapshot_sizes()
     rows: list[ModelRow] = []
-    for info in list_models():
+    for info in list_models(registry=reg):
         size = sizes.get(info.model, 0)
         if info.cached and not size and info.kind != "none" and Path(info.model).expanduser().exists():
             size = _folder_size(Path(info.model).expanduser())
@@ -333,17 +333,19 @@ def _caches() -> dict[str, dict[str, Any]]:
     }
 
 
-def diagnose(*, gguf: str | None = None) -> Report:
+def diagnose(*, gguf: str | None = None, registry: Registry | None = None) -> Report:
     """Look at this machine: what is installed, which devices, which models are cached, the caches.
 
     Args:
         gguf: a GGUF file for llama.cpp's two-token check (default: the first one a preset names
             that is here).
+        registry: the engines the presets name (default: the built-in ones and plugins').
     """
     from ._version import __version__
 
+    reg = given_or_default(registry)
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    return Report(__version__, _checks(gguf), _devices(), _auto(), _models(), _caches())
+    return Report(__version__, _checks(gguf or _first_gguf(reg)), _devices(), _auto(reg), _models(reg), _caches())
 
 
 def _size(n: int) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from .backends.checkpoints import first_line, is_local
 from .config import PipelineConfig, list_presets, load_config
 from .errors import ModelNotAvailableError
-from .registry import EngineInfo, registry
+from .registry import EngineInfo, Registry, given_or_default
 from .resources import data_dir
 
 __all__ = [
@@ -63,24 +63,24 @@ class ModelInfo:
     kind: str = "hub"
 
 
-def preset_models(config: PipelineConfig) -> list[tuple[str, str]]:
+def preset_models(config: PipelineConfig, *, registry: Registry | None = None) -> list[tuple[str, str]]:
     """Return ``(role, model id)`` pairs for the models a configuration's engines run.
 
     Which engines have models to download is the registry's to say (:attr:`EngineInfo.has_models`).
     """
-    return _named_models(config, lambda info: info.has_models)
+    return _named_models(config, lambda info: info.has_models, given_or_default(registry))
 
 
-def preset_files(config: PipelineConfig) -> list[tuple[str, str]]:
+def preset_files(config: PipelineConfig, *, registry: Registry | None = None) -> list[tuple[str, str]]:
     """Return ``(role, path)`` pairs for the model files (GGUF) a configuration's engines read.
 
     These are never downloaded: the user puts them on the machine (:attr:`EngineInfo.model_files`).
     """
-    return _named_models(config, lambda info: info.model_files)
+    return _named_models(config, lambda info: info.model_files, given_or_default(registry))
 
 
-def _named_models(config: PipelineConfig, wanted: Callable[[EngineInfo], bool]) -> list[tuple[str, str]]:
-    reg = registry()
+def _named_models(config: PipelineConfig, wanted: Callable[[EngineInfo], bool],
+                  reg: Registry) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     if wanted(reg.engine("translate", config.translate.engine)):
         pairs += [(f"translate {d}", m) for d, m in sorted(config.translate.models.items())]
@@ -159,7 +159,7 @@ def missing_model_error(model: str, reason: str, config: PipelineConfig | None =
         f"model {model} is not in the local cache and cannot be downloaded ({reason})", model=model, hint=hint)
 
 
-def require_obtainable(config: PipelineConfig, role: str) -> None:
+def require_obtainable(config: PipelineConfig, role: str, *, registry: Registry | None = None) -> None:
     """Check, before any loading library tries, that a role's models are cached or downloadable.
 
     One quick probe for the first model that is not cached (see :func:`hub_unreachable`), so an
@@ -168,11 +168,12 @@ def require_obtainable(config: PipelineConfig, role: str) -> None:
     Args:
         config: the configuration in use.
         role: ``translate`` or ``summarize``.
+        registry: the engines the configuration names (default: the built-in ones and plugins').
 
     Raises:
         ModelNotAvailableError: a model is not cached and the hub cannot be reached.
     """
-    for model_role, model in preset_models(config):
+    for model_role, model in preset_models(config, registry=registry):
         if not model_role.startswith(role) or is_local(model) or is_cached(model):
             continue
         reason = hub_unreachable(model)
@@ -181,7 +182,8 @@ def require_obtainable(config: PipelineConfig, role: str) -> None:
         return  # the hub answers: the loader downloads whatever is missing
 
 
-def choose_available(config: PipelineConfig) -> tuple[PipelineConfig, str | None]:
+def choose_available(config: PipelineConfig, *,
+                     registry: Registry | None = None) -> tuple[PipelineConfig, str | None]:
     """Return the configuration to use and, when it fell back, a one-line reason.
 
     A configuration without ``fallback`` is returned as is: an explicit neural preset fails
@@ -189,28 +191,30 @@ def choose_available(config: PipelineConfig) -> tuple[PipelineConfig, str | None
     """
     if not config.fallback:
         return config, None
+    reg = given_or_default(registry)
     missing: list[str] = []
-    for _, model in preset_models(config):
+    for _, model in preset_models(config, registry=reg):
         if not is_available(model):
             missing.append(model)
             break  # one missing model is enough to fall back; don't probe the rest
     if not missing:
         return config, None
-    chosen = load_config(config.fallback)
+    chosen = load_config(config.fallback, registry=reg)
     reason = (f"using the '{chosen.name}' pipeline ({chosen.description.rstrip('.')}) because "
               f"{missing[0]} is not cached and cannot be downloaded; "
               f"run '{pull_command(config)}' to get the neural models")
     return chosen, reason
 
 
-def list_models(presets: list[str] | None = None) -> list[ModelInfo]:
+def list_models(presets: list[str] | None = None, *, registry: Registry | None = None) -> list[ModelInfo]:
     """Describe the models of the given presets (names or TOML paths; default: all shipped ones)."""
+    reg = given_or_default(registry)
     infos: list[ModelInfo] = []
     for preset in presets or list_presets():
-        config = load_config(preset)
+        config = load_config(preset, registry=reg)
         name = config.name
-        pairs = preset_models(config)
-        files = preset_files(config)
+        pairs = preset_models(config, registry=reg)
+        files = preset_files(config, registry=reg)
         if not pairs and not files:
             infos.append(ModelInfo(name, "(none)", "no model downloads", True, "-", kind="none"))
         for role, model in pairs:
@@ -222,7 +226,7 @@ def list_models(presets: list[str] | None = None) -> list[ModelInfo]:
     return infos
 
 
-def pull(preset: str) -> list[str]:
+def pull(preset: str, *, registry: Registry | None = None) -> list[str]:
     """Download a preset's models into the Hugging Face cache; return the models fetched.
 
     Raises:
@@ -231,8 +235,9 @@ def pull(preset: str) -> list[str]:
     """
     from huggingface_hub import constants, snapshot_download
 
-    config = load_config(preset)
-    todo = [m for _, m in preset_models(config) if not (is_local(m) or is_cached(m))]
+    reg = given_or_default(registry)
+    config = load_config(preset, registry=reg)
+    todo = [m for _, m in preset_models(config, registry=reg) if not (is_local(m) or is_cached(m))]
     if todo and (reason := hub_unreachable(todo[0])) is not None:
         raise ModelNotAvailableError(
             f"cannot download {todo[0]}: {reason}", model=todo[0],
@@ -241,7 +246,7 @@ def pull(preset: str) -> list[str]:
                   f"to {constants.HF_HOME} here, or anywhere with HF_HOME set to it; "
                   "or use --pipeline offline, which needs no downloads."))
     fetched: list[str] = []
-    missing = [path for _, path in preset_files(config) if not Path(path).expanduser().is_file()]
+    missing = [path for _, path in preset_files(config, registry=reg) if not Path(path).expanduser().is_file()]
     for model in todo:
         try:
             snapshot_download(model)

@@ -6,6 +6,16 @@ fallback, the command line's choices, extraction, rendering and the batch runner
 their implementation as ``"package.module:attribute"`` (or give the object itself), imported only
 when used, so listing names costs no heavy import.
 
+A registry is a value, not process-wide state: :func:`default_registry` builds one from the
+built-in entries and the installed plugins, a program adds its own entries to a copy, and that
+copy travels with whatever uses it (a :class:`~summarize.pipeline.PipelineSpec`, hence every Ray
+actor and worker process built from the spec; the command line's context). Nothing in this module
+changes after import::
+
+    reg = default_registry()
+    reg.add_engine(EngineInfo("shout", "summarize", "my_engines:ShoutSummarizer"))
+    pipeline = Pipeline.from_preset("offline", registry=reg, summarizer="shout")
+
 Third-party packages register through the entry point group ``summarize.plugins``: each entry
 point names a callable that receives the :class:`Registry` and adds to it::
 
@@ -25,7 +35,6 @@ accepted, type-checked and validated in that engine's table of a preset file.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
@@ -43,7 +52,7 @@ __all__ = [
     "OutputFormat",
     "Registry",
     "builtin_registry",
-    "registry",
+    "default_registry",
 ]
 
 PLUGIN_GROUP = "summarize.plugins"
@@ -172,23 +181,39 @@ class BatchEngine:
     sources still to do and yields one output record (a dict) per source, as each completes.
     With ``reuses_duplicates``, it also takes ``duplicates=`` (the batch's
     :class:`~summarize.desk.duplicates.DuplicateIndex`) and gives a near-copy its original's work.
+
+    ``options`` is the engine's own settings, a frozen dataclass (or ``"module:Class"``) checked
+    like an engine's ``Options`` (:mod:`summarize.typecheck`: containers, optionals, literals,
+    ranges; a ``validate()`` method for the rest); ``run`` finds the instance in
+    ``options.engine_options`` (``None``: the defaults). The command line sets them with
+    ``--engine-option KEY=VALUE``.
     """
 
     name: str
     target: str | Callable[..., Any]
     description: str = ""
     reuses_duplicates: bool = False
+    options: str | type | None = None
 
     def load(self) -> Callable[..., Any]:
         """Import and return the engine's run function."""
         return _resolve(self.target, f"the batch engine {self.name!r}")  # type: ignore[no-any-return]
+
+    def options_type(self) -> type | None:
+        """The engine's settings dataclass, or ``None`` when it declares none."""
+        if self.options is None:
+            return None
+        return _resolve(self.options, f"the batch engine {self.name!r}'s options")  # type: ignore[no-any-return]
 
 
 class Registry:
     """Named engines, input formats, output formats and batch engines.
 
     Names are unique within their kind (engines: within their role); adding one twice is an error
-    unless ``replace=True``.
+    unless ``replace=True``. A registry is filled, then carried; :meth:`frozen` gives the copy that
+    refuses further additions (the one a :class:`~summarize.pipeline.PipelineSpec` holds), so what
+    a pipeline was built with cannot change under it. Registries pickle (to Ray actors, worker
+    processes) as long as their entries' objects do; entries named ``"module:attribute"`` always do.
     """
 
     def __init__(self) -> None:
@@ -197,12 +222,51 @@ class Registry:
         self._outputs: dict[str, OutputFormat] = {}
         self._digests: dict[str, DigestFormat] = {}
         self._batch: dict[str, BatchEngine] = {}
+        self._frozen = False
 
-    @staticmethod
-    def _add(table: dict[Any, Any], key: Any, value: Any, label: str, replace: bool) -> None:
+    def copy(self) -> Registry:
+        """An unfrozen copy with the same entries, to add to."""
+        twin = Registry()
+        twin._engines, twin._inputs, twin._outputs, twin._digests, twin._batch = (
+            dict(table) for table in self._tables())
+        return twin
+
+    def frozen(self) -> Registry:
+        """This registry as a value: itself when already frozen, else a frozen copy."""
+        if self._frozen:
+            return self
+        twin = self.copy()
+        twin._frozen = True
+        return twin
+
+    def _tables(self) -> tuple[dict[Any, Any], ...]:
+        return self._engines, self._inputs, self._outputs, self._digests, self._batch
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Registry) and self._tables() == other._tables()
+
+    def __hash__(self) -> int:
+        return hash(tuple(tuple(table) for table in self._tables()))
+
+    def __repr__(self) -> str:
+        engines = ", ".join(f"{role}:{name}" for role, name in self._engines)
+        return f"Registry(engines=[{engines}], frozen={self._frozen})"
+
+    @property
+    def is_frozen(self) -> bool:
+        """Whether additions are refused (see :meth:`frozen`)."""
+        return self._frozen
+
+    def _add(self, table: dict[Any, Any], key: Any, value: Any, label: str, replace: bool) -> None:
+        self._refuse_if_frozen(label)
         if key in table and not replace:
             raise ConfigError(f"{label} is already registered", hint="Pass replace=True to replace it.")
         table[key] = value
+
+    def _refuse_if_frozen(self, label: str) -> None:
+        if self._frozen:
+            raise ConfigError(f"cannot change {label}: this registry is frozen (a pipeline was built with it)",
+                              hint="Add to a copy (registry.copy()) and build the pipeline with that copy.")
 
     # engines
     def add_engine(self, info: EngineInfo, *, replace: bool = False) -> None:
@@ -212,7 +276,8 @@ class Registry:
         self._add(self._engines, (info.role, info.name), info, f"the {info.role} engine {info.name!r}", replace)
 
     def remove_engine(self, role: str, name: str) -> None:
-        """Forget an engine (tests, plugins that replace one)."""
+        """Forget an engine (a plugin that replaces one)."""
+        self._refuse_if_frozen(f"the {role} engine {name!r}")
         self._engines.pop((role, name), None)
 
     def engine_names(self, role: str) -> tuple[str, ...]:
@@ -387,7 +452,7 @@ def builtin_registry() -> Registry:
                                      "this process: reader threads and one pipeline", reuses_duplicates=True))
     reg.add_batch_engine(BatchEngine("ray", "summarize.batch.ray:ray_records",
                                      "Ray Data: the pipeline as an actor pool, on one machine or a cluster",
-                                     reuses_duplicates=True))
+                                     reuses_duplicates=True, options="summarize.batch.ray:RayOptions"))
     return reg
 
 
@@ -403,12 +468,20 @@ def _load_plugins(reg: Registry) -> None:
         plugin(reg)
 
 
-@functools.cache
-def registry() -> Registry:
-    """The registry every part of the package reads: the built-in entries plus installed plugins.
+def default_registry() -> Registry:
+    """A new registry of the built-in entries plus the installed plugins' (``summarize.plugins``).
 
-    Built once per process, on first use (a process-wide table, like any plugin system's).
+    Built anew on each call (about 20 ms: the entry points are read from the installed packages);
+    whoever needs one builds it once and passes it on.
+
+    Raises:
+        ConfigError: a plugin that cannot be loaded, named.
     """
     reg = builtin_registry()
     _load_plugins(reg)
     return reg
+
+
+def given_or_default(reg: Registry | None) -> Registry:
+    """``reg``, or :func:`default_registry` when it is ``None`` (for functions whose registry is optional)."""
+    return default_registry() if reg is None else reg

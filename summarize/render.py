@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .document import Result
-from .registry import registry
+from .registry import Registry, given_or_default
 
 __all__ = ["confidence_line", "render", "render_json", "render_jsonl", "render_markdown", "render_text"]
 
@@ -19,7 +19,8 @@ LANG_NAMES = {"en": "English", "es": "Español"}
 HEADINGS = {"en": "Summary (English)", "es": "Resumen (español)"}
 
 
-def render(results: Sequence[Result], fmt: str = "text", *, with_translation: bool = False) -> str:
+def render(results: Sequence[Result], fmt: str = "text", *, with_translation: bool = False,
+           formats: Registry | None = None) -> str:
     """Render results in one of the registered output formats.
 
     Args:
@@ -28,11 +29,12 @@ def render(results: Sequence[Result], fmt: str = "text", *, with_translation: bo
             or a format a plugin registered.
         with_translation: include the full translation in ``text`` and ``markdown`` output (JSON
             always has it).
+        formats: the registry of output formats (default: the built-in ones and plugins').
 
     Raises:
         ConfigError: for a format no one registered.
     """
-    output: str = registry().output_format(fmt).load()(results, with_translation=with_translation)
+    output: str = given_or_default(formats).output_format(fmt).load()(results, with_translation=with_translation)
     return output
 
 

@@ -22,8 +22,8 @@ from batch_helpers import default_signals, many_texts, read_records, start_summa
 from click.testing import CliRunner
 from conftest import ROOT
 
-from summarize import cli as cli_module
 from summarize.batch import journal as jsonl
+from summarize.cli import batch as cli_module
 from summarize.cli import cli
 
 pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="the offline preset needs Apertium")
@@ -119,7 +119,7 @@ def test_ctrl_c_while_models_load_exits_130_with_the_resume_command(tmp_path, mo
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli_module, "_build_pipeline", interrupted)
+    monkeypatch.setattr(cli_module, "build_pipeline", interrupted)
     manifest = write_manifest(tmp_path / "m.jsonl", many_texts(1))
     out = tmp_path / "out.jsonl"
     result = CliRunner().invoke(cli, ["batch", str(manifest), "-o", str(out), "-p", "offline"])
@@ -253,7 +253,7 @@ def test_sigterm_while_models_load_exits_143_with_the_resume_command(tmp_path, m
         raise AssertionError("SIGTERM did not stop the command")
 
     with monkeypatch.context() as patch:
-        patch.setattr(cli_module, "_build_pipeline", terminated)
+        patch.setattr(cli_module, "build_pipeline", terminated)
         manifest = write_manifest(tmp_path / "m.jsonl", many_texts(1))
         out = tmp_path / "out.jsonl"
         result = CliRunner().invoke(cli, ["batch", str(manifest), "-o", str(out), "-p", "offline"])

@@ -14,7 +14,7 @@ from summarize.backends.chat import ChatSummarizer, clean_reply
 from summarize.backends.openai_api import OpenAIChat, OpenAIOptions
 from summarize.config import RuntimeConfig, SummarizeConfig, config_from_dict, load_config
 from summarize.errors import ConfigError, EngineTimeoutError, EngineUnavailableError, ModelNotAvailableError
-from summarize.registry import registry
+from summarize.registry import default_registry
 
 
 @pytest.mark.parametrize(("reply", "clean"), [
@@ -118,7 +118,7 @@ def test_requests_run_concurrently_within_the_limit_and_keep_their_order():
 
 def test_the_chat_engines_are_registered_for_both_roles():
     for role in ("translate", "summarize"):
-        assert {"llamacpp", "openai"} <= set(registry().engine_names(role))
+        assert {"llamacpp", "openai"} <= set(default_registry().engine_names(role))
 
 
 def test_the_llm_presets_load_and_bad_options_name_the_key():

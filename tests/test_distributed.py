@@ -52,7 +52,7 @@ def test_ray_engine_writes_the_local_engines_records_and_resumes(local_ray, tiny
     # tokens, and engine warnings are counted per batch.)
     local = run_batch(inputs, pipeline, BatchOptions(str(local_out), batch_docs=1))
     distributed = run_batch(inputs, pipeline, BatchOptions(str(ray_out), engine="ray", batch_docs=1,
-                                                           ray=RayOptions(workers=2)))
+                                                           engine_options=RayOptions(workers=2)))
     assert (distributed.done, distributed.failed) == (local.done, local.failed) == (7, 2)
     expected = without_timings(local_out)
     # every field of every record is the same, except the story id: an article joins the story of
@@ -64,7 +64,7 @@ def test_ray_engine_writes_the_local_engines_records_and_resumes(local_ray, tiny
     lines = ray_out.read_text(encoding="utf-8").splitlines(keepends=True)
     ray_out.write_text("".join(lines[:-2]), encoding="utf-8")
     resumed = run_batch(inputs, pipeline, BatchOptions(str(ray_out), engine="ray", resume=True, batch_docs=4,
-                                                       ray=RayOptions(workers=1)))
+                                                       engine_options=RayOptions(workers=1)))
     assert (resumed.skipped, resumed.done + resumed.failed) == (7, 2)
     after = without_timings(ray_out)
     assert sorted(after) == sorted(expected)
@@ -83,7 +83,7 @@ def test_a_missing_model_in_the_actors_stops_the_run(local_ray, tiny_preset, tmp
     manifest.write_text(json.dumps({"id": "a", "text": SHORT_EN}) + "\n")
     with pytest.raises(ModelNotAvailableError, match="no-such-model does not exist"):
         run_batch([str(manifest)], pipeline, BatchOptions(str(tmp_path / "out.jsonl"), engine="ray",
-                                                          ray=RayOptions(workers=1)))
+                                                          engine_options=RayOptions(workers=1)))
 
 
 @pytest.mark.parametrize(("inputs", "batch_docs", "actors", "expected"), [
@@ -110,7 +110,7 @@ def test_a_near_copy_reuses_its_originals_work_on_the_same_actor(local_ray, tmp_
     original, copy = desk / "rubio-visit.en.txt", desk / "wire-copy.en.txt"
     out = tmp_path / "ray.jsonl"
     summary = run_batch([str(original), str(copy)], Pipeline.from_preset("offline"),
-                        BatchOptions(str(out), engine="ray", batch_docs=1, ray=RayOptions(workers=1)))
+                        BatchOptions(str(out), engine="ray", batch_docs=1, engine_options=RayOptions(workers=1)))
     assert summary.exit_code == 0, summary.line()
     records = {Path(r["id"]).name: r for r in without_timings(out).values()}
     timings = {Path(json.loads(line)["id"]).name: json.loads(line)["timings"]
@@ -119,3 +119,49 @@ def test_a_near_copy_reuses_its_originals_work_on_the_same_actor(local_ray, tmp_
     assert records[copy.name]["translation"] == records[original.name]["translation"]
     assert records[copy.name]["summaries"] == records[original.name]["summaries"]
     assert "summarize" not in timings[copy.name]  # no model work was done for it
+
+
+class ShoutSummarizer:
+    """A summarizer defined in a script (here: this test module) and registered with the public call only."""
+
+    engine = "shout"
+
+    def __init__(self, config, runtime, *, langid=None):
+        self.config = config
+
+    def load(self):
+        pass
+
+    def describe(self):
+        return {"engine": "shout", "model": ""}
+
+    def summarize(self, texts, lang, length, *, warnings=None):
+        return [text.split(". ")[0].upper().rstrip(".") + "." for text in texts]
+
+
+@pytest.mark.slow  # a local Ray
+def test_an_engine_registered_with_the_public_call_runs_on_the_ray_actors(local_ray, tmp_path):
+    import sys
+
+    import ray.cloudpickle
+    from click.testing import CliRunner
+
+    from summarize.cli import cli
+    from summarize.registry import EngineInfo, default_registry
+
+    # a class of a user's script (__main__) travels by value; this module stands in for the script
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    reg = default_registry()
+    reg.add_engine(EngineInfo("shout", "summarize", ShoutSummarizer))  # no entry point: this process only
+    out = tmp_path / "out.jsonl"
+    ran = CliRunner().invoke(cli, ["batch", str(EXAMPLES / "manifest.jsonl"), "-o", str(out), "-p", "offline",
+                                   "--summarizer", "shout", "--engine", "ray", "-E", "workers=1", "--no-cache", "-q"],
+                             obj=reg)
+    assert ran.exit_code in (0, 8), ran.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    done = [r for r in records if "error" not in r]
+    assert done, records
+    for record in done:  # the actors built the pipeline with the driver's registry
+        assert record["engines"]["summarize"]["engine"] == "shout"
+        assert record["summaries"][record["source_lang"]].isupper() or record["summaries"]["en"].isupper()
+    assert not [r for r in records if "error" in r and "not one of" in r["error"]["message"]]

@@ -10,7 +10,7 @@ import sys
 import pytest
 from batch_helpers import ROOT, default_signals, many_texts, write_manifest
 
-from summarize._entry import resume_hint
+from summarize.signals import resume_hint
 
 # sends the signal to itself while the command line's modules are being imported (Click's first)
 DURING_IMPORTS = """

@@ -15,7 +15,7 @@ import pytest
 from summarize.backends.base import LengthSpec
 from summarize.document import Source
 from summarize.errors import ConfigError
-from summarize.registry import builtin_registry, registry
+from summarize.registry import Registry, builtin_registry, default_registry
 from summarize.testing import forced
 from summarize.testing.forced import ENV, ForcedLengths, install
 
@@ -28,15 +28,25 @@ ARTICLE = ("El Gobierno de El Salvador ofreció recibir presos deportados desde 
            "Analistas señalaron que la oferta no tiene precedentes en la región.")
 
 
+class _Forced:
+    """The lengths in force (their methods answer here) and the registry holding the forced engines."""
+
+    def __init__(self, lengths: ForcedLengths, registry: Registry) -> None:
+        self.lengths, self.registry = lengths, registry
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.lengths, name)
+
+
 @pytest.fixture
-def forced_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[ForcedLengths]:
-    """The process's registry with the forced engines, rebuilt without them afterwards."""
+def forced_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Forced]:
+    """The forced engines in a registry of their own (``.registry``) and their lengths, reset afterwards."""
     monkeypatch.delenv(ENV, raising=False)
-    lengths = install(lengths=ForcedLengths(ratio=1.5, tokens_per_word=1.5))
+    reg = default_registry()
+    lengths = install(reg, ForcedLengths(ratio=1.5, tokens_per_word=1.5))
     try:
-        yield lengths
+        yield _Forced(lengths, reg)
     finally:
-        registry.cache_clear()
         for cls in forced.FORCED.values():
             cls.lengths = ForcedLengths()
 
@@ -70,7 +80,7 @@ def test_install_replaces_only_the_neural_engines_of_that_registry():
         assert reg.engine("translate", "marian").fast == "ctranslate2"
         assert "benchmarks only" in reg.engine("summarize", "ctranslate2").description
         assert reg.engine("summarize", "extractive").load().__module__ == "summarize.backends.extractive"
-        assert registry().engine("translate", "marian").load().__name__ == "MarianTranslator"  # untouched
+        assert default_registry().engine("translate", "marian").load().__name__ == "MarianTranslator"  # untouched
     finally:
         os.environ.pop(ENV, None)
 
@@ -101,7 +111,7 @@ def _new_tokens(out: Any) -> list[int]:
 def test_transformers_engines_generate_exactly_the_forced_tokens(tiny_preset, forced_registry):
     from summarize import Pipeline
 
-    pipeline = Pipeline.from_preset(str(tiny_preset), device="cpu", words=20).load()
+    pipeline = Pipeline.from_preset(str(tiny_preset), device="cpu", words=20, registry=forced_registry.registry).load()
     translator, summarizer = pipeline.translator, pipeline.summarizer
     assert isinstance(translator, forced.ForcedMarian) and isinstance(summarizer, forced.ForcedSeq2Seq)
     spies = []
@@ -135,7 +145,7 @@ def test_ctranslate2_engines_decode_exactly_the_forced_steps(tiny_preset, forced
 
     monkeypatch.setenv("SUMMARIZE_CT2_CACHE", str(tmp_path / "ct2"))
     pipeline = Pipeline.from_preset(str(tiny_preset), device="cpu", words=20, fast=True,
-                                    compute_type="float32").load()
+                                    compute_type="float32", registry=forced_registry.registry).load()
     translator, summarizer = pipeline.translator, pipeline.summarizer
     assert isinstance(translator, forced.ForcedCT2Translator) and isinstance(summarizer, forced.ForcedCT2Summarizer)
     spies = []

@@ -28,6 +28,7 @@ from summarize.backends.isolated import IsolatedSummarizer
 from summarize.backends.worker import CRASHES_BEFORE_PAUSE, ProcessWorker
 from summarize.config import RuntimeConfig, SummarizeConfig
 from summarize.errors import DeadlineError, EngineBrokenError, EngineCrashedError, ModelNotAvailableError
+from summarize.registry import default_registry
 from summarize.testing import crashing
 
 DATA = ROOT / "tests" / "data" / "desk"
@@ -37,14 +38,8 @@ ARTICLES = [SPANISH_EXAMPLE, ENGLISH_EXAMPLE, DATA / "darien-flight.en.txt", DAT
 CRASHING = 2  # the third input holds the marker
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _registered():
-    crashing.install()
-    yield
-    from summarize.registry import registry
-
-    registry().remove_engine("summarize", "crashing")
-    registry().remove_engine("translate", "crashing")
+# the registry with the crashing engines: the CLI gets it as Click's obj, the API as registry=
+REGISTRY = crashing.install(default_registry()).frozen()
 
 
 def _preset(folder: Path, signal_name: str = "SIGILL", **options: object) -> Path:
@@ -75,7 +70,7 @@ def test_a_crash_in_a_batch_is_one_error_record_and_resume_does_not_redo_it(tmp_
 
     inputs, out = _inputs(tmp_path), tmp_path / "out.jsonl"
     preset = str(_preset(tmp_path, signal_name))
-    result = CliRunner().invoke(cli, ["batch", *inputs, "-o", str(out), "-p", preset, "--no-cache", "-q"])
+    result = CliRunner().invoke(cli, obj=REGISTRY, args=["batch", *inputs, "-o", str(out), "-p", preset, "--no-cache", "-q"])
     assert result.exit_code == 8, result.output  # documented: finished, some inputs failed
     records = _records(out)
     assert len(records) == 5
@@ -88,7 +83,7 @@ def test_a_crash_in_a_batch_is_one_error_record_and_resume_does_not_redo_it(tmp_
     assert all(r["summaries"]["en"] and r["summaries"]["es"] for r in records if "error" not in r)
 
     before = out.read_bytes()
-    again = CliRunner().invoke(cli, ["batch", *inputs, "-o", str(out), "-p", preset, "--no-cache", "--resume"])
+    again = CliRunner().invoke(cli, obj=REGISTRY, args=["batch", *inputs, "-o", str(out), "-p", preset, "--no-cache", "--resume"])
     assert again.exit_code == 8, again.output  # the earlier failure is kept, not redone
     assert "skipped 5 of 5" in again.output
     assert "crashed" not in again.output
@@ -101,7 +96,7 @@ def test_a_build_that_dies_on_every_input_stops_the_batch_with_the_remedy(tmp_pa
     inputs, out = _inputs(tmp_path), tmp_path / "out.jsonl"
     for path in inputs:  # every input crashes the engine, as a build for another CPU does
         Path(path).write_text(Path(path).read_text(encoding="utf-8") + f"\n\n{MARKER}.\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["batch", *inputs, "-o", str(out), "-p", str(_preset(tmp_path)), "--no-cache"])
+    result = CliRunner().invoke(cli, obj=REGISTRY, args=["batch", *inputs, "-o", str(out), "-p", str(_preset(tmp_path)), "--no-cache"])
     assert result.exit_code == 5, result.output  # the engine's failure, not the inputs': the run stops
     assert f"crashed on {CRASHES_BEFORE_PAUSE} inputs in a row" in result.output
     assert "summarize doctor" in result.output
@@ -111,7 +106,7 @@ def test_the_python_api_gives_the_crashing_input_its_error(tmp_path):
     from summarize import Pipeline
 
     inputs = _inputs(tmp_path)
-    pipeline = Pipeline.from_preset(str(_preset(tmp_path, "SIGABRT")))
+    pipeline = Pipeline.from_preset(str(_preset(tmp_path, "SIGABRT")), registry=REGISTRY)
     outcomes = list(pipeline.map(inputs, batch_docs=5))
     errors = [o for o in outcomes if isinstance(o, Exception)]
     assert len(outcomes) == 5 and len(errors) == 1
@@ -137,7 +132,8 @@ def test_summarize_serve_answers_500_for_the_crash_and_keeps_serving(tmp_path):
 # the worker itself
 
 def _summarizer(**options: object) -> IsolatedSummarizer:
-    engine = make_summarizer(SummarizeConfig(engine="crashing", words=40, options=options), RuntimeConfig())
+    engine = make_summarizer(SummarizeConfig(engine="crashing", words=40, options=options), RuntimeConfig(),
+                             registry=REGISTRY)
     assert isinstance(engine, IsolatedSummarizer)
     return engine
 
@@ -177,7 +173,8 @@ def test_an_isolated_translator_forwards_every_method_and_its_flags():
     from summarize.backends.isolated import IsolatedTranslator
     from summarize.config import TranslateConfig
 
-    engine = make_translator(TranslateConfig(engine="crashing", options={"signal": "SIGBUS"}), RuntimeConfig())
+    engine = make_translator(TranslateConfig(engine="crashing", options={"signal": "SIGBUS"}), RuntimeConfig(),
+                             registry=REGISTRY)
     assert isinstance(engine, IsolatedTranslator)
     assert engine.keeps_placeholders and engine.batch_invariant and engine.engine == "crashing"
     warnings: list[str] = []
@@ -230,11 +227,12 @@ def test_a_user_script_without_a_main_guard_runs_native_engines(tmp_path):
     script = tmp_path / "script.py"
     script.write_text(
         "from summarize.testing import crashing\n"
-        "crashing.install()\n"
+        "from summarize.registry import default_registry\n"
+        "reg = crashing.install(default_registry())\n"
         "from summarize.backends import make_summarizer\n"
         "from summarize.backends.base import LengthSpec\n"
         "from summarize.config import RuntimeConfig, SummarizeConfig\n"
-        "engine = make_summarizer(SummarizeConfig(engine='crashing', words=20), RuntimeConfig())\n"
+        "engine = make_summarizer(SummarizeConfig(engine='crashing', words=20), RuntimeConfig(), registry=reg)\n"
         "text = 'El presidente habló el lunes. La oferta es nueva. Rubio dijo que era histórica.'\n"
         "print('summary:', engine.summarize([text], 'es', LengthSpec(words=10))[0])\n", encoding="utf-8")
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False,

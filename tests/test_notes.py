@@ -20,8 +20,9 @@ from summarize.backends.cache import CachedSummarizer, CachedTranslator, TextCac
 from summarize.backends.extractive import MAX_SENTENCES, VERY_LONG_NOTE, ExtractiveSummarizer
 from summarize.backends.neural import LOOP_NOTE
 from summarize.config import RuntimeConfig, TranslateConfig, config_from_dict
+from summarize.pipeline import PipelineSpec
 from summarize.pipeline.translate import DocumentTranslator
-from summarize.registry import EngineInfo, registry
+from summarize.registry import EngineInfo, default_registry
 
 needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None,
                                     reason="Apertium is not installed (sudo apt-get install apertium-eng-spa)")
@@ -200,17 +201,17 @@ class _OldSummarizer:
 
 @pytest.fixture()
 def old_plugins():
-    registry().add_engine(EngineInfo("old-echo", "translate", _OldTranslator))
-    registry().add_engine(EngineInfo("first-sentence", "summarize", _OldSummarizer))
-    yield
-    registry().remove_engine("translate", "old-echo")
-    registry().remove_engine("summarize", "first-sentence")
+    reg = default_registry()
+    reg.add_engine(EngineInfo("old-echo", "translate", _OldTranslator))
+    reg.add_engine(EngineInfo("first-sentence", "summarize", _OldSummarizer))
+    return reg
 
 
 def test_plugins_of_the_old_contract_keep_working_and_their_warnings_stay_call_level(old_plugins):
     config = config_from_dict({"translate": {"engine": "old-echo"},
-                               "summarize": {"engine": "first-sentence", "strategy": "source", "words": 20}})
-    pipeline = Pipeline(config)
+                               "summarize": {"engine": "first-sentence", "strategy": "source", "words": 20}},
+                              registry=old_plugins)
+    pipeline = Pipeline(PipelineSpec(config, registry=old_plugins))
     texts = [("El presidente habló ayer con la prensa del país sobre la cárcel. Dijo que la oferta sigue en pie "
              "y que no habrá cambios. Los periodistas preguntaron por el costo."),
              ("La oposición criticó el plan del gobierno en el congreso durante la mañana. Pidió conocer el texto "

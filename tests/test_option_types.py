@@ -7,6 +7,7 @@ tuple), each wrong one is an error naming the key, the table and the file.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 
 from summarize.config import load_config
 from summarize.errors import ConfigError
-from summarize.registry import EngineInfo, registry
+from summarize.registry import BatchEngine, EngineInfo, default_registry
 from summarize.typecheck import Mismatch, Range, conform, describe
 
 
@@ -46,11 +47,8 @@ class TypedSummarizer:
         return list(texts)
 
 
-@pytest.fixture(autouse=True)
-def _typed_engine():
-    registry().add_engine(EngineInfo("typed", "summarize", TypedSummarizer), replace=True)
-    yield
-    registry().remove_engine("summarize", "typed")
+REGISTRY = default_registry()
+REGISTRY.add_engine(EngineInfo("typed", "summarize", TypedSummarizer))
 
 
 def _preset(tmp_path: Path, lines: str) -> Path:
@@ -61,7 +59,7 @@ def _preset(tmp_path: Path, lines: str) -> Path:
 
 def test_right_values_arrive_as_the_dataclass_holds_them(tmp_path):
     config = load_config(str(_preset(tmp_path, 'terms = ["CECOT", "Bukele"]\nlimit = 3\nmode = "beam"\nbeams = 8\n'
-                                               'ratio = 1\npair = ["a", 2]\nextra = { "x" = "y" }')))
+                                               'ratio = 1\npair = ["a", 2]\nextra = { "x" = "y" }')), registry=REGISTRY)
     options = config.summarize.options
     assert options["terms"] == ("CECOT", "Bukele")  # a TOML array, held as the tuple a frozen dataclass needs
     assert options["pair"] == ("a", 2)
@@ -84,15 +82,15 @@ def test_right_values_arrive_as_the_dataclass_holds_them(tmp_path):
 def test_a_wrong_value_names_the_key_the_table_and_the_file(tmp_path, line, message):
     path = _preset(tmp_path, line)
     with pytest.raises(ConfigError, match=message.format(str(path).replace(".", "\\."))):
-        load_config(str(path))
+        load_config(str(path), registry=REGISTRY)
 
 
 def test_options_given_as_a_dict_are_checked_the_same_way():
     from summarize.config import config_from_dict
 
     with pytest.raises(ConfigError, match="'beams' in \\[summarize\\] of <dict> must be a whole number from 1 to 8"):
-        config_from_dict({"summarize": {"engine": "typed", "beams": 20}})
-    config = config_from_dict({"summarize": {"engine": "typed", "terms": ["a"]}})
+        config_from_dict({"summarize": {"engine": "typed", "beams": 20}}, registry=REGISTRY)
+    config = config_from_dict({"summarize": {"engine": "typed", "terms": ["a"]}}, registry=REGISTRY)
     assert config.summarize.options["terms"] == ("a",)
 
 
@@ -131,3 +129,77 @@ def test_descriptions_read_as_a_preset_writer_would_say_them():
     assert describe(float | None) == "a number (or nothing)"
     assert describe(Annotated[int, Range(low=1)]) == "a whole number of at least 1"
     assert describe(Mapping[str, bool]) == "a table of booleans"
+
+
+# a batch engine declares its own settings; the command line's -E KEY=VALUE sets them
+
+@dataclass(frozen=True)
+class TaggingOptions:
+    """The settings of a test batch engine: one of each kind."""
+
+    tags: tuple[str, ...] = ()
+    limit: int | None = None
+    mode: Literal["fast", "careful"] = "fast"
+    width: Annotated[int, Range(1, 8)] = 2
+
+
+def tagging_records(todo, pipeline, options, stop=lambda: False):
+    """The local engine's records, each tagged with the settings this engine was given."""
+    from summarize.batch.local import local_records
+
+    settings = options.engine_options or TaggingOptions()
+    for record in local_records(todo, pipeline, options, stop):
+        yield {**record, "tagged": {"tags": list(settings.tags), "limit": settings.limit, "mode": settings.mode,
+                                    "width": settings.width}}
+
+
+BATCH_REGISTRY = default_registry()
+BATCH_REGISTRY.add_batch_engine(BatchEngine("tagging", tagging_records, "tests", options=TaggingOptions))
+
+
+def test_a_batch_engines_settings_arrive_typed_from_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from summarize.cli import cli
+
+    article = tmp_path / "a.txt"
+    article.write_text("El presidente habló ayer con la prensa. Dijo que la cárcel abrirá pronto.", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    ran = CliRunner().invoke(cli, ["batch", str(article), "-o", str(out), "-p", "offline", "--no-cache", "-q",
+                                   "--engine", "tagging", "-E", 'tags=["cecot", "bukele"]', "-E", "limit=3",
+                                   "-E", "mode=careful", "-E", "width=8"], obj=BATCH_REGISTRY)
+    assert ran.exit_code == 0, ran.output
+    [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert record["tagged"] == {"tags": ["cecot", "bukele"], "limit": 3, "mode": "careful", "width": 8}
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ('tags="cecot"', "'tags' of the tagging batch engine must be an array of strings, not 'cecot'"),
+    ("limit=many", "'limit' of the tagging batch engine must be a whole number (or nothing), not 'many'"),
+    ("mode=slow", "'mode' of the tagging batch engine must be one of 'fast', 'careful', not 'slow'"),
+    ("width=9", "'width' of the tagging batch engine must be a whole number from 1 to 8, not 9"),
+    ("colour=red", "the tagging batch engine has no setting 'colour'"),
+    ("width", "--engine-option 'width' is not KEY=VALUE"),
+])
+def test_a_wrong_batch_engine_setting_names_the_key_and_the_engine(tmp_path, setting, message):
+    from click.testing import CliRunner
+
+    from summarize.cli import cli
+
+    ran = CliRunner().invoke(cli, ["batch", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o.jsonl"), "-p", "offline",
+                                   "--engine", "tagging", "-E", setting], obj=BATCH_REGISTRY)
+    assert ran.exit_code == 2, ran.output
+    assert message in ran.output
+    assert not (tmp_path / "o.jsonl").exists()  # refused before anything is written
+
+
+def test_batch_options_from_python_are_checked_against_the_engines_dataclass():
+    from summarize.batch import BatchOptions, RayOptions, engine_options
+
+    assert engine_options("tagging", {"tags": ["a"], "width": 3}, BATCH_REGISTRY) == TaggingOptions(("a",), width=3)
+    with pytest.raises(ConfigError, match="must be a summarize.batch.ray.RayOptions"):
+        BatchOptions("o.jsonl", engine="ray", engine_options=TaggingOptions()).validate(BATCH_REGISTRY)
+    with pytest.raises(ConfigError, match="'workers' of the ray batch engine must be a whole number of at least 1"):
+        BatchOptions("o.jsonl", engine="ray", engine_options=RayOptions(workers=0)).validate()
+    with pytest.raises(ConfigError, match="'width' of the tagging batch engine must be a whole number from 1 to 8"):
+        BatchOptions("o.jsonl", engine="tagging", engine_options=TaggingOptions(width=0)).validate(BATCH_REGISTRY)

@@ -22,7 +22,8 @@ from summarize.backends import Translator, make_translator
 from summarize.cli import cli
 from summarize.config import RuntimeConfig, config_from_dict, load_config
 from summarize.errors import ConfigError
-from summarize.registry import PLUGIN_GROUP, EngineInfo, OutputFormat, builtin_registry, registry
+from summarize.pipeline import PipelineSpec
+from summarize.registry import PLUGIN_GROUP, EngineInfo, OutputFormat, builtin_registry, default_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -164,7 +165,7 @@ def test_without_the_plugin_its_engine_is_a_clear_config_error(plugin):
 
 @pytest.fixture()
 def registered():
-    """A translator registered through the public registry call, removed afterwards."""
+    """A translator registered through the public call, in a registry of its own (nothing process-wide)."""
 
     class EchoTranslator:
         engine = "echo"
@@ -184,21 +185,24 @@ def registered():
         def translate(self, texts, src, tgt, *, warnings=None):
             return [f"[{tgt}] {t}" for t in texts]
 
-    registry().add_engine(EngineInfo("echo", "translate", EchoTranslator))
-    yield EchoTranslator
-    registry().remove_engine("translate", "echo")
+    reg = default_registry()
+    reg.add_engine(EngineInfo("echo", "translate", EchoTranslator))
+    return EchoTranslator, reg
 
 
 def test_the_public_registry_call_adds_an_engine_to_config_api_and_cli(registered):
+    engine, reg = registered
     config = config_from_dict({"translate": {"engine": "echo"}, "summarize": {"engine": "extractive",
-                                                                            "strategy": "source", "sentences": 1}})
-    made = make_translator(config.translate, RuntimeConfig())  # a duck-typed plugin gets the base's defaults
-    assert isinstance(made, Translator) and isinstance(made.inner, registered)
-    [result] = Pipeline(config).translate([Source.from_text("El presidente habló ayer con la prensa del país.")])
+                                                                            "strategy": "source", "sentences": 1}},
+                              registry=reg)
+    made = make_translator(config.translate, RuntimeConfig(), registry=reg)  # a duck-typed plugin gets the base's defaults
+    assert isinstance(made, Translator) and isinstance(made.inner, engine)
+    [result] = Pipeline(PipelineSpec(config, registry=reg)).translate(
+        [Source.from_text("El presidente habló ayer con la prensa del país.")])
     assert result.translation.text == "[en] El presidente habló ayer con la prensa del país."
-    assert load_config("offline").with_overrides(translator="echo").translate.engine == "echo"
+    assert load_config("offline", registry=reg).with_overrides(translator="echo", registry=reg).translate.engine == "echo"
     ran = CliRunner().invoke(cli, ["translate", "-", "-p", "offline", "--translator", "echo", "-q"],
-                             input="El presidente habló ayer con la prensa del país.")
+                             input="El presidente habló ayer con la prensa del país.", obj=reg)
     assert ran.exit_code == 0, ran.output
     assert "[en] El presidente habló ayer con la prensa del país." in ran.stdout
 
@@ -207,12 +211,10 @@ def test_an_output_format_registered_from_outside_is_a_cli_choice():
     def one_line(results, *, with_translation=False):
         return "\n".join(f"{r.source_lang}: {r.summaries.get('en', '')}" for r in results)
 
-    registry().add_output_format(OutputFormat("oneline", one_line))
-    try:
-        ran = CliRunner().invoke(cli, ["-", "-p", "offline", "-f", "oneline", "-q", "--sentences", "1"],
-                                 input="El presidente habló ayer con la prensa. Dijo que la cárcel abrirá pronto.")
-    finally:
-        registry()._outputs.pop("oneline")
+    reg = default_registry()
+    reg.add_output_format(OutputFormat("oneline", one_line))
+    ran = CliRunner().invoke(cli, ["-", "-p", "offline", "-f", "oneline", "-q", "--sentences", "1"],
+                             input="El presidente habló ayer con la prensa. Dijo que la cárcel abrirá pronto.", obj=reg)
     assert ran.exit_code == 0, ran.output
     assert ran.stdout.startswith("es: ")
 
@@ -228,13 +230,11 @@ def test_a_digest_format_registered_from_outside_is_a_choice_and_a_suffix(tmp_pa
                                    "text": "El presidente Nayib Bukele ofreció la cárcel.",
                                    "summaries": {"es": "Bukele ofreció la cárcel.", "en": "Bukele offered the prison."}})
                        + "\n", encoding="utf-8")
-    registry().add_digest_format(DigestFormat("headlines", headlines, "one line a story", (".lst",)))
-    try:
-        chosen = CliRunner().invoke(cli, ["digest", str(journal), "-f", "headlines"])
-        by_suffix = CliRunner().invoke(cli, ["digest", str(journal), "-o", str(tmp_path / "d.lst")])
-        unknown = CliRunner().invoke(cli, ["digest", str(journal), "-f", "pdf"])
-    finally:
-        registry()._digests.pop("headlines")
+    reg = default_registry()
+    reg.add_digest_format(DigestFormat("headlines", headlines, "one line a story", (".lst",)))
+    chosen = CliRunner().invoke(cli, ["digest", str(journal), "-f", "headlines"], obj=reg)
+    by_suffix = CliRunner().invoke(cli, ["digest", str(journal), "-o", str(tmp_path / "d.lst")], obj=reg)
+    unknown = CliRunner().invoke(cli, ["digest", str(journal), "-f", "pdf"], obj=reg)
     assert chosen.exit_code == 0, chosen.output
     assert chosen.stdout.startswith("* ")
     assert by_suffix.exit_code == 0 and (tmp_path / "d.lst").read_text(encoding="utf-8") == chosen.stdout
@@ -291,3 +291,63 @@ def test_an_engine_implements_the_scored_method_and_gets_the_plain_one_or_the_ot
 
     with pytest.raises(TypeError, match="Neither implements neither translate_scored nor translate"):
         Neither()
+
+
+# the registry is a value
+
+def test_the_registry_module_holds_no_mutable_state():
+    import types
+    import typing
+
+    import summarize.registry as module  # as every test before this one has left it: nothing to hold state in
+    immutable = (str, int, float, bool, bytes, tuple, frozenset, type(None))
+    for name, value in vars(module).items():
+        if name.startswith("__") or isinstance(value, (types.ModuleType, type)):
+            continue
+        if isinstance(value, types.FunctionType):
+            assert not hasattr(value, "cache_info"), f"{name} caches a value process-wide"
+            continue
+        if value is typing.Any or type(value).__name__ == "_Feature":  # `from __future__ import annotations`
+            continue
+        assert isinstance(value, immutable), f"summarize.registry.{name} is a mutable {type(value).__name__}"
+        if isinstance(value, (tuple, frozenset)):
+            assert all(isinstance(item, immutable) for item in value), name
+    first, second = module.default_registry(), module.default_registry()
+    first.add_engine(EngineInfo("only-here", "summarize", "x:y"))  # a registration stays in its own value
+    assert "only-here" not in second.engine_names("summarize")
+    assert "only-here" not in module.default_registry().engine_names("summarize")
+
+
+def test_a_spec_holds_its_registry_frozen_and_its_owner_can_still_change_theirs():
+    reg = default_registry()
+    spec = PipelineSpec(load_config("offline", registry=reg), registry=reg)
+    assert spec.registry.is_frozen and spec.registry == reg
+    with pytest.raises(ConfigError, match="frozen"):
+        spec.registry.add_engine(EngineInfo("late", "summarize", "x:y"))
+    with pytest.raises(ConfigError, match="frozen"):
+        spec.registry.remove_engine("summarize", "extractive")
+    reg.add_engine(EngineInfo("late", "summarize", "x:y"))  # the caller's registry is theirs
+    assert "late" not in spec.registry.engine_names("summarize")
+    copy = spec.registry.copy()
+    copy.add_engine(EngineInfo("late", "summarize", "x:y"))
+    assert "late" in copy.engine_names("summarize") and not copy.is_frozen
+
+
+def test_a_spec_and_its_registry_travel_whole_through_pickle():
+    import pickle
+
+    reg = default_registry()
+    reg.add_engine(EngineInfo("echo-by-name", "translate", "summarize.testing.crashing:CrashingTranslator"))
+    spec = PipelineSpec(load_config("offline", registry=reg), registry=reg)
+    again = pickle.loads(pickle.dumps(spec))
+    assert again == spec and again.registry.is_frozen
+    assert "echo-by-name" in again.registry.engine_names("translate")
+
+
+def test_a_bare_config_is_checked_against_the_registry_when_the_pipeline_is_built():
+    from summarize.config import TranslateConfig
+
+    config = load_config("offline")
+    unknown = type(config)(translate=TranslateConfig(engine="nowhere"), summarize=config.summarize)
+    with pytest.raises(ConfigError, match="engine 'nowhere' in \\[translate\\] of the configuration given to Pipeline"):
+        Pipeline(unknown)

@@ -7,9 +7,9 @@ in a worker process (:mod:`.isolated`), so that a crash costs one input, not the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..registry import registry
+from ..registry import Registry, given_or_default
 from .adapt import build_summarizer, build_translator
 from .base import LengthSpec, Summarizer, Translator
 
@@ -20,14 +20,15 @@ if TYPE_CHECKING:
 __all__ = ["LengthSpec", "Summarizer", "Translator", "make_summarizer", "make_translator"]
 
 
-def make_translator(config: TranslateConfig, runtime: RuntimeConfig, *,
-                    langid: LanguageIdentifier | None = None) -> Translator:
-    """Build (without loading) the translator the config names.
+def make_translator(config: TranslateConfig, runtime: RuntimeConfig, *, langid: LanguageIdentifier | None = None,
+                    registry: Registry | None = None) -> Translator:
+    """Build (without loading) the translator the config names in ``registry`` (default: the built-in
+    engines and the installed plugins').
 
     Raises:
         ConfigError: for an engine no one registered.
     """
-    cls = _engine_class("translate", config)
+    cls = given_or_default(registry).engine("translate", config.engine).load()
     if getattr(cls, "native_code", False):
         from .isolated import IsolatedTranslator
 
@@ -35,21 +36,18 @@ def make_translator(config: TranslateConfig, runtime: RuntimeConfig, *,
     return build_translator(cls, config, runtime, langid)
 
 
-def make_summarizer(config: SummarizeConfig, runtime: RuntimeConfig, *,
-                    langid: LanguageIdentifier | None = None) -> Summarizer:
-    """Build (without loading) the summarizer the config names.
+def make_summarizer(config: SummarizeConfig, runtime: RuntimeConfig, *, langid: LanguageIdentifier | None = None,
+                    registry: Registry | None = None) -> Summarizer:
+    """Build (without loading) the summarizer the config names in ``registry`` (default: the built-in
+    engines and the installed plugins').
 
     Raises:
         ConfigError: for an engine no one registered.
     """
-    cls = _engine_class("summarize", config)
+    cls = given_or_default(registry).engine("summarize", config.engine).load()
     if getattr(cls, "native_code", False):
         from .isolated import IsolatedSummarizer
 
         return IsolatedSummarizer(cls, config, runtime, langid)
     return build_summarizer(cls, config, runtime, langid)
 
-
-def _engine_class(role: str, config: Any) -> type:
-    """The registered engine class of that role and name."""
-    return registry().engine(role, config.engine).load()

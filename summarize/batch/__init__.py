@@ -5,6 +5,7 @@ crash-safe output file, and the batch engines (``local``, ``ray``, listed in
 :mod:`summarize.registry`) do the model work.
 """
 
-from .runner import EXIT_SOME_FAILED, BatchOptions, BatchSummary, RayOptions, run_batch
+from .ray import RayOptions
+from .runner import EXIT_SOME_FAILED, BatchOptions, BatchSummary, engine_options, run_batch
 
-__all__ = ["EXIT_SOME_FAILED", "BatchOptions", "BatchSummary", "RayOptions", "run_batch"]
+__all__ = ["EXIT_SOME_FAILED", "BatchOptions", "BatchSummary", "RayOptions", "engine_options", "run_batch"]

@@ -10,7 +10,10 @@ models run, with the same per-host limit per actor) and share the text cache fol
 names, on their own machine.
 
 Ray is an optional extra (``pip install 'summarize[ray]'``), imported only here and only when the
-``ray`` engine is used. On a cluster, every node needs ``summarize`` installed.
+``ray`` engine is used. On a cluster, every node needs ``summarize`` installed. Where and how wide
+the run goes is this engine's own settings, :class:`RayOptions` (``--engine-option KEY=VALUE`` on
+the command line); the driver's registry travels in the spec, so an engine a script registered
+runs on the actors too.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ import json
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from .. import errors
 from ..deadline import DEFAULT_DEADLINE_S
@@ -28,16 +32,38 @@ from ..document import Source
 from ..errors import EngineUnavailableError, SummarizeError
 from ..pipeline.scheduler import DEFAULT_READ_TIMEOUT_S
 from ..reading.reader import DEFAULT_PER_HOST
+from ..typecheck import Range
 from .journal import to_record
-from .runner import DEFAULT_WORKERS, BatchOptions, RayOptions
+from .runner import DEFAULT_WORKERS, BatchOptions
 
 if TYPE_CHECKING:
     from ..desk.duplicates import DuplicateIndex
     from ..pipeline import Pipeline, PipelineSpec
 
-__all__ = ["PipelineActor", "import_ray", "init_ray", "ray_records", "spread_batches"]
+__all__ = ["PipelineActor", "RayOptions", "import_ray", "init_ray", "ray_records", "spread_batches"]
 
 RAY_HINT = "Install it with: pip install 'summarize[ray]'  (or pip install 'ray[data]>=2.9')"
+
+
+@dataclass(frozen=True)
+class RayOptions:
+    """Where and how wide a Ray run goes: the ``ray`` batch engine's settings.
+
+    Attributes:
+        address: a running cluster (``ray://host:10001``, ``auto``); ``None`` starts a local one.
+        workers: pipeline actors; ``None`` fills the cluster (its CPUs, or GPUs when actors take
+            GPUs).
+        gpus_per_worker: GPUs each actor reserves (fractions share a GPU).
+        cpus_per_worker: CPUs each actor reserves; also its torch threads unless the preset sets
+            them.
+        num_cpus: CPUs a local instance may use (``None``: all).
+    """
+
+    address: str | None = None
+    workers: Annotated[int, Range(1)] | None = None
+    gpus_per_worker: Annotated[float, Range(0)] = 0.0
+    cpus_per_worker: Annotated[float, Range(0.1)] = 1.0
+    num_cpus: Annotated[int, Range(1)] | None = None
 
 
 def import_ray() -> Any:
@@ -155,12 +181,13 @@ def ray_records(todo: Sequence[Source], pipeline: Pipeline, options: BatchOption
     if not todo:
         return
     ray = import_ray()
-    ray_options = options.ray
+    ray_options = options.engine_options or RayOptions()
     started_here = init_ray(ray_options)
     try:
         spec = pipeline.spec
         if spec.config.runtime.threads is None:
-            spec = spec.with_config(spec.config.with_overrides(threads=max(1, int(ray_options.cpus_per_worker))))
+            spec = spec.with_config(spec.config.with_overrides(threads=max(1, int(ray_options.cpus_per_worker)),
+                                                               registry=spec.registry))
         actors = ray_options.workers or _default_workers(ray, ray_options)
         per_batch = spread_batches(len(todo), options.batch_docs, actors)
         batches = -(-len(todo) // per_batch)

@@ -22,9 +22,9 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..deadline import DEFAULT_DEADLINE_S
@@ -34,37 +34,18 @@ from ..errors import BatchError, ConfigError
 from ..pipeline.scheduler import DEFAULT_BATCH_DOCS, DEFAULT_READ_TIMEOUT_S, DEFAULT_WORKERS
 from ..reading.manifest import expand_inputs
 from ..reading.reader import DEFAULT_PER_HOST
-from ..registry import registry
+from ..registry import Registry, given_or_default
+from ..signals import exit_status, graceful
+from ..typecheck import Mismatch, conform, field_types
 from .journal import FAILED, Journal, record_status
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
 
-__all__ = ["EXIT_SOME_FAILED", "BatchOptions", "BatchSummary", "RayOptions", "run_batch"]
+__all__ = ["EXIT_SOME_FAILED", "BatchOptions", "BatchSummary", "engine_options", "run_batch"]
 
 EXIT_SOME_FAILED = 8
 SYNC_INTERVAL_S = 2.0  # fsync at most this often while records stream in, and always at the end
-
-
-@dataclass(frozen=True)
-class RayOptions:
-    """Where and how wide a Ray run goes.
-
-    Attributes:
-        address: a running cluster (``ray://host:10001``, ``auto``); ``None`` starts a local one.
-        workers: pipeline actors; ``None`` fills the cluster (its CPUs, or GPUs when actors take
-            GPUs).
-        gpus_per_worker: GPUs each actor reserves (fractions share a GPU).
-        cpus_per_worker: CPUs each actor reserves; also its torch threads unless the preset sets
-            them.
-        num_cpus: CPUs a local instance may use (``None``: all).
-    """
-
-    address: str | None = None
-    workers: int | None = None
-    gpus_per_worker: float = 0.0
-    cpus_per_worker: float = 1.0
-    num_cpus: int | None = None
 
 
 @dataclass(frozen=True)
@@ -83,8 +64,10 @@ class BatchOptions:
         deadline: seconds one input may take, reading and model work together (``None``: no limit
             on model work); see :meth:`summarize.Pipeline.stream`.
         progress: draw a progress bar on stderr.
-        engine: a batch engine of :mod:`summarize.registry` (``local`` or ``ray``).
-        ray: settings for the ``ray`` engine.
+        engine: a batch engine of the pipeline's registry (``local``, ``ray``, a plugin's).
+        engine_options: that engine's own settings, an instance of its declared options dataclass
+            (``ray``: :class:`~summarize.batch.ray.RayOptions`); ``None``: its defaults. Build one
+            from strings or a mapping with :func:`engine_options`.
         source_lang: the language of every input that does not name its own (skips detection).
         digest: after the run, write the story digest of the whole output here.
         digest_format: ``json``, ``markdown`` or ``html`` (default: from ``digest``'s suffix).
@@ -102,18 +85,23 @@ class BatchOptions:
     deadline: float | None = DEFAULT_DEADLINE_S
     progress: bool = False
     engine: str = "local"
-    ray: RayOptions = field(default_factory=RayOptions)
+    engine_options: Any = None
     source_lang: str | None = None
     digest: str | None = None
     digest_format: str | None = None
     since: str | None = None
 
-    def validate(self) -> None:
-        """Raise :class:`ConfigError` for contradictory or out-of-range settings."""
+    def validate(self, registry: Registry | None = None) -> None:
+        """Raise :class:`ConfigError` for contradictory or out-of-range settings.
+
+        ``registry`` holds the batch engines (default: the built-in ones and plugins'); the engine
+        must be one of them and ``engine_options`` an instance of its options dataclass.
+        """
         if self.overwrite and (self.resume or self.retry_failed):
             raise ConfigError("--overwrite cannot be combined with --resume or --retry-failed",
                               hint="--overwrite starts again from nothing; --resume continues.")
-        registry().batch_engine(self.engine)
+        registry = given_or_default(registry)
+        _check_engine_options(registry, self.engine, self.engine_options)
         for name in ("batch_docs", "workers", "per_host"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
@@ -122,7 +110,7 @@ class BatchOptions:
         if self.digest:
             from ..desk.command import format_for
 
-            format_for(self.digest, self.digest_format)
+            format_for(self.digest, self.digest_format, registry)
         if self.since:
             from ..reading.feeds import parse_since
 
@@ -136,6 +124,79 @@ class BatchOptions:
         if self.overwrite:
             return "overwrite"
         return "resume" if self.resume or self.retry_failed else "new"
+
+
+def engine_options(engine: str, values: Mapping[str, Any], registry: Registry | None = None) -> Any:
+    """The settings of batch engine ``engine`` from ``values`` (a mapping or ``KEY=VALUE`` strings' pairs).
+
+    Each value is checked against the engine's options dataclass (a TOML-like value: ``8``,
+    ``0.5``, ``true``, ``"auto"``; a string from the command line is read as TOML first, so
+    ``workers=8`` is a number); ``validate()`` runs when the dataclass has one.
+
+    Returns:
+        The instance to put in :attr:`BatchOptions.engine_options` (``None`` with no values).
+
+    Raises:
+        ConfigError: an unknown engine, a setting it does not declare (the message lists those it
+            does), or a value of the wrong type or out of range.
+    """
+    if not values:
+        return None
+    info = given_or_default(registry).batch_engine(engine)
+    cls = info.options_type()
+    fields = field_types(cls) if cls is not None else {}
+    conformed: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in fields:
+            raise ConfigError(f"the {engine} batch engine has no setting {key!r}",
+                              hint=f"Its settings: {', '.join(fields) or 'none'}.")
+        read = _toml_value(value)
+        try:
+            conformed[key] = conform(read, fields[key])
+        except Mismatch as exc:
+            raise ConfigError(f"{key!r} of the {engine} batch engine must be {exc.expected}, not {read!r}") from None
+    assert cls is not None
+    options = cls(**conformed)
+    _validated(options, engine)
+    return options
+
+
+def _toml_value(value: Any) -> Any:
+    """A command-line string read as a TOML value where it is one (``8``, ``0.5``, ``true``); else as it is."""
+    if not isinstance(value, str):
+        return value
+    import tomllib
+
+    try:
+        return tomllib.loads(f"v = {value}")["v"]
+    except tomllib.TOMLDecodeError:
+        return value
+
+
+def _check_engine_options(reg: Registry, engine: str, options: Any) -> None:
+    cls = reg.batch_engine(engine).options_type()
+    if options is None:
+        return
+    if cls is None or not isinstance(options, cls):
+        wanted = f"a {cls.__module__}.{cls.__qualname__}" if cls is not None else "None (it has no settings)"
+        raise ConfigError(f"engine_options of the {engine} batch engine must be {wanted}, "
+                          f"not {type(options).__name__}",
+                          hint="Build them with summarize.batch.engine_options(engine, {...}).")
+    for key, annotation in field_types(cls).items():
+        try:
+            conform(getattr(options, key), annotation)
+        except Mismatch as exc:
+            raise ConfigError(f"{key!r} of the {engine} batch engine must be {exc.expected}, "
+                              f"not {getattr(options, key)!r}") from None
+    _validated(options, engine)
+
+
+def _validated(options: Any, engine: str) -> None:
+    try:
+        if hasattr(options, "validate"):
+            options.validate()
+    except ValueError as exc:
+        raise ConfigError(f"the {engine} batch engine: {exc}") from None
 
 
 @dataclass
@@ -178,7 +239,7 @@ class BatchSummary:
         SIGHUP: the shell's convention), else 0 when every input's record is a success and
         :data:`EXIT_SOME_FAILED` when some are errors."""
         if self.interrupted:
-            return 128 + int(self.stop_signal or signal.SIGINT)
+            return exit_status(self.stop_signal or signal.SIGINT)
         return EXIT_SOME_FAILED if self.failed or self.kept_failures else 0
 
     def line(self) -> str:
@@ -224,10 +285,10 @@ def run_batch(
         SummarizeError: a failure that stops every input alike (missing model, device); the
             records written before it stay valid.
     """
-    options.validate()
+    options.validate(pipeline.registry)
     notice = log or (lambda _: None)
     _refuse_output_among(options.output, inputs)  # before reading them: the output may be a manifest
-    sources = expand_inputs(inputs, since=_since(options), fetch=_feed_fetcher(pipeline))
+    sources = expand_inputs(inputs, since=_since(options), fetch=_feed_fetcher(pipeline), formats=pipeline.registry)
     _refuse_output_among(options.output, [s.value for s in sources if s.kind == "file"], expanded=True)
     stop = stop or threading.Event()
     start = time.monotonic()
@@ -237,7 +298,7 @@ def run_batch(
             notice(f"repaired {options.output}: cut a torn last line (that input will be redone)")
         todo = _plan(sources, journal, options, summary)
         desk = BatchDesk.resume(journal.records())
-        with _progress(len(todo), options.progress) as bar, _signals_stop(stop, notice) as received:
+        with _progress(len(todo), options.progress) as bar, graceful(stop, notice) as received:
             last_sync = time.monotonic()
             try:
                 for record in _records(todo, pipeline, options, stop.is_set, desk):
@@ -258,7 +319,7 @@ def run_batch(
     if options.digest and not summary.interrupted:
         from ..desk.command import write_digest
 
-        write_digest(options.output, options.digest, options.digest_format)
+        write_digest(options.output, options.digest, options.digest_format, pipeline.registry)
     summary.seconds = time.monotonic() - start
     return summary
 
@@ -279,7 +340,8 @@ def _feed_fetcher(pipeline: Pipeline) -> Callable[[str], bytes]:
         from ..reading.fetch import fetch
 
         with reader.limiter.hold(url):
-            return fetch(url, reader.settings, transport=reader.transport).content
+            return fetch(url, reader.settings, transport=reader.transport,
+                         media_types=reader.formats.media_types()).content
 
     return fetch_feed
 
@@ -354,7 +416,7 @@ def _plan(sources: list[Source], journal: Journal, options: BatchOptions, summar
 
 def _records(todo: list[Source], pipeline: Pipeline, options: BatchOptions,
              stop: Callable[[], bool], desk: BatchDesk) -> Iterator[dict[str, Any]]:
-    engine = registry().batch_engine(options.engine)
+    engine = pipeline.registry.batch_engine(options.engine)
     run = engine.load()
     if engine.reuses_duplicates:  # the engine can give a near-copy its original's work
         records: Iterator[dict[str, Any]] = run(todo, pipeline, options, stop, duplicates=desk.duplicates)
@@ -373,43 +435,3 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
         yield bar
     finally:
         bar.close()
-
-
-# The signals that ask a run to stop: Ctrl-C, ``kill`` and schedulers' SIGTERM, a closed terminal's SIGHUP.
-STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
-
-
-@contextmanager
-def _signals_stop(stop: threading.Event, notice: Callable[[str], None]) -> Iterator[list[int]]:
-    """First stopping signal: set ``stop`` (the records in flight finish). Second: stop at once.
-
-    Yields:
-        A list that receives the first signal's number (empty if none came).
-    """
-    received: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield received
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
-        stop.set()
-        received.append(signum)
-        if signum == signal.SIGINT:
-            notice("stopping after the articles in progress (Ctrl-C again to stop now)")
-        else:
-            name = signal.Signals(signum).name
-            notice(f"got {name}: stopping after the articles in progress ({name} again to stop now)")
-
-    previous: dict[int, Any] = {}
-    try:
-        for number in STOP_SIGNALS:
-            # an ignored signal stays ignored: under nohup, SIGHUP must not stop the run
-            if signal.getsignal(number) != signal.SIG_IGN:
-                previous[number] = signal.signal(number, handler)
-        yield received
-    finally:
-        for signum, old in previous.items():
-            signal.signal(signum, signal.SIG_DFL if old is None else old)  # None: set outside Python

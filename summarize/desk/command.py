@@ -7,23 +7,27 @@ import os
 from pathlib import Path
 
 from ..errors import BatchError, InputError
-from ..registry import registry
+from ..registry import Registry, given_or_default
 from .digest import Digest, build_digest
 from .render import render_digest
 
 __all__ = ["format_for", "read_records", "write_digest"]
 
 
-def format_for(output: str | None, fmt: str | None) -> str:
+def format_for(output: str | None, fmt: str | None, formats: Registry | None = None) -> str:
     """The digest format: ``fmt`` when given, else from the output's suffix, else Markdown.
+
+    ``formats`` is the registry the names are looked up in (default: the built-in formats and
+    the installed plugins').
 
     Raises:
         ConfigError: an unknown format.
     """
+    formats = given_or_default(formats)
     if fmt is None and output and output != "-":
-        found = registry().digest_format_for_suffix(Path(output).suffix)
+        found = formats.digest_format_for_suffix(Path(output).suffix)
         fmt = found.name if found is not None else None
-    return registry().digest_format(fmt or "markdown").name
+    return formats.digest_format(fmt or "markdown").name
 
 
 def read_records(path: str) -> list[dict]:
@@ -61,8 +65,11 @@ def make_digest(path: str) -> Digest:
     return build_digest(read_records(path))
 
 
-def write_digest(path: str, output: str | None = None, fmt: str | None = None) -> str:
+def write_digest(path: str, output: str | None = None, fmt: str | None = None,
+                 formats: Registry | None = None) -> str:
     """Write the digest of batch output ``path`` to ``output`` (``None`` or ``-``: return it only).
+
+    ``formats``: the registry of digest formats (default: the built-in ones and plugins').
 
     Returns:
         The rendered digest.
@@ -72,8 +79,9 @@ def write_digest(path: str, output: str | None = None, fmt: str | None = None) -
         ConfigError: an unknown format.
         BatchError: ``output`` cannot be written.
     """
-    fmt = format_for(output, fmt)
-    text = render_digest(make_digest(path), fmt)
+    formats = given_or_default(formats)
+    fmt = format_for(output, fmt, formats)
+    text = render_digest(make_digest(path), fmt, formats)
     if output and output != "-":
         target = Path(output)
         tmp = target.with_name(target.name + ".tmp")

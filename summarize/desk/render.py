@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 from html import escape
+from typing import TYPE_CHECKING
 
 from .digest import Digest, SourceEntry, StoryBrief
+
+if TYPE_CHECKING:
+    from ..registry import Registry
 
 __all__ = ["render_digest", "render_digest_html", "render_digest_json", "render_digest_markdown"]
 
@@ -125,12 +129,13 @@ def render_digest_html(digest: Digest) -> str:
     return "\n".join([head, intro, *(_html_story(s) for s in digest.stories), "</body></html>\n"])
 
 
-def render_digest(digest: Digest, fmt: str) -> str:
-    """The digest in ``fmt``, a digest format of the registry (``json``, ``markdown``, ``html``, a plugin's).
+def render_digest(digest: Digest, fmt: str, formats: Registry | None = None) -> str:
+    """The digest in ``fmt``, a digest format of ``formats`` (``json``, ``markdown``, ``html``, a plugin's;
+    default registry: the built-in formats and the installed plugins').
 
     Raises:
         ConfigError: an unknown format.
     """
-    from ..registry import registry
+    from ..registry import given_or_default
 
-    return str(registry().digest_format(fmt).load()(digest))
+    return str(given_or_default(formats).digest_format(fmt).load()(digest))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..backends import LengthSpec, Summarizer, Translator, make_summarizer, make_translator
-from ..config import DEFAULT_PRESET, PipelineConfig, load_config
+from ..config import DEFAULT_PRESET, PipelineConfig, load_config, validate_config
 from ..deadline import DEFAULT_DEADLINE_S
 from ..deadline import check as check_deadline
 from ..document import Confidence, Document, Result, SentenceConfidence, Source, Translation, content_hash
@@ -26,6 +26,7 @@ from ..errors import ConfigError, InputError, LanguageError, SummarizeError
 from ..models import require_obtainable
 from ..reading.fetch import FetchSettings
 from ..reading.reader import Loaded, Reader
+from ..registry import Registry
 from ..text.facts import missing_facts, summary_differences
 from ..text.glossary import Glossary
 from ..text.langid import SUPPORTED_LANGUAGES, LanguageIdentifier, other_language
@@ -81,11 +82,13 @@ class Pipeline:
 
     Args:
         spec: what to build; a bare :class:`~summarize.config.PipelineConfig` stands for a spec
-            with default fetch limits and no cache; ``None`` reads the default preset file.
+            with default fetch limits, no cache and the default registry (it is checked against
+            that registry here); ``None`` reads the default preset file.
         transport: an httpx transport used for URLs instead of the network (tests).
 
     Raises:
-        ConfigError: when the configured glossary file is missing or malformed.
+        ConfigError: when the configured glossary file is missing or malformed, or a bare
+            configuration names an engine or engine setting the registry does not know.
     """
 
     def __init__(self, spec: PipelineSpec | PipelineConfig | None = None, *,
@@ -94,8 +97,9 @@ class Pipeline:
             spec = PipelineSpec(load_config())
         elif isinstance(spec, PipelineConfig):
             spec = PipelineSpec(spec)
+            validate_config(spec.config, spec.registry, where="the configuration given to Pipeline")
         self._spec = spec
-        self._reader = Reader(spec.fetch, transport=transport)
+        self._reader = Reader(spec.fetch, transport=transport, formats=spec.registry)
         self._langid = LanguageIdentifier()
         glossary = spec.config.translate.glossary
         self._glossary: Glossary | None = Glossary.load(glossary) if glossary else None
@@ -111,7 +115,7 @@ class Pipeline:
     @classmethod
     def from_preset(cls, preset: str = DEFAULT_PRESET, *, fetch: FetchSettings | None = None,
                     cache_dir: str | None = None, transport: httpx.BaseTransport | None = None,
-                    **overrides: Any) -> Pipeline:
+                    registry: Registry | None = None, **overrides: Any) -> Pipeline:
         """Build a pipeline from a shipped preset name or a TOML path.
 
         Args:
@@ -119,6 +123,9 @@ class Pipeline:
             fetch: limits for fetching URLs.
             cache_dir: keep translations and summaries in a persistent cache in this folder.
             transport: an httpx transport for URLs (tests).
+            registry: the engines and formats to use (default: the built-in ones and the installed
+                plugins'); register your own engines in a copy of
+                :func:`~summarize.registry.default_registry` and pass it here.
             **overrides: settings accepted by :meth:`PipelineConfig.with_overrides`
                 (``device``, ``dtype``, ``threads``, ``batch_size``, ``sentences``, ``words``,
                 ``strategy``, ``glossary``, ``compute_type``, ``fast``, ``translator``,
@@ -130,13 +137,18 @@ class Pipeline:
         Raises:
             ConfigError: for an unknown preset, a bad file or a bad override.
         """
-        spec = PipelineSpec.from_preset(preset, fetch=fetch, cache_dir=cache_dir, **overrides)
+        spec = PipelineSpec.from_preset(preset, fetch=fetch, cache_dir=cache_dir, registry=registry, **overrides)
         return cls(spec, transport=transport)
 
     @property
     def spec(self) -> PipelineSpec:
         """The value this pipeline was built from (a Ray actor builds its own from it)."""
         return self._spec
+
+    @property
+    def registry(self) -> Registry:
+        """The engines and formats this pipeline looks names up in (frozen; its spec's)."""
+        return self._spec.registry
 
     @property
     def config(self) -> PipelineConfig:
@@ -176,8 +188,9 @@ class Pipeline:
             ModelNotAvailableError: its models are not cached and the hub cannot be reached.
         """
         if self._translator is None:
-            require_obtainable(self.config, "translate")
-            translator = make_translator(self.config.translate, self.config.runtime, langid=self._langid)
+            require_obtainable(self.config, "translate", registry=self.registry)
+            translator = make_translator(self.config.translate, self.config.runtime, langid=self._langid,
+                                         registry=self.registry)
             self._translator = translator if self._cache is None else self._cache.translator(translator)
         return self._translator
 
@@ -189,8 +202,9 @@ class Pipeline:
             ModelNotAvailableError: its model is not cached and the hub cannot be reached.
         """
         if self._summarizer is None:
-            require_obtainable(self.config, "summarize")
-            summarizer = make_summarizer(self.config.summarize, self.config.runtime, langid=self._langid)
+            require_obtainable(self.config, "summarize", registry=self.registry)
+            summarizer = make_summarizer(self.config.summarize, self.config.runtime, langid=self._langid,
+                                         registry=self.registry)
             self._summarizer = summarizer if self._cache is None else self._cache.summarizer(summarizer)
         return self._summarizer
 
@@ -224,7 +238,7 @@ class Pipeline:
         """
         config = self.config
         if words is not None or sentences is not None:
-            config = config.with_overrides(sentences=sentences, words=words)
+            config = config.with_overrides(sentences=sentences, words=words, registry=self.registry)
             if words is None:
                 config = dataclasses.replace(config, summarize=dataclasses.replace(config.summarize, words=None))
         twin = copy.copy(self)

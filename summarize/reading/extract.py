@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..document import ArticleMeta, Document, Source
 from ..errors import EmptyDocumentError, InputError, UnsupportedInputError
-from ..registry import InputFormat, registry
+from ..registry import InputFormat, Registry, given_or_default
 from ..text.clean import clean_text
 from .charsets import decode_mixed, decode_replacing
 from .tidy import split_blocks, tidy
@@ -70,6 +70,7 @@ def load_document(
     fetch_settings: FetchSettings | None = None,
     transport: httpx.BaseTransport | None = None,
     stdin: BinaryIO | None = None,
+    formats: Registry | None = None,
 ) -> Document:
     """Read, fetch or take the source's text and reduce it to a document.
 
@@ -78,6 +79,7 @@ def load_document(
         fetch_settings: limits for URLs.
         transport: an httpx transport for URLs (tests).
         stdin: the stream to read for ``-`` (defaults to ``sys.stdin.buffer``).
+        formats: the input formats (default: the built-in ones and the installed plugins').
 
     Raises:
         InputError: (and subclasses) when the source cannot be read or holds no text.
@@ -86,7 +88,7 @@ def load_document(
         raise _invalid_entry(source)
     if source.kind == "text":
         return document_from_text(source.value, source=source.label)
-    formats = registry()
+    formats = given_or_default(formats)
     if source.kind == "stdin":
         data = _read_stdin(stdin)
         fmt = formats.input_format("html" if _HTML_SNIFF.match(_ascii_head(data)) else "text")
@@ -94,11 +96,11 @@ def load_document(
     if source.kind == "url":
         from .fetch import fetch
 
-        fetched = fetch(source.value, fetch_settings, transport=transport)
+        fetched = fetch(source.value, fetch_settings, transport=transport, media_types=formats.media_types())
         fmt = formats.input_format_for_media_type(fetched.media_type) or formats.input_format("html")
         document = _from_bytes(fetched.content, fmt, source.label, charset=fetched.charset)
         return dataclasses.replace(document, source=source.label, url=fetched.url)
-    return _from_file(Path(source.value), source.label)
+    return _from_file(Path(source.value), source.label, formats)
 
 
 def _invalid_entry(source: Source) -> InputError:
@@ -110,19 +112,19 @@ def _invalid_entry(source: Source) -> InputError:
     )
 
 
-def _from_file(path: Path, label: str) -> Document:
+def _from_file(path: Path, label: str, formats: Registry) -> Document:
     info = _stat(path, label)
     if stat.S_ISDIR(info.st_mode):
         raise UnsupportedInputError(
             f"{label} is a directory", source=label, hint="Name a file, or use 'summarize batch' for a folder."
         )
     _require_regular(info, label)
-    fmt = registry().input_format_for_suffix(path.suffix)
+    fmt = formats.input_format_for_suffix(path.suffix)
     if fmt is None:
         raise UnsupportedInputError(
             f"{label}: unsupported file type {path.suffix or '(no extension)'!r}",
             source=label,
-            hint=f"Supported: {', '.join(sorted(registry().suffixes()))}.",
+            hint=f"Supported: {', '.join(sorted(formats.suffixes()))}.",
         )
     return _from_bytes(_read_regular_file(path, label), fmt, label, charset=None)
 

@@ -16,13 +16,14 @@ import ssl
 import threading
 import time
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .._version import __version__
 from ..errors import FetchError, UnsupportedInputError
-from ..registry import registry
+from ..registry import default_registry
 from .addresses import non_public
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ def fetch(
     settings: FetchSettings | None = None,
     *,
     transport: httpx.BaseTransport | None = None,
+    media_types: Sequence[str] | None = None,
 ) -> Fetched:
     """Download ``url`` within ``settings``' limits.
 
@@ -84,6 +86,8 @@ def fetch(
         url: an http or https URL.
         settings: limits; defaults to :class:`FetchSettings`.
         transport: an httpx transport to use instead of the network (tests); nothing is resolved then.
+        media_types: the content types accepted (default: every input format's, from
+            :func:`~summarize.registry.default_registry`; a pipeline passes its own registry's).
 
     Returns:
         The fetched body and its metadata.
@@ -97,6 +101,7 @@ def fetch(
     from .pinned import Deadline, PinnedBackend, PinnedTransport
 
     settings = settings or FetchSettings()
+    accepted = tuple(default_registry().media_types() if media_types is None else media_types)
     _parse(url, url)
     deadline = Deadline(settings.total_timeout)
     backend = None if transport is not None else PinnedBackend(deadline)
@@ -107,7 +112,7 @@ def fetch(
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT, "Accept": "text/html,text/plain;q=0.9,*/*;q=0.1"},
         ) as client:
-            return _fetch_retrying(_Job(client, url, settings, deadline, backend))
+            return _fetch_retrying(_Job(client, url, settings, deadline, backend, accepted))
     except _stack_errors() as exc:
         # _failure names the usual failures; this keeps any other one from the HTTP stack a clean error
         raise FetchError(
@@ -154,6 +159,7 @@ class _Job:
     settings: FetchSettings
     deadline: Deadline
     backend: PinnedBackend | None
+    media_types: tuple[str, ...]
 
 
 def _fetch_retrying(job: _Job) -> Fetched:
@@ -300,11 +306,11 @@ def _read_response(response: httpx.Response, job: _Job) -> Fetched:
     if status >= 400:
         raise FetchError(f"{url}: HTTP {status} {response.reason_phrase}", source=url, status_code=status)
     media_type, charset = _content_type(response.headers.get("content-type", ""))
-    if media_type and media_type not in registry().media_types():
+    if media_type and media_type not in job.media_types:
         raise UnsupportedInputError(
             f"{url}: content type {media_type!r} is not an article",
             source=url,
-            hint=f"Pages of these types can be summarized: {', '.join(registry().media_types())}.",
+            hint=f"Pages of these types can be summarized: {', '.join(job.media_types)}.",
         )
     declared = response.headers.get("content-length")
     # isdigit() alone also accepts digits such as '²' that int() refuses

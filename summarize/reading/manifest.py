@@ -42,7 +42,7 @@ from typing import Any
 
 from ..document import Source
 from ..errors import InputError, UnsupportedInputError
-from ..registry import InputFormat, registry
+from ..registry import InputFormat, Registry, given_or_default
 from ..text.langid import SUPPORTED_LANGUAGES
 
 __all__ = ["LIST_SUFFIXES", "MANIFEST_SUFFIXES", "expand_inputs"]
@@ -56,7 +56,7 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
 def expand_inputs(inputs: Sequence[str], *, since: dt.date | None = None,
-                  fetch: Callable[[str], bytes] | None = None) -> list[Source]:
+                  fetch: Callable[[str], bytes] | None = None, formats: Registry | None = None) -> list[Source]:
     """Expand command-line inputs into one :class:`Source` per article, each with an id.
 
     Args:
@@ -64,6 +64,8 @@ def expand_inputs(inputs: Sequence[str], *, since: dt.date | None = None,
         since: feeds expand only into entries published on or after this day.
         fetch: downloads a feed URL's bytes (default: :func:`summarize.reading.fetch.fetch` with
             default limits).
+        formats: the input formats whose files folders and lists hold (default: the built-in
+            ones and the installed plugins').
 
     Returns:
         The sources in input order (directories and globs sorted); the same input named twice
@@ -76,7 +78,7 @@ def expand_inputs(inputs: Sequence[str], *, since: dt.date | None = None,
             ``invalid`` source (see :meth:`Source.invalid`).
     """
     seen: dict[str, Source] = {}
-    feeds = _Feeds(since, fetch or _fetch_bytes)
+    feeds = _Feeds(since, fetch or _fetch_bytes, given_or_default(formats))
     for raw in inputs:
         for source in _expand_one(raw, feeds):
             assert source.id is not None
@@ -93,13 +95,15 @@ def expand_inputs(inputs: Sequence[str], *, since: dt.date | None = None,
 
 @dataclass(frozen=True)
 class _Feeds:
-    """How feeds expand: which entries to keep, and how a feed URL is downloaded."""
+    """How inputs expand: which entries of a feed to keep, how a feed URL is downloaded, which
+    formats (file suffixes) there are."""
 
     since: dt.date | None
     fetch: Callable[[str], bytes]
+    formats: Registry
 
     def format_for(self, path: Path) -> InputFormat | None:
-        fmt = registry().input_format_for_suffix(path.suffix)
+        fmt = self.formats.input_format_for_suffix(path.suffix)
         return fmt if fmt is not None and fmt.expand is not None else None
 
     def expand(self, fmt: InputFormat, data: bytes, raw: str) -> list[Source]:
@@ -114,7 +118,7 @@ class _Feeds:
 
         if not is_feed_url(raw):
             return None
-        return self.expand(registry().input_format("feed"), self.fetch(raw), raw)
+        return self.expand(self.formats.input_format("feed"), self.fetch(raw), raw)
 
 
 def _fetch_bytes(url: str) -> bytes:
@@ -155,7 +159,7 @@ def _expand_path(raw: str, feeds: _Feeds) -> Iterator[Source]:
         yield from _jsonl_manifest(path)
     elif suffix == ".csv" and path.is_file():
         yield from _csv_manifest(path)
-    elif path.is_file() and (suffix in LIST_SUFFIXES or (suffix == ".txt" and _looks_like_list(path))):
+    elif path.is_file() and (suffix in LIST_SUFFIXES or (suffix == ".txt" and _looks_like_list(path, feeds.formats.suffixes()))):
         yield from _list_file(path, feeds)
     else:
         yield Source(raw, "file", id=raw)
@@ -166,7 +170,7 @@ def _walk(root: str, feeds: _Feeds) -> Iterator[Source]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(os.path.join(folder, f) for f in files
-                     if not f.startswith(".") and Path(f).suffix.lower() in registry().suffixes())
+                     if not f.startswith(".") and Path(f).suffix.lower() in feeds.formats.suffixes())
     for name in sorted(found):
         feed = feeds.format_for(Path(name))
         if feed is not None:
@@ -202,15 +206,15 @@ def _read_text(path: Path, *, newline: str | None = None) -> str:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}", source=str(path)) from None
 
 
-def _is_entry(line: str, base: Path) -> bool:
+def _is_entry(line: str, base: Path, suffixes: tuple[str, ...]) -> bool:
     if _URL.match(line):
         return True
-    if " " not in line and Path(line).suffix.lower() in registry().suffixes():
+    if " " not in line and Path(line).suffix.lower() in suffixes:
         return True
     return os.path.exists(_resolve(base, line))
 
 
-def _looks_like_list(path: Path) -> bool:
+def _looks_like_list(path: Path, suffixes: tuple[str, ...]) -> bool:
     try:
         if path.stat().st_size > MAX_LIST_SNIFF_BYTES:
             return False
@@ -218,7 +222,7 @@ def _looks_like_list(path: Path) -> bool:
     except (OSError, UnicodeDecodeError):
         return False  # let the article reader report the problem
     lines = list(_list_lines(text))
-    return bool(lines) and all(_is_entry(line, path.parent) for _, line in lines)
+    return bool(lines) and all(_is_entry(line, path.parent, suffixes) for _, line in lines)
 
 
 def _lines(text: str) -> list[str]:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from ..document import Document, Source
 from ..errors import FetchError, SummarizeError
+from ..registry import Registry, given_or_default
 from .extract import load_document
 from .fetch import FetchSettings, ignored_proxy, proxy_note
 
@@ -67,11 +68,15 @@ class Reader:
         transport: an httpx transport used for URLs instead of the network (tests).
         per_host: concurrent requests to one host, across every thread using this reader.
         stdin: the stream ``-`` reads (default: the process's standard input).
+        formats: the input formats (default: the built-in ones and the installed plugins'); a
+            pipeline passes its own registry.
     """
 
     def __init__(self, settings: FetchSettings | None = None, *, transport: httpx.BaseTransport | None = None,
-                 per_host: int = DEFAULT_PER_HOST, stdin: BinaryIO | None = None) -> None:
+                 per_host: int = DEFAULT_PER_HOST, stdin: BinaryIO | None = None,
+                 formats: Registry | None = None) -> None:
         self.settings = settings or FetchSettings()
+        self.formats = given_or_default(formats)
         self.transport = transport
         self.stdin = stdin
         self.limiter = HostLimiter(per_host)
@@ -80,7 +85,8 @@ class Reader:
         """A reader like this one with another per-host limit (``self`` when it is the same)."""
         if per_host == self.limiter.per_host:
             return self
-        return Reader(self.settings, transport=self.transport, per_host=per_host, stdin=self.stdin)
+        return Reader(self.settings, transport=self.transport, per_host=per_host, stdin=self.stdin,
+                      formats=self.formats)
 
     def read(self, source: Source) -> Document:
         """Read, fetch or take the source's text and reduce it to a document.
@@ -93,7 +99,8 @@ class Reader:
             proxy = ignored_proxy(source.value) if self.transport is None else None
             with self.limiter.hold(source.value):
                 try:
-                    document = load_document(source, fetch_settings=self.settings, transport=self.transport)
+                    document = load_document(source, fetch_settings=self.settings, transport=self.transport,
+                                             formats=self.formats)
                 except FetchError as exc:
                     if proxy is not None:
                         exc.hint = f"{exc.hint} {proxy_note(proxy)}"
@@ -101,7 +108,7 @@ class Reader:
             if proxy is None:
                 return document
             return dataclasses.replace(document, warnings=(*document.warnings, proxy_note(proxy)))
-        return load_document(source, stdin=self.stdin)
+        return load_document(source, stdin=self.stdin, formats=self.formats)
 
     def load(self, source: Source) -> Loaded:
         """Read one source, keeping a failure as its error object instead of raising it.

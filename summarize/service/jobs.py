@@ -218,7 +218,7 @@ class JobStore:
         options = RunOptions(preset=opts["preset"], sentences=opts["sentences"], words=opts["words"],
                              glossary=tuple(tuple(p) for p in opts["glossary"]))  # type: ignore[misc]
         key, pipeline = self._pool.get(options)
-        sources = expand_inputs([str(folder / "inputs.jsonl")])
+        sources = expand_inputs([str(folder / "inputs.jsonl")], formats=pipeline.registry)
         with Journal(folder / "results.jsonl", mode="resume") as journal:
             todo = [Source.coerce(s, meta.get("source_lang")) for s in sources if s.id not in journal.statuses]
 

@@ -18,6 +18,7 @@ from ..document import Source
 from ..errors import ConfigError
 from ..pipeline import Pipeline, PipelineSpec
 from ..reading.fetch import FetchSettings
+from ..registry import given_or_default
 from ..text.glossary import Glossary
 from .settings import ServiceSettings
 
@@ -57,6 +58,7 @@ class PipelinePool:
 
     def __init__(self, settings: ServiceSettings) -> None:
         self._settings = settings
+        self._registry = given_or_default(settings.registry).frozen()
         self._fetch = FetchSettings(allow_private=settings.allow_private,
                                     **({"max_bytes": settings.max_bytes} if settings.max_bytes else {}))
         self._lock = threading.Lock()
@@ -130,13 +132,13 @@ class PipelinePool:
 
     def _build(self, preset: str) -> Pipeline:
         spec = PipelineSpec.from_preset(preset, fetch=self._fetch, cache_dir=self._settings.cache_dir,
-                                        **self._settings.overrides)
+                                        registry=self._registry, **self._settings.overrides)
         return Pipeline(spec)
 
     def _config_of(self, name: str) -> PipelineConfig:
 
         base = self._base.get(name)
-        return base.config if base is not None else load_config(name)
+        return base.config if base is not None else load_config(name, registry=self._registry)
 
 
 def glossary_pairs(rows: Sequence[Sequence[str]]) -> tuple[tuple[str, str], ...]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..config import DEFAULT_PRESET
 from ..errors import ConfigError
+from ..registry import Registry
 
 __all__ = [
     "API_KEY_ENV",
@@ -54,6 +55,8 @@ class ServiceSettings:
         max_job_inputs: inputs one job may have.
         batch_docs: documents a job sends to the models at a time.
         log_level: uvicorn's log level.
+        registry: the engines and formats the pipelines use (``None``: the built-in ones and the
+            installed plugins'); the command line passes its own.
     """
 
     preset: str = DEFAULT_PRESET
@@ -74,6 +77,7 @@ class ServiceSettings:
     max_job_inputs: int = DEFAULT_MAX_JOB_INPUTS
     batch_docs: int = 16
     log_level: str = "info"
+    registry: Registry | None = None
 
     def validate(self) -> None:
         """Raise :class:`ConfigError` for a limit out of range."""

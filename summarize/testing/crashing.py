@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..backends.base import LengthSpec, Summarizer, Translator
 from ..backends.extractive import ExtractiveSummarizer
-from ..registry import EngineInfo, Registry, registry
+from ..registry import EngineInfo, Registry, default_registry
 
 if TYPE_CHECKING:
     from ..config import RuntimeConfig, SummarizeConfig, TranslateConfig
@@ -111,24 +111,24 @@ def _die(name: str) -> None:
     os.kill(os.getpid(), number)
 
 
-def install(reg: Registry | None = None) -> None:
-    """Register the ``crashing`` engines (default: in this process's registry).
+def install(reg: Registry) -> Registry:
+    """Register the ``crashing`` engines in ``reg`` (build the pipeline with it); return ``reg``.
 
     The classes are named by their module path, not given as objects: run as ``python -m``, this
     module is ``__main__``, a name a worker process could not import.
     """
-    reg = registry() if reg is None else reg
     for role, cls in (("summarize", "CrashingSummarizer"), ("translate", "CrashingTranslator")):
         reg.add_engine(EngineInfo("crashing", role, f"summarize.testing.crashing:{cls}",
                                   description="kills itself on a marked input [tests]"), replace=True)
+    return reg
 
 
 def main() -> None:
     """``summarize ARGS`` (from ``sys.argv``) with the ``crashing`` engine registered."""
-    install()
+    reg = install(default_registry())
     from .._entry import main as entry_main
 
-    entry_main()
+    entry_main(registry=reg)
 
 
 if __name__ == "__main__":

@@ -17,11 +17,12 @@ trained model's would have, from each input's length:
 
 The outputs are still the models' own (random) outputs; only their lengths are forced, and every
 record says so (``engines.translate.forced_lengths`` and the like). Nothing
-here changes the package's behaviour unless a benchmark calls :func:`install` (or starts a process
-through it): ``python -m summarize.testing.forced ARGS`` is ``summarize ARGS`` with the forced
-engines, for benchmarks that time command-line processes; Ray workers get them with
-``runtime_env={"worker_process_setup_hook": "summarize.testing.forced.install"}`` (see
-:func:`ray_runtime_env`). The lengths' settings travel to child processes in the environment
+here changes the package's behaviour unless a benchmark calls :func:`install` on a registry and
+builds its pipeline with that registry (or starts a process through this module): ``python -m
+summarize.testing.forced ARGS`` is ``summarize ARGS`` with the forced engines, for benchmarks that
+time command-line processes. Ray actors get the engines in the pipeline's spec (its registry) and
+the lengths with ``runtime_env={"worker_process_setup_hook":
+"summarize.testing.forced.set_lengths"}`` (see :func:`ray_runtime_env`). The lengths' settings travel to child processes in the environment
 variable ``SUMMARIZE_FORCED_LENGTHS`` (``ratio=1.0,tokens_per_word=1.35,words_per_sentence=20``),
 which only this module reads.
 """
@@ -38,9 +39,9 @@ from ..backends.ctranslate2 import CTranslate2Summarizer, CTranslate2Translator
 from ..backends.marian import MarianTranslator
 from ..backends.seq2seq import Seq2SeqSummarizer
 from ..errors import ConfigError
-from ..registry import EngineInfo, Registry, registry
+from ..registry import EngineInfo, Registry, default_registry
 
-__all__ = ["ENV", "ForcedLengths", "install", "main", "ray_runtime_env"]
+__all__ = ["ENV", "ForcedLengths", "install", "main", "ray_runtime_env", "set_lengths"]
 
 ENV = "SUMMARIZE_FORCED_LENGTHS"
 
@@ -147,8 +148,8 @@ FORCED: dict[tuple[str, str], type] = {
 }
 
 
-def install(reg: Registry | None = None, lengths: ForcedLengths | None = None) -> ForcedLengths:
-    """Replace the neural engines of ``reg`` (default: this process's registry) with forced ones.
+def install(reg: Registry, lengths: ForcedLengths | None = None) -> ForcedLengths:
+    """Replace the neural engines of ``reg`` with forced ones (build the pipeline with ``reg``).
 
     Args:
         reg: the registry to change.
@@ -158,11 +159,8 @@ def install(reg: Registry | None = None, lengths: ForcedLengths | None = None) -
     Returns:
         The lengths in force.
     """
-    reg = registry() if reg is None else reg
-    lengths = ForcedLengths.from_env() if lengths is None else lengths
-    os.environ[ENV] = lengths.to_env()
+    lengths = set_lengths(lengths)
     for (role, name), cls in FORCED.items():
-        cls.lengths = lengths  # process-wide, like the registry itself
         info = reg.engine(role, name)
         reg.add_engine(EngineInfo(name, role, cls, has_models=info.has_models, fast=info.fast,
                                   description=f"{info.description} [forced output lengths: benchmarks only]"),
@@ -170,18 +168,32 @@ def install(reg: Registry | None = None, lengths: ForcedLengths | None = None) -
     return lengths
 
 
-def ray_runtime_env(lengths: ForcedLengths | None = None) -> dict[str, Any]:
-    """A Ray ``runtime_env`` whose workers run :func:`install` (with these lengths) before any actor."""
+def set_lengths(lengths: ForcedLengths | None = None) -> ForcedLengths:
+    """Give the forced engine classes these lengths (default: from :data:`ENV`, else the defaults).
+
+    The lengths are the classes' (set in each process that runs them: a Ray worker's setup hook
+    calls this); they are also put in :data:`ENV` for child processes started afterwards.
+    """
     lengths = ForcedLengths.from_env() if lengths is None else lengths
-    return {"worker_process_setup_hook": f"{__name__}.install", "env_vars": {ENV: lengths.to_env()}}
+    os.environ[ENV] = lengths.to_env()
+    for cls in FORCED.values():
+        cls.lengths = lengths
+    return lengths
+
+
+def ray_runtime_env(lengths: ForcedLengths | None = None) -> dict[str, Any]:
+    """A Ray ``runtime_env`` whose workers set these lengths (:func:`set_lengths`) before any actor."""
+    lengths = ForcedLengths.from_env() if lengths is None else lengths
+    return {"worker_process_setup_hook": f"{__name__}.set_lengths", "env_vars": {ENV: lengths.to_env()}}
 
 
 def main() -> None:
     """``summarize ARGS`` (from ``sys.argv``) with the forced engines installed, for benchmarks of CLI processes."""
-    install()
+    reg = default_registry()
+    install(reg)
     from .._entry import main as entry_main
 
-    entry_main()
+    entry_main(registry=reg)
 
 
 if __name__ == "__main__":
