@@ -36,7 +36,7 @@ MAX_HEADING_WORDS = 12
 MAX_TITLE_CHARS = 200
 MAX_TITLE_WORDS = 30
 MAX_CONTACT_LINES = 8
-MIN_REPEATED_TITLE_WORDS = 3  # a section label printed twice ("World") is not a headline
+MIN_TITLE_WORDS = 3  # a section label ("World", "Nacionales") is not a headline, even printed twice
 _SENTENCE_END = (".", "!", "?", "…", ":", '"', "»", "”", ";")
 
 _CAPTION = re.compile(r"^(?:foto(?:grafía)?s?|imagen(?:es)?|photo(?:graph)?s?|picture|image|video|vídeo|galería|gallery)"
@@ -96,11 +96,11 @@ _MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|j
            r"sept?iembre|octubre|noviembre|diciembre|ene|abr|ago|dic)")
 _WEEKDAYS = (r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|lunes|martes|miércoles|jueves|"
              r"viernes|sábado|domingo")
-# a line that is only a date and time ("Tuesday, February 4, 2025 10:45 a.m. ET", "4 de febrero de 2025 - 10:45")
-_DATE_ONLY = re.compile(rf"^(?:(?:{_WEEKDAYS}|{_MONTHS})\.?|\d{{1,4}}(?:[:/.-]\d{{1,4}}){{0,2}}(?:\s?h)?|de|del|of|at|"
-                        r"a las|las|am|pm|a\.m\.|p\.m\.|et|est|gmt|utc|cst|hrs?\.?|[,|·–—/-])"
-                        rf"(?:\s*(?:(?:{_WEEKDAYS}|{_MONTHS})\.?|\d{{1,4}}(?:[:/.-]\d{{1,4}}){{0,2}}(?:\s?h)?|de|del|of|at|"
-                        r"a las|las|am|pm|a\.m\.|p\.m\.|et|est|gmt|utc|cst|hrs?\.?|[,|·–—/-]))*$", re.IGNORECASE)
+# a line that is only a date and time ("Tuesday, February 4, 2025 10:45 a.m. ET", "4 de febrero de 2025 - 10:40"),
+# read token by token: one regex over the whole line would backtrack on a long run of digits
+_DATE_TOKEN = re.compile(rf"(?:{_WEEKDAYS}|{_MONTHS})\.?|\d{{1,4}}(?:[:.]\d{{1,4}}){{0,2}}h?|de|del|of|at|a|las|"
+                         r"am|pm|a\.m\.|p\.m\.|h|hrs?\.?|et|est|edt|gmt|utc|cst", re.IGNORECASE)
+_DATE_SEPARATORS = re.compile(r"[\s,|·–—/-]+")
 _HAS_DATE = re.compile(rf"\b{_MONTHS}\b|\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{1,4}}", re.IGNORECASE)
 MAX_CONTACT_CHARS = 600  # an address or contact block is short; longer text is never one
 
@@ -132,7 +132,7 @@ def furniture_kind(paragraph: str) -> str | None:
     for kind, pattern in (("credit", _CREDIT), ("byline", _BYLINE), ("share", _SHARE), ("dateline", _UPDATED)):
         if pattern.search(text) and (kind != "share" or words <= MAX_SHARE_WORDS):
             return kind
-    if _DATE_ONLY.match(text) and _HAS_DATE.search(text):
+    if _HAS_DATE.search(text) and all(_DATE_TOKEN.fullmatch(t) for t in _DATE_SEPARATORS.split(text) if t):
         return "dateline"
     if _ADDRESS_LABEL.match(text) or _contact(paragraph):
         return "contact"
@@ -287,7 +287,8 @@ def _found_title(kept: Sequence[str], paragraphs: Sequence[str]) -> int | None:
 
     Candidates are the short unfinished lines before the first line of prose. One the page prints
     twice (a saved page shows its headline in the header and above the article) is the headline;
-    else the first line that survived cleanup, if it is a candidate.
+    else the first of at least three words (a section label, "World", "Internacional", sits above
+    the headline); else the first line that survived cleanup, if it is a candidate.
     """
     leading: list[int] = []
     for i, line in enumerate(kept):
@@ -299,10 +300,11 @@ def _found_title(kept: Sequence[str], paragraphs: Sequence[str]) -> int | None:
     counts: dict[str, int] = {}
     for paragraph in paragraphs:
         counts[_key(paragraph)] = counts.get(_key(paragraph), 0) + 1
-    for i in leading:
-        if counts.get(_key(kept[i]), 0) > 1 and len(kept[i].split()) >= MIN_REPEATED_TITLE_WORDS:
+    worded = [i for i in leading if len(kept[i].split()) >= MIN_TITLE_WORDS]
+    for i in worded:
+        if counts.get(_key(kept[i]), 0) > 1:
             return i
-    return 0
+    return worded[0] if worded else 0
 
 
 def _once(kept: list[tuple[str, bool]]) -> tuple[list[tuple[str, bool]], list[Removed]]:
