@@ -7,7 +7,11 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ArticleMeta", "Confidence", "Document", "Removed", "Result", "SentenceConfidence", "Source", "Translation", "content_hash"]
+__all__ = ["CREDIT_KINDS", "ArticleMeta", "Confidence", "Document", "Removed", "Result", "SentenceConfidence", "Source", "Translation", "content_hash"]
+
+
+CREDIT_KINDS = frozenset({"caption", "credit"})
+"""The kinds of :class:`Removed` furniture that are credits and captions."""
 
 
 @dataclass(frozen=True)
@@ -113,8 +117,9 @@ class Removed:
     """A stretch of page furniture taken out of an article, kept so nothing vanishes silently.
 
     Attributes:
-        kind: ``caption``, ``credit``, ``byline``, ``share``, ``contact``, ``dateline`` or
-            ``repeated headline``.
+        kind: ``caption``, ``credit``, ``byline``, ``share``, ``contact``, ``dateline``,
+            ``navigation`` (menu lines, section labels above the headline), ``repeated headline`` or
+            ``repeated line`` (a short line printed again).
         text: what was removed, as written.
     """
 
@@ -151,6 +156,11 @@ class Document:
     def text(self) -> str:
         """The paragraphs joined by blank lines."""
         return "\n\n".join(self.paragraphs)
+
+    @property
+    def credits(self) -> tuple[str, ...]:
+        """The photo credits and captions taken out of the text (kinds ``credit`` and ``caption``), in order."""
+        return tuple(r.text for r in self.removed if r.kind in CREDIT_KINDS)
 
 
 @dataclass(frozen=True)

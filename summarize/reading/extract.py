@@ -19,16 +19,16 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..document import ArticleMeta, Document, Source
+from ..document import ArticleMeta, Document, Removed, Source
 from ..errors import EmptyDocumentError, InputError, UnsupportedInputError
 from ..registry import InputFormat, Registry, given_or_default
 from ..text.clean import clean_text
 from .charsets import decode_mixed, decode_replacing
-from .tidy import split_blocks, tidy
+from .tidy import headline_shaped, split_blocks, tidy
 
 if TYPE_CHECKING:
     import httpx
@@ -422,10 +422,11 @@ def document_from_text(text: str, *, source: str) -> Document:
 
 
 def _tidied(source: str, paragraphs: list[str], *, title: str | None = None, headings: Iterable[int] = (),
-            find_title: bool = True) -> Document:
-    tidied = tidy(paragraphs, title=title, headings=headings, find_title=find_title)
+            find_title: bool = True, candidates: Sequence[str] = (), captions: Sequence[str] = ()) -> Document:
+    tidied = tidy(paragraphs, title=title, headings=headings, find_title=find_title, candidates=candidates,
+                  captions=captions)
     if not tidied.paragraphs:  # nothing but furniture: better the text as it is than nothing
-        return Document(source=source, paragraphs=tuple(paragraphs), title=title)
+        return Document(source=source, paragraphs=tuple(paragraphs), title=tidied.title)
     return Document(source=source, paragraphs=tidied.paragraphs, title=tidied.title, headings=tidied.headings,
                     removed=tidied.removed)
 
@@ -457,19 +458,25 @@ def document_from_html(html: str, *, source: str) -> Document:
             source=source, hint="Is it an HTML article? An SVG or XML file saved as .html is not; save the "
                                 "article's text to a .txt file.") from exc
     body = extracted.text if extracted is not None else ""
-    title = (extracted.title or None) if extracted is not None else None
+    meta = article_meta(extracted)
     paragraphs = [" ".join(line.split()) for line in (body or "").split("\n")]
-    paragraphs = list(dict.fromkeys(p for p in paragraphs if p))
-    if paragraphs and title and paragraphs[0] == title:
-        paragraphs = paragraphs[1:]
+    # a repeated headline is kept twice here: it is evidence for the title, and tidy lists it as removed
+    paragraphs = [p for i, p in enumerate(paragraphs) if p and (p not in paragraphs[:i] or headline_shaped(p))]
     if not paragraphs:
         raise EmptyDocumentError(
             f"{source}: no article text found in the page",
             source=source,
             hint="The page may need JavaScript or be only navigation; save the article text to a file.",
         )
-    return dataclasses.replace(_tidied(source, paragraphs, title=title, find_title=False),
-                               meta=article_meta(extracted))
+    from .page import page_evidence
+
+    page = page_evidence(html, site_name=meta.site_name,
+                         extracted=(extracted.title or None) if extracted is not None else None)
+    document = _tidied(source, paragraphs, candidates=page.titles, captions=page.captions)
+    # captions the extractor left out of the body are still the article's: listed, never lost
+    listed = {r.text for r in document.removed}
+    dropped = tuple(Removed("caption", c) for c in page.captions if c not in listed and c not in document.paragraphs)
+    return dataclasses.replace(document, meta=meta, removed=(*document.removed, *dropped))
 
 
 def article_meta(extracted: Any) -> ArticleMeta:
