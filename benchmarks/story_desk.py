@@ -147,11 +147,11 @@ def citations(args: argparse.Namespace) -> dict:
     ``tests/data/cecot/facts.json``, each side in its own language); sentences stating no listed
     fact are not counted.
     """
+    from summarize.batch.journal import to_record
     from summarize.desk import build_digest
     from summarize.desk.render import render_digest_json
     from summarize.document import Source
     from summarize.pipeline import Pipeline
-    from summarize.batch.journal import to_record
 
     facts = json.loads((CECOT / "facts.json").read_text(encoding="utf-8"))["facts"]
     paths = sorted(p for p in CECOT.iterdir() if p.suffix in (".txt", ".html"))

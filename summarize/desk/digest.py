@@ -233,7 +233,8 @@ def _low_confidence(text: str, record: Mapping[str, Any]) -> bool:
     """Whether ``text`` is (most of) a translated sentence of ``record`` that its engine scored low."""
     own = content_words(text)
     flat = normalise(text)
-    for item in record.get("low_confidence") or ():
+    items = record.get("low_confidence")
+    for item in items if isinstance(items, list) else ():
         if not isinstance(item, Mapping) or not isinstance(item.get("text"), str):
             continue
         low = normalise(item["text"])

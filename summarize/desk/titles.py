@@ -4,7 +4,8 @@ Candidates are what the records already hold: each article's title (its own, or 
 translation's) and its page description; an id, a file name, an address or a line of page
 furniture ("Skip to content", "Physical Address", a menu, a cookie notice) is never a candidate.
 Of the candidates written in a language, the one whose content words the story's articles share
-most is its title; a title read in the language beats a machine translation of one. With no
+most is its title; a title read in the language beats a machine translation of one, and an
+original's beats a near-copy's. With no
 candidate at all, the lead sentence of the story's first article stands in, cut to
 :data:`MAX_WORDS` words.
 """
@@ -103,17 +104,16 @@ def story_titles(members: Sequence[Mapping[str, Any]], texts: Mapping[str, Seque
     titles: dict[str, str] = {}
     for lang in ("en", "es"):
         article_words = [content_words(t, lang) for t in texts.get(lang, ())]
-        best: tuple[float, int, int] | None = None
         chosen = None
+        best: tuple[int, int, float, int] | None = None
         for position, record in enumerate(members):
-            if record.get("duplicate_of"):
-                continue
+            copy = 1 if record.get("duplicate_of") else 0  # a near-copy's own headline, after the originals'
             for kind, text in _candidates(record, lang):
                 own = content_words(text, lang)
                 if not own:
                     continue
                 shared = sum(len(own & words) / len(own) for words in article_words)
-                key = (-kind, round(shared, 6), -position)
+                key = (-kind, -copy, round(shared, 6), -position)
                 if best is None or key > best:
                     best, chosen = key, text
         if chosen is None:
