@@ -4,6 +4,8 @@
     python benchmarks/story_desk.py duplicates   # MLSUM-es + CNN/DM copies with edits of known size
     python benchmarks/story_desk.py throughput   # batch --digest against plain batch, same 200 articles
                                                  # (--repeat N interleaved runs of each, --limit N articles)
+    python benchmarks/story_desk.py citations    # the 13 CECOT articles of tests/data/cecot: citation
+                                                 # precision of the digest, and its stability in 5 orders
 
 Data comes from ``../shared/eval`` (``--eval-dir`` or ``$SUMMARIZE_EVAL_DIR``); nothing is copied.
 """
@@ -74,7 +76,7 @@ def _records(entries: list[dict], preset: str = "offline") -> tuple[list[dict], 
 
 
 def grouping(args: argparse.Namespace) -> dict:
-    from summarize.desk.stories import StoryIndex
+    from summarize.desk.stories import StoryIndex, cluster_stories
 
     articles = flores_articles(_eval_dir(args.eval_dir))
     entries = grouping_inputs(articles, args.mixed)
@@ -87,32 +89,112 @@ def grouping(args: argparse.Namespace) -> dict:
             Path(args.records).write_text(json.dumps(records), encoding="utf-8")
     order = {e["id"]: n for n, e in enumerate(entries)}
     records.sort(key=lambda r: order[r["id"]])
-    out = {"articles": len(articles), "records": len(records), "translate_seconds": round(seconds, 1), "by_threshold": {}}
+    out = {"articles": len(articles), "records": len(records), "translate_seconds": round(seconds, 1),
+           "by_threshold": {}, "digest_by_threshold": {}}
+    rng = random.Random(24)
     for threshold in args.thresholds:
         index = StoryIndex(threshold=threshold)
-        story = {r["id"]: index.assign(r) for r in records}
-        both = [a for a in range(args.mixed, len(articles))]
-        together = sum(story[f"{a}-es"] == story[f"{a}-en"] for a in both)
-        members: dict[str, list[str]] = defaultdict(list)
-        for rid, s in story.items():
-            members[s].append(rid)
-        wrong_pairs = same_pairs = 0
-        for ids in members.values():
-            for x, y in itertools.combinations(ids, 2):
-                if article_of[x] == article_of[y]:
-                    same_pairs += 1
-                else:
-                    wrong_pairs += 1
-        all_wrong = sum(1 for x, y in itertools.combinations(story, 2) if article_of[x] != article_of[y])
-        merged = sum(1 for rid in story if any(article_of[o] != article_of[rid] for o in members[story[rid]]))
-        out["by_threshold"][str(threshold)] = {
-            "es_en_same_story": f"{together}/{len(both)} ({100 * together / len(both):.1f}%)",
-            "wrongly_merged_pairs": f"{wrong_pairs}/{all_wrong} ({100 * wrong_pairs / all_wrong:.3f}%)",
-            "records_sharing_a_story_with_another_article": f"{merged}/{len(story)} ({100 * merged / len(story):.1f}%)",
-            "pair_precision": round(same_pairs / (same_pairs + wrong_pairs), 3) if same_pairs + wrong_pairs else None,
-            "stories": len(members),
-        }
+        streamed = {r["id"]: index.assign(r) for r in records}
+        out["by_threshold"][str(threshold)] = _grouping_figures(streamed, article_of, args.mixed, len(articles))
+        clustered = cluster_stories(records, threshold)
+        shuffled = list(records)
+        rng.shuffle(shuffled)
+        figures = _grouping_figures(clustered, article_of, args.mixed, len(articles))
+        figures["same_in_a_shuffled_order"] = cluster_stories(shuffled, threshold) == clustered
+        out["digest_by_threshold"][str(threshold)] = figures
     return out
+
+
+def _grouping_figures(story: dict[str, str], article_of: dict[str, int], mixed: int, articles: int) -> dict:
+    both = list(range(mixed, articles))
+    together = sum(story[f"{a}-es"] == story[f"{a}-en"] for a in both)
+    members: dict[str, list[str]] = defaultdict(list)
+    for rid, s in story.items():
+        members[s].append(rid)
+    wrong_pairs = same_pairs = 0
+    for ids in members.values():
+        for x, y in itertools.combinations(ids, 2):
+            if article_of[x] == article_of[y]:
+                same_pairs += 1
+            else:
+                wrong_pairs += 1
+    all_wrong = sum(1 for x, y in itertools.combinations(story, 2) if article_of[x] != article_of[y])
+    merged = sum(1 for rid in story if any(article_of[o] != article_of[rid] for o in members[story[rid]]))
+    return {
+        "es_en_same_story": f"{together}/{len(both)} ({100 * together / len(both):.1f}%)",
+        "wrongly_merged_pairs": f"{wrong_pairs}/{all_wrong} ({100 * wrong_pairs / all_wrong:.3f}%)",
+        "records_sharing_a_story_with_another_article": f"{merged}/{len(story)} ({100 * merged / len(story):.1f}%)",
+        "pair_precision": round(same_pairs / (same_pairs + wrong_pairs), 3) if same_pairs + wrong_pairs else None,
+        "stories": len(members),
+    }
+
+
+CECOT = ROOT / "tests" / "data" / "cecot"
+
+
+def _facts(text: str, lang: str, facts: dict) -> set[str]:
+    """The facts of ``facts.json`` whose patterns in ``lang`` match ``text``."""
+    return {name for name, patterns in facts.items()
+            if any(re.search(p, text, re.IGNORECASE) for p in patterns.get(lang, ()))}
+
+
+def citations(args: argparse.Namespace) -> dict:
+    """Citation precision of the digest of the CECOT set: does each cited article state the sentence's facts?
+
+    The articles go through the offline preset once (in-process); the digest is then built from
+    the records in five shuffled orders as well, to check it does not change. A citation is right
+    when the cited article's own text states every fact the sentence states (patterns of
+    ``tests/data/cecot/facts.json``, each side in its own language); sentences stating no listed
+    fact are not counted.
+    """
+    from summarize.batch.journal import to_record
+    from summarize.desk import build_digest
+    from summarize.desk.render import render_digest_json
+    from summarize.document import Source
+    from summarize.pipeline import Pipeline
+
+    facts = json.loads((CECOT / "facts.json").read_text(encoding="utf-8"))["facts"]
+    paths = sorted(p for p in CECOT.iterdir() if p.suffix in (".txt", ".html"))
+    pipeline = Pipeline.from_preset("offline")
+    start = time.perf_counter()
+    records = [to_record(s, o) for _, s, o in pipeline.stream([Source.parse(str(p), id=p.name) for p in paths])]
+    seconds = time.perf_counter() - start
+    digest = build_digest(records)
+    by_id = {r["id"]: r for r in records}
+    right = total = sentences = counted = 0
+    per_lang: dict[str, list[int]] = {}
+    wrong: list[str] = []
+    for story in digest.stories:
+        for lang, brief in story.brief.items():
+            for sentence in brief:
+                sentences += 1
+                stated = _facts(sentence.text, lang, facts)
+                if not stated:
+                    continue
+                counted += 1
+                for n in sentence.cites:
+                    record = by_id[story.sources[n - 1].id]
+                    own = "\n".join(filter(None, (record.get("title"), record.get("text"))))
+                    ok = stated <= _facts(own, record.get("source_lang") or "en", facts)
+                    right, total = right + ok, total + 1
+                    per_lang.setdefault(lang, [0, 0])
+                    per_lang[lang][0] += ok
+                    per_lang[lang][1] += 1
+                    if not ok:
+                        wrong.append(f"{lang} [{n}] {sorted(stated)}: {sentence.text[:80]}")
+    rendered = render_digest_json(digest)
+    rng = random.Random(24)
+    same = 0
+    for _ in range(5):
+        shuffled = list(records)
+        rng.shuffle(shuffled)
+        same += render_digest_json(build_digest(shuffled)) == rendered
+    return {"articles": len(records), "pipeline_seconds": round(seconds, 1), "stories": len(digest.stories),
+            "brief_sentences": sentences, "sentences_with_listed_facts": counted, "citations": total,
+            "citations_per_sentence": round(total / counted, 2) if counted else None,
+            "citation_precision": _ratio(right, total),
+            "by_lang": {lang: {"right": r, "citations": t, "precision": _ratio(r, t)} for lang, (r, t) in per_lang.items()},
+            "wrong": wrong, "same_digest_in_5_shuffled_orders": f"{same}/5"}
 
 
 _SENT = re.compile(r"(?<=[.!?])\s+")
@@ -147,6 +229,9 @@ def _edit(text: str, kind: str, size: float, donor: str, rng: random.Random) -> 
     raise ValueError(kind)
 
 
+# the originals were published first: a copy may only reuse an original that ranks before it
+# (``DuplicateIndex.check``), so copies and unrelated articles are checked as published a day later
+ORIGINALS_DATE, COPIES_DATE = "2025-01-01", "2025-01-02"
 _PROBE = "probe"  # a key held by a sentinel text in the index, so that checks under it never insert
 _SENTINEL = " ".join(f"sentinelword{n}" for n in range(20))
 
@@ -162,10 +247,10 @@ def _originals_index(originals: list[str], threshold: float):
     index = DuplicateIndex(threshold=threshold)
     skipped: dict[int, str | None] = {}
     for i, text in enumerate(originals):
-        match = index.check(f"o{i}", text)
+        match = index.check(f"o{i}", text, ORIGINALS_DATE)
         if f"o{i}" not in index:
             skipped[i] = match.key if match else None
-    index.check(_PROBE, _SENTINEL)
+    index.check(_PROBE, _SENTINEL, ORIGINALS_DATE)
     if _PROBE not in index:
         raise RuntimeError("the sentinel text was not indexed; probing would insert the copies")
     return index, skipped
@@ -179,7 +264,7 @@ def _probe(index, text: str):
     query (the sentinel matches nothing real, so skipping it loses nothing).
     """
     before = len(index)
-    match = index.check(_PROBE, text)
+    match = index.check(_PROBE, text, COPIES_DATE)
     if len(index) != before:
         raise RuntimeError("DuplicateIndex.check inserted a probe; the benchmark would depend on order")
     return match
@@ -284,7 +369,7 @@ def throughput(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("task", choices=["grouping", "duplicates", "throughput"])
+    parser.add_argument("task", choices=["grouping", "duplicates", "throughput", "citations"])
     parser.add_argument("--eval-dir")
     parser.add_argument("--mixed", type=int, default=200, help="grouping: articles given in one language only")
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.15, 0.22, 0.3])
@@ -294,7 +379,8 @@ def main() -> None:
     parser.add_argument("--count", "--limit", dest="count", type=int, default=200, help="throughput: articles")
     parser.add_argument("--repeat", type=int, default=2, help="throughput: timed runs of each mode, interleaved")
     args = parser.parse_args()
-    result = {"grouping": grouping, "duplicates": duplicates, "throughput": throughput}[args.task](args)
+    tasks = {"grouping": grouping, "duplicates": duplicates, "throughput": throughput, "citations": citations}
+    result = tasks[args.task](args)
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
 

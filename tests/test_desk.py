@@ -20,7 +20,9 @@ from click.testing import CliRunner
 from summarize.batch import BatchOptions, run_batch
 from summarize.cli import cli
 from summarize.desk import DuplicateIndex, StoryIndex, build_digest
+from summarize.desk.canonical import rank_of
 from summarize.desk.command import read_records, write_digest
+from summarize.desk.duplicates import canonical_duplicates
 from summarize.desk.evidence import evidence_of, extract_names, extract_numbers
 from summarize.desk.render import render_digest_html, render_digest_markdown
 from summarize.document import Source
@@ -182,13 +184,35 @@ def test_duplicate_index_finds_reordered_and_retitled_copies_but_not_other_repor
 
 def test_batch_marks_the_wire_copy_and_reuses_the_originals_work(desk_run: list[dict]):
     records = _by_name(desk_run)
-    copy, original = records[COPY], records[EN]
-    assert copy["duplicate_of"] == original["id"]
-    assert copy["summaries"] == original["summaries"]
-    assert copy["translation"] == original["translation"]
-    assert "summarize" not in copy["timings"]  # no model work was done for it
-    assert any("near-copy" in w for w in copy["warnings"])
+    # the two are undated: the one whose text hashes first is the original, whichever came first
+    original, copy = sorted((records[EN], records[COPY]), key=rank_of)
+    if copy is records[COPY]:  # it came second, after the original: it reuses the original's work
+        assert copy["duplicate_of"] == original["id"]
+        assert copy["summaries"] == original["summaries"]
+        assert copy["translation"] == original["translation"]
+        assert "summarize" not in copy["timings"]  # no model work was done for it
+        assert any("near-copy" in w for w in copy["warnings"])
+    else:  # the canonical original came second: it did its own work, and the digest says which is which
+        assert records[COPY]["duplicate_of"] is None and "summarize" in records[COPY]["timings"]
+    [story] = [s for s in build_digest(desk_run).stories if len(s.sources) == 3]
+    assert {s.id: s.duplicate_of for s in story.sources}[copy["id"]] == original["id"]
     assert records[ES]["duplicate_of"] is None and records[OTHER]["duplicate_of"] is None
+
+
+def test_a_near_copy_reuses_only_an_original_that_ranks_before_it():
+    base = (DATA / EN).read_text(encoding="utf-8")
+    retitled = "A new headline for the wire copy\n\n" + base
+    later = DuplicateIndex()
+    assert later.check("orig", base, "2025-02-03") is None
+    match = later.check("copy", retitled, "2025-02-04")
+    assert match is not None and match.key == "orig"
+    earlier = DuplicateIndex()  # the copy was published first: it is no copy of the one read before it
+    assert earlier.check("orig", base, "2025-02-04") is None
+    assert earlier.check("copy", retitled, "2025-02-03") is None and "copy" in earlier
+    records = [{"id": "orig", "text": base, "meta": {"date": "2025-02-04"}},
+               {"id": "copy", "text": retitled, "meta": {"date": "2025-02-03"}}]
+    assert canonical_duplicates(records) == canonical_duplicates(records[::-1])
+    assert canonical_duplicates(records)["orig"].key == "copy"
 
 
 def test_spanish_and_english_reports_share_a_story_the_other_report_does_not(desk_run: list[dict]):
@@ -206,7 +230,9 @@ def test_stories_are_stable_when_a_batch_is_extended(tmp_path: Path, offline: Pi
     second = _by_name(read_records(str(out)))
     assert second[ES]["story"] == first[ES]["story"] and second[OTHER]["story"] == first[OTHER]["story"]
     assert second[EN]["story"] == second[COPY]["story"] == first[ES]["story"]
-    assert second[COPY]["duplicate_of"] == second[EN]["id"]
+    copies = {s.id: s.duplicate_of for story in build_digest(list(second.values())).stories for s in story.sources}
+    en, copy = second[EN]["id"], second[COPY]["id"]
+    assert {copies[en], copies[copy]} in ({None, en}, {None, copy})  # one is the other's near-copy
 
 
 def test_story_index_restores_without_renaming():
@@ -336,3 +362,45 @@ def test_html_digest_in_headless_chromium(desk_run: list[dict], tmp_path: Path):
         assert target.startswith("#") and target[1:] in ids, target
         story = cite.xpath("ancestor::article/@id")[0]
         assert target[1:].startswith(story)  # a citation points into its own story's sources
+
+
+# --- titles and low-confidence marks -------------------------------------------------------------
+
+def test_furniture_and_ids_are_never_story_titles():
+    from summarize.desk.titles import is_furniture
+
+    for line in ("Skip to content", "Physical Address", "Saltar al contenido", "Dirección física", "Main menu",
+                 "We use cookies to improve your experience", "s-36fb15bf0c", "rubio-visit.en.txt",
+                 "https://diario.example/cecot", None, "Home"):
+        assert is_furniture(line), line
+    assert not is_furniture("Rubio says El Salvador will take US deportees")
+
+    def record(i: str, title: str, text: str) -> dict:
+        return {"id": i, "source": i, "source_lang": "en", "title": title, "text": text,
+                "summaries": {"en": text, "es": text}}
+
+    text = "Marco Rubio met Nayib Bukele at Lake Coatepeque on Monday to discuss the prison offer."
+    [story] = build_digest([record("a", "Skip to content", text), record("b", "s-36fb15bf0c", text + " Again."),
+                            record("c", "Rubio and Bukele discuss the prison offer", text + " More.")]).stories
+    assert story.title == "Rubio and Bukele discuss the prison offer"
+    [alone] = build_digest([record("d", "Physical Address", text)]).stories
+    assert alone.title == text.rstrip(".")  # no headline at all: the lead sentence stands in
+
+
+def test_a_brief_sentence_translated_with_low_confidence_is_marked_in_every_format():
+    from summarize.desk.render import render_digest_json
+
+    record = {"id": "a", "source": "a", "source_lang": "es", "title": "Rubio visita El Salvador",
+              "text": "Marco Rubio se reunió con Nayib Bukele junto al lago de Coatepeque.",
+              "translation": {"lang": "en", "title": "Rubio visits El Salvador",
+                              "text": "Marco Rubio gathered with Nayib Bukele next to the lake of Coatepeque."},
+              "summaries": {"en": "Marco Rubio gathered with Nayib Bukele next to the lake of Coatepeque.",
+                            "es": "Marco Rubio se reunió con Nayib Bukele junto al lago de Coatepeque."},
+              "low_confidence": [{"translation": "full", "source": "x", "score": 0.5,
+                                  "text": "Marco Rubio gathered with Nayib Bukele next to the lake of Coatepeque."}]}
+    digest = build_digest([record])
+    [sentence] = digest.stories[0].brief["en"]
+    assert sentence.low_confidence and not digest.stories[0].brief["es"][0].low_confidence
+    assert "Coatepeque. (low-confidence translation) [1]" in render_digest_markdown(digest)
+    assert 'class="low"' in render_digest_html(digest).split("<ol")[0]
+    assert json.loads(render_digest_json(digest))["stories"][0]["brief"]["en"][0]["low_confidence"] is True

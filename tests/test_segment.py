@@ -56,3 +56,19 @@ def test_batches_are_length_sorted_and_order_is_restored():
     assert batches == [[3, 1], [2, 0], [4]]
     outputs = [[items[i].upper() for i in batch] for batch in batches]
     assert restore_order(batches, outputs, len(items)) == ["A", "CCC", "BB", "DDDD", "E"]
+
+
+def test_split_sentences_keeps_news_abbreviations_in_both_languages():
+    cases = [
+        ("en", "The secretary of the State Department of EE. UU. met him. Then he left."),
+        ("en", "The secretary of EE.UU. spoke. Next."),
+        ("es", "El Sr. Rubio y la Dra. Pérez llegaron a las 8 a.m. del lunes. Luego hablaron."),
+        ("en", "Mr. Rubio met the U.S. ambassador at 8 a.m. on Monday. He left."),
+        ("es", "La Sra. Bruce habló con el Dr. Flores. Fin."),
+    ]
+    for lang, text in cases:
+        sentences = split_sentences(text, lang)
+        assert "".join(sentences) == text
+        assert len(sentences) == 2, sentences
+    # an abbreviation that may end a sentence ends it before a capital
+    assert split_sentences("He lives in the U.S. The offer is new.", "en") == ["He lives in the U.S. ", "The offer is new."]

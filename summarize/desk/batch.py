@@ -37,7 +37,8 @@ class BatchDesk:
             return record
         key = str(record.get("id") or record.get("source"))
         if "duplicate_of" not in record or (record.get("duplicate_of") is None and key not in self.duplicates):
-            match = self.duplicates.check(key, str(record.get("text") or ""))
+            meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+            match = self.duplicates.check(key, str(record.get("text") or ""), meta.get("date"))
             record["duplicate_of"] = match.key if match is not None else None
         story = self.stories.assign(record)
         if story is not None:

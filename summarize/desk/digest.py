@@ -1,11 +1,18 @@
 """The story brief: per story, about 100 words in English and in Spanish, each sentence cited.
 
+The digest is a function of the set of records, not of their order: near-copies are found again
+over the whole set (:func:`~summarize.desk.duplicates.canonical_duplicates`; a near-copy shows its
+original's model work), stories are grouped again (:func:`~summarize.desk.stories.cluster_stories`),
+and articles, stories and candidates are taken in the canonical order (:mod:`.canonical`).
+
 The brief is extractive across the story's articles and works with whatever engine made their
-summaries: its sentences are taken from the articles' own summaries (``summaries.en`` and
-``summaries.es`` of each record), the most central first (the sentences whose content words the
-other articles share most), a sentence that repeats one already taken is left out, and each
-sentence cites every article whose text supports it (:func:`_supporting`). The Spanish brief takes
-the same sentences from the Spanish summaries, matched by position or by shared names and numbers.
+summaries: its sentences are taken from the original articles' own summaries (``summaries.en``
+and ``summaries.es``), the most central first (the sentences whose content words the other
+articles share most), a sentence that repeats one already taken is left out, and each sentence
+cites the articles that state it, with the sentence of each it rests on (:mod:`.citations`). The
+Spanish brief takes the same sentences from the Spanish summaries, matched by position or by
+shared names and numbers. A sentence whose translation the engine scored low is marked.
+The story's title is its members' most central headline in each language (:mod:`.titles`).
 
 Every name and number of a brief is checked against the text of the articles it cites; one that
 none of them holds becomes a warning. Where articles give different numbers for the same thing
@@ -21,14 +28,19 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..text.segment import split_sentences
-from .evidence import content_words, extract_names, extract_numbers, fold_name, record_names, record_text
-from .stories import StoryIndex
+from .canonical import rank_of, record_key
+from .citations import Quote, article_sentences, cite
+from .duplicates import REUSED, canonical_duplicates
+from .evidence import content_words, extract_names, extract_numbers, fold_name, normalise, record_names, record_text
+from .stories import cluster_stories
+from .titles import story_titles
 
 __all__ = ["BRIEF_WORDS", "Digest", "SourceEntry", "StoryBrief", "build_digest"]
 
 BRIEF_WORDS = 100
 TOP_NAMES = 6
-SUPPORT = 0.5  # share of a sentence's content words an article must hold to be cited for it
+LOW_MATCH = 0.7  # share of a brief sentence's words a low-scored translated sentence must hold to mark it
+NEAR_COPY = "a near-copy of "
 REPEAT = 0.6  # a sentence this much of whose content words one already taken holds says nothing new
 _NUMBER_UNIT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)\s+(?:de\s+)?([^\W\d]{3,})", re.UNICODE)
 _UNIT_STOP = frozenset(["and", "the", "of", "per", "por", "and", "y", "de", "del", "que", "who", "which", "years", "año", "años"])
@@ -65,10 +77,24 @@ class SourceEntry:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence of a brief and the articles it cites."""
+    """One sentence of a brief, the articles it cites and the sentence of each it rests on.
+
+    Attributes:
+        text: the sentence.
+        cites: the citation numbers of the articles that state it, its own article first.
+        quotes: per cited article, the sentence it rests on (in the brief's language).
+        low_confidence: the sentence is a machine translation the engine scored low.
+    """
 
     text: str
     cites: tuple[int, ...]
+    quotes: tuple[Quote, ...] = ()
+    low_confidence: bool = False
+
+    def cited_text(self) -> str:
+        """The sentence with its citations, and a mark when its translation is doubtful."""
+        mark = " (low-confidence translation)" if self.low_confidence else ""
+        return f"{self.text}{mark} {' '.join(f'[{n}]' for n in self.cites)}".strip()
 
 
 @dataclass
@@ -83,10 +109,11 @@ class StoryBrief:
     names: list[tuple[str, int]]
     disagreements: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
 
     def brief_text(self, lang: str) -> str:
         """The brief in ``lang`` as plain text with its citations (``... [1] [3]``)."""
-        return " ".join(f"{s.text} {' '.join(f'[{n}]' for n in s.cites)}".strip() for s in self.brief.get(lang, []))
+        return " ".join(s.cited_text() for s in self.brief.get(lang, []))
 
 
 @dataclass
@@ -106,14 +133,17 @@ class Digest:
 
 
 def build_digest(records: Iterable[Mapping[str, Any]], *, words: int = BRIEF_WORDS) -> Digest:
-    """Group records into stories (those without a ``story`` get one) and brief each story.
+    """Group records into stories and brief each story; the same digest for the same set in any order.
 
     Args:
-        records: batch output records (error records are counted and skipped).
+        records: batch output records (error records are counted and skipped). Their own
+            ``story`` and ``duplicate_of`` (what the batch found as they arrived) are not used:
+            both are found again over the whole set.
         words: about how many words each brief has.
 
     Returns:
-        The digest, stories newest first (by their newest dated article; undated last).
+        The digest, stories newest first (by their newest dated article; undated last), ties in
+        the order of their ids.
     """
     results: list[dict[str, Any]] = []
     failed = 0
@@ -122,13 +152,40 @@ def build_digest(records: Iterable[Mapping[str, Any]], *, words: int = BRIEF_WOR
             failed += 1
         else:
             results.append(dict(record))
-    StoryIndex().assign_all(results)
+    results = canonical_records(results)
+    stories = cluster_stories(results, originals={r["id"]: r["duplicate_of"] for r in results if r["duplicate_of"]})
     groups: dict[str, list[dict[str, Any]]] = {}
     for record in results:
-        groups.setdefault(str(record["story"]), []).append(record)
-    stories = [_story(story, members, words) for story, members in groups.items()]
-    stories.sort(key=lambda s: s.date or "", reverse=True)
-    return Digest(stories=stories, articles=len(results), failed=failed)
+        record["story"] = stories[record_key(record)]
+        groups.setdefault(record["story"], []).append(record)
+    briefs = [_story(story, members, words) for story, members in sorted(groups.items())]
+    briefs.sort(key=lambda s: s.date or "", reverse=True)
+    return Digest(stories=briefs, articles=len(results), failed=failed)
+
+
+def canonical_records(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Copies of ``records`` in the canonical order, each near-copy naming its canonical original.
+
+    A near-copy takes its original's model work (translation, summaries, engines, confidence),
+    whichever of them did the work while the batch ran, and its near-copy note is rewritten to
+    name that original; the records' own notes of that kind are dropped.
+    """
+    ordered = sorted((dict(r) for r in records), key=rank_of)
+    for record in ordered:
+        record["id"] = record_key(record)
+    by_key = {r["id"]: r for r in ordered}
+    copies = canonical_duplicates(ordered)
+    for record in ordered:
+        warnings = [w for w in record.get("warnings") or () if not str(w).startswith(NEAR_COPY)]
+        match = copies.get(record["id"])
+        record["duplicate_of"] = match.key if match else None
+        if match:
+            original = by_key[match.key]
+            for name in (*REUSED, "confidence", "low_confidence"):
+                record[name] = original.get(name)
+            warnings = [w for w in original.get("warnings") or () if not str(w).startswith(NEAR_COPY)]
+        record["warnings"] = warnings
+    return ordered
 
 
 def _meta(record: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -149,20 +206,44 @@ def _entry(n: int, record: Mapping[str, Any]) -> SourceEntry:
 
 
 def _story(story: str, members: list[dict[str, Any]], words: int) -> StoryBrief:
-    members.sort(key=lambda r: (_meta(r).get("date") or "", str(r.get("id"))))
     sources = [_entry(n, r) for n, r in enumerate(members, start=1)]
-    texts = {lang: [record_text(r, lang) + "\n\n" + _text_of_both(r) for r in members] for lang in ("en", "es")}
+    texts = {lang: [record_text(r, lang) for r in members] for lang in ("en", "es")}
+    sentences = {lang: [article_sentences(t, lang) for t in texts[lang]] for lang in ("en", "es")}
     originals = [r for r in members if not r.get("duplicate_of")] or members
     en = _select(members, originals, texts["en"], words)
-    brief = {"en": [Sentence(text, cites) for text, cites, _, _ in en],
-             "es": _spanish(members, en, texts["es"])}
+    brief = {"en": [_sentence(text, "en", sentences["en"], k, members[k]) for text, _, k, _ in en],
+             "es": _spanish(members, en, sentences["es"])}
     dated = [s.date for s in sources if s.date]
-    title = next((r.get("title") for r in originals if r.get("source_lang") == "en" and r.get("title")), None)
-    title = title or next((r.get("title") for r in originals if r.get("title")), None)
-    story_brief = StoryBrief(id=story, title=title, date=max(dated) if dated else None, sources=sources,
-                             brief=brief, names=_top_names(members), disagreements=_disagreements(members, sources))
-    story_brief.warnings = _checks(story_brief, texts)
+    titles = story_titles(members, texts)
+    story_brief = StoryBrief(id=story, title=titles.get("en") or titles.get("es"), date=max(dated) if dated else None,
+                             sources=sources, brief=brief, names=_top_names(members),
+                             disagreements=_disagreements(members, sources), titles=titles)
+    both = {lang: [record_text(r, lang) + "\n\n" + _text_of_both(r) for r in members] for lang in ("en", "es")}
+    story_brief.warnings = _checks(story_brief, both)
     return story_brief
+
+
+def _sentence(text: str, lang: str, sentences: Sequence[Sequence[str]], k: int,
+              record: Mapping[str, Any]) -> Sentence:
+    quotes = tuple(cite(text, lang, sentences, k))
+    return Sentence(text, tuple(q.n for q in quotes), quotes, _low_confidence(text, record))
+
+
+def _low_confidence(text: str, record: Mapping[str, Any]) -> bool:
+    """Whether ``text`` is (most of) a translated sentence of ``record`` that its engine scored low."""
+    own = content_words(text)
+    flat = normalise(text)
+    items = record.get("low_confidence")
+    for item in items if isinstance(items, list) else ():
+        if not isinstance(item, Mapping) or not isinstance(item.get("text"), str):
+            continue
+        low = normalise(item["text"])
+        if low and (low in flat or flat in low):
+            return True
+        words = content_words(item["text"])
+        if own and words and len(own & words) / min(len(own), len(words)) >= LOW_MATCH:
+            return True
+    return False
 
 
 def _text_of_both(record: Mapping[str, Any]) -> str:
@@ -199,8 +280,7 @@ def _select(members: Sequence[Mapping[str, Any]], originals: Sequence[Mapping[st
         length = len(sentence.split())
         if chosen and count + length > words * 1.3:
             continue
-        cites = _supporting(own, article_words, k)
-        chosen.append((sentence, cites, k, j))
+        chosen.append((sentence, (), k, j))
         taken.append(own)
         count += length
     # in the order of the story: earliest article first, then its summary's order
@@ -208,20 +288,11 @@ def _select(members: Sequence[Mapping[str, Any]], originals: Sequence[Mapping[st
     return chosen
 
 
-def _supporting(own: set[str], article_words: Sequence[set[str]], k: int) -> tuple[int, ...]:
-    """The citation numbers of the article a sentence comes from and of every article that holds it."""
-    cites = {k + 1}
-    for i, aw in enumerate(article_words):
-        if own and len(own & aw) / len(own) >= SUPPORT:
-            cites.add(i + 1)
-    return tuple(sorted(cites))
-
-
 def _spanish(members: Sequence[Mapping[str, Any]], en: Sequence[tuple[str, tuple[int, ...], int, int]],
-             texts: Sequence[str]) -> list[Sentence]:
+             sentences: Sequence[Sequence[str]]) -> list[Sentence]:
     """The Spanish brief: each English sentence's counterpart in the same article's Spanish summary."""
     out: list[Sentence] = []
-    for sentence, cites, k, j in en:
+    for sentence, _, k, j in en:
         english = _summary_sentences(members[k], "en")
         spanish = _summary_sentences(members[k], "es")
         if not spanish:
@@ -234,9 +305,7 @@ def _spanish(members: Sequence[Mapping[str, Any]], en: Sequence[tuple[str, tuple
                                                             for n in extract_names(s)})), -abs(spanish.index(s) - j)))
         if out and out[-1].text == text:
             continue
-        article_words = [content_words(t, "es") for t in texts]
-        own = content_words(text, "es")
-        out.append(Sentence(text, tuple(sorted(set(cites) | set(_supporting(own, article_words, k))))))
+        out.append(_sentence(text, "es", sentences, k, members[k]))
     return out
 
 

@@ -25,6 +25,9 @@ article{border-top:2px solid #333;padding:1rem 0;break-inside:avoid}
 .meta,.sources{font-size:.85rem;color:#333}
 .warn{background:#fff3cd;border-left:4px solid #c90;padding:.3rem .6rem;font-size:.85rem}
 .low{color:#a00;font-weight:bold}
+.quotes{font-size:.85rem;color:#333;margin:.2rem 0 .4rem;padding-left:1.2rem}
+.quotes li:target,li:target{background:#ffef9e}
+.subtitle{font-style:italic;margin:0 0 .3rem}
 @media print{a{color:inherit}.briefs{grid-template-columns:1fr 1fr}}
 """
 
@@ -51,9 +54,13 @@ def render_digest_markdown(digest: Digest) -> str:
     lines = [f"# Story digest: {len(digest.stories)} stories from {digest.articles} articles", ""]
     for story in digest.stories:
         byline = f"*{story.id} · {story.date or 'undated'} · {len(story.sources)} article(s)*"
-        lines += [f"## {story.title or story.id}", "", byline, ""]
+        lines += [f"## {story.title or story.id}", ""]
+        spanish = story.titles.get("es")
+        if spanish and spanish != story.title:
+            lines += [f"*{spanish}*", ""]
+        lines += [byline, ""]
         for lang in ("en", "es"):
-            text = " ".join(f"{s.text} {' '.join(f'[{n}]' for n in s.cites)}" for s in story.brief[lang])
+            text = story.brief_text(lang)
             lines += [f"**{LANG_NAMES[lang]}.** {text or '(no summary)'}", ""]
         if story.names:
             lines += ["Named most: " + ", ".join(f"{name} ({n})" for name, n in story.names), ""]
@@ -76,8 +83,25 @@ def render_digest_markdown(digest: Digest) -> str:
             extra += _notes(source)
             note = f" — {'; '.join(extra)}" if extra else ""
             lines.append(f"{source.n}. {link} ({_source_line(source)}){note}")
+            for lang, quote in _quotes(story, source.n):
+                lines.append(f"   - {lang}: “{quote}”")
         lines.append("")
     return "\n".join(lines)
+
+
+def _quotes(story: StoryBrief, n: int) -> list[tuple[str, str]]:
+    """The sentences of source ``n`` the briefs rest on, ``(lang, sentence)``, once each, in brief order."""
+    found: dict[tuple[str, str], None] = {}
+    for lang in ("en", "es"):
+        for sentence in story.brief.get(lang, []):
+            for quote in sentence.quotes:
+                if quote.n == n and quote.text:
+                    found[(lang, quote.text)] = None
+    return list(found)
+
+
+def _quote_anchor(story: StoryBrief, n: int, lang: str, number: int) -> str:
+    return f"{story.id}-src-{n}-{lang}-{number}"
 
 
 def _anchor(story: StoryBrief, n: int) -> str:
@@ -86,13 +110,23 @@ def _anchor(story: StoryBrief, n: int) -> str:
 
 def _html_story(story: StoryBrief) -> str:
     byline = f"{escape(story.id)} · {escape(story.date or 'undated')} · {len(story.sources)} article(s)"
-    out = [f'<article id="{escape(story.id)}">', f"<h2>{escape(story.title or story.id)}</h2>",
-           f'<p class="meta">{byline}</p>', '<div class="briefs">']
+    out = [f'<article id="{escape(story.id)}">', f"<h2>{escape(story.title or story.id)}</h2>"]
+    spanish = story.titles.get("es")
+    if spanish and spanish != story.title:
+        out.append(f'<p class="subtitle" lang="es">{escape(spanish)}</p>')
+    out += [f'<p class="meta">{byline}</p>', '<div class="briefs">']
+    quotes = {n: _quotes(story, n) for n in range(1, len(story.sources) + 1)}
     for lang in ("en", "es"):
         sentences = []
         for s in story.brief[lang]:
-            cites = " ".join(f'<a class="cite" href="#{escape(_anchor(story, n))}">[{n}]</a>' for n in s.cites)
-            sentences.append(f"{escape(s.text)} {cites}")
+            cites = []
+            for quote in s.quotes:
+                held = quotes.get(quote.n, [])
+                target = (_quote_anchor(story, quote.n, lang, held.index((lang, quote.text)) + 1)
+                          if (lang, quote.text) in held else _anchor(story, quote.n))
+                cites.append(f'<a class="cite" href="#{escape(target)}" title="{escape(quote.text)}">[{quote.n}]</a>')
+            low = ' <span class="low" title="the translation engine scored this sentence low">(low-confidence translation)</span>' if s.low_confidence else ""
+            sentences.append(f"{escape(s.text)}{low} {' '.join(cites)}")
         body = " ".join(sentences) or "<em>(no summary)</em>"
         out.append(f'<section class="brief" lang="{lang}"><h3>{LANG_NAMES[lang]}</h3><p>{body}</p></section>')
     out.append("</div>")
@@ -114,8 +148,11 @@ def _html_story(story: StoryBrief) -> str:
             extra.append(f"near-copy of {escape(source.duplicate_of)}")
         extra += [f'<span class="warn">{escape(w)}</span>' for w in _notes(source)]
         note = " — " + "; ".join(extra) if extra else ""
+        cited = "".join(f'<li id="{escape(_quote_anchor(story, source.n, lang, i))}" lang="{lang}">“{escape(text)}”</li>'
+                        for i, (lang, text) in enumerate(quotes[source.n], start=1))
+        cited = f'<ul class="quotes">{cited}</ul>' if cited else ""
         out.append(f'<li id="{escape(_anchor(story, source.n))}" value="{source.n}">{link} '
-                   f"({escape(_source_line(source))}){note}</li>")
+                   f"({escape(_source_line(source))}){note}{cited}</li>")
     out += ["</ol>", "</article>"]
     return "\n".join(out)
 

@@ -6,10 +6,14 @@ Two articles are about one event when their similarity (:func:`similarity`) reac
 while it changes the words around them. An article joins the story of its most similar earlier
 article, or starts a new one.
 
-Story ids are stable: a story is named after the first article that started it
-(``s-`` + a hash of that article's id), and a resumed or extended batch first takes back the
-stories its records already carry (:meth:`StoryIndex.restore`), so earlier articles keep their
-story and new ones join them.
+While a batch runs, :class:`StoryIndex` gives each record a story as it lands (the record's
+``story``): a resumed or extended batch first takes back the stories its records already carry
+(:meth:`StoryIndex.restore`), so earlier articles keep their story and new ones join them. That
+grouping follows the arrival order. The digest groups the whole set again with
+:func:`cluster_stories`, which does not: it takes the articles in the canonical order
+(:mod:`.canonical`), weighs names and words by their rarity in the whole set, and names each
+story after its first article in that order (``s-`` + a hash of that article's text), so the same
+records give the same stories and ids whatever their order, batches or engine.
 """
 
 from __future__ import annotations
@@ -22,9 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import content_hash
+from .canonical import rank_of, record_key
 from .evidence import Evidence, evidence_of
 
-__all__ = ["DEFAULT_THRESHOLD", "StoryIndex", "similarity", "story_id"]
+__all__ = ["DEFAULT_THRESHOLD", "StoryIndex", "cluster_stories", "similarity", "story_id"]
 
 DEFAULT_THRESHOLD = 0.3
 NAME_WEIGHT = 0.45
@@ -153,3 +158,50 @@ class StoryIndex:
                 record["story"] = story
             out.append(record)
         return out
+
+
+def cluster_stories(records: Iterable[Mapping[str, Any]], threshold: float = DEFAULT_THRESHOLD,
+                    originals: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The story of every result record of a whole set, the same whatever order the set comes in.
+
+    Records are taken in the canonical order (earliest published, then a hash of the text); each
+    joins the story of its most similar earlier record when their :func:`similarity` reaches
+    ``threshold``, else starts one, named after its text (``s-`` + a hash). Names, numbers and
+    words weigh by their rarity in the whole set.
+
+    Args:
+        records: batch records (error records are left out).
+        threshold: the similarity from which an article joins another's story.
+        originals: ``{near-copy's key: its original's key}``: a near-copy joins its original's story.
+
+    Returns:
+        ``{record key: story id}``.
+    """
+    results = sorted((r for r in records if not isinstance(r.get("error"), dict) and "text" in r), key=rank_of)
+    evidence = [evidence_of(r) for r in results]
+    df: Counter[str] = Counter()
+    for e in evidence:
+        df.update(e.names | e.numbers | e.words)
+    total = len(results)
+
+    def weight(item: str) -> float:
+        return math.log((total + 1) / (df[item] + 1)) + 0.1
+
+    originals = originals or {}
+    stories: dict[str, str] = {}
+    for n, (record, own) in enumerate(zip(results, evidence, strict=True)):
+        key = record_key(record)
+        original = originals.get(key)
+        if original in stories:
+            stories[key] = stories[str(original)]
+            continue
+        best, best_score = -1, 0.0
+        for m in range(n):
+            score = similarity(own, evidence[m], weight)
+            if score > best_score:
+                best, best_score = m, score
+        if best >= 0 and best_score >= threshold:
+            stories[key] = stories[record_key(results[best])]
+        else:
+            stories[key] = story_id(rank_of(record)[1])
+    return stories

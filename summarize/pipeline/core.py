@@ -416,7 +416,7 @@ class Pipeline:
                 continue
             self._find_names(item)
             work.append((i, item))
-        copies = {i: m for i, m in ((i, duplicates.check(_key(w.source), w.document.text)) for i, w in work)
+        copies = {i: m for i, m in ((i, duplicates.check(_key(w.source), w.document.text, _date(w))) for i, w in work)
                   if m is not None} if duplicates is not None else {}
         originals = [(i, w) for i, w in work if i not in copies]
         if work:
@@ -621,6 +621,12 @@ def _engine_label(described: dict[str, str]) -> str:
 
 def _key(source: Source) -> str:
     return str(source.id or source.label)
+
+
+def _date(item: _Work) -> str | None:
+    """The publication date the result will carry (the desk's near-copy originals rank by it)."""
+    meta = item.document.meta.merged(item.source.meta) if item.source.meta else item.document.meta
+    return meta.date
 
 
 def _reuse(result: Result, original: str, similarity: float, work: dict[str, Any]) -> Result:

@@ -23,6 +23,15 @@ __all__ = [
 T = TypeVar("T")
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
+# Abbreviations of news copy in either language that never end a sentence (a title before a name,
+# "EE." before "UU."), and those that end one only when a capital follows (EE.UU., U.S., a.m.).
+_NEVER_FINAL = frozenset(
+    ["sr", "sra", "srta", "sres", "dr", "dra", "dres", "mr", "mrs", "ms", "prof", "profa", "lic", "lcda", "lcdo",
+     "ing", "gen", "gral", "cap", "cnel", "tte", "sen", "rep", "gob", "pres", "sto", "sta", "st", "mt", "ee", "av",
+     "avda", "núm", "nº", "art", "arts", "vs", "aprox", "dept", "depto", "ud", "uds", "fig", "vol", "pág"])
+_MAYBE_FINAL = frozenset(["ee.uu", "uu", "u.s", "u.k", "u.n", "a.m", "p.m", "etc", "inc", "ltd", "jr", "co", "corp"])
+_LAST_TOKEN = re.compile(r"(?:^|[\s(¿¡\"“«])([^\s(¿¡\"“«]+)\.\s*$")
+_INITIALS = re.compile(r"(?:\w\.)+\w", re.UNICODE)
 _SOFT_BREAKS = (re.compile(r"(?<=[;:])\s+"), re.compile(r"(?<=,)\s+"), re.compile(r"\s+"))
 
 
@@ -49,7 +58,35 @@ def split_sentences(text: str, lang: str) -> list[str]:
     sentences = [s for s in segment(lang, text) if s]
     if "".join(sentences) != text:  # the splitter normalized something: keep the text intact
         return [text]
-    return sentences
+    return _join_abbreviations(sentences)
+
+
+def _join_abbreviations(pieces: Sequence[str]) -> list[str]:
+    """Glue back pieces the splitter cut after an abbreviation (``EE.`` | ``UU.``, ``Sra.`` | ``Bruce``).
+
+    A piece ending in an abbreviation that never ends a sentence joins the next one; one ending in
+    an abbreviation that may end a sentence (``EE.UU.``, ``U.S.``, ``a.m.``, any run of initials)
+    joins it when the next one starts in lower case, a digit or a punctuation mark.
+    """
+    out: list[str] = []
+    for piece in pieces:
+        if out and _continues(out[-1], piece):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
+
+
+def _continues(before: str, after: str) -> bool:
+    match = _LAST_TOKEN.search(before)
+    if match is None:
+        return False
+    token = match.group(1).casefold()
+    if token in _NEVER_FINAL:
+        return True
+    first = after.lstrip()[:1]
+    lower_next = bool(first) and (first.islower() or first.isdigit() or first in ",;:)")
+    return lower_next and (token in _MAYBE_FINAL or bool(_INITIALS.fullmatch(token)) or len(token) <= 2)
 
 
 MAX_CHARS_PER_WORD = 15
