@@ -131,14 +131,13 @@ def test_html_citations_link_to_the_sentence_they_rest_on(reference: tuple[list[
 def test_the_ray_engine_gives_the_same_digest(offline: Pipeline, reference: tuple[list[dict], tuple[str, str, str]],
                                                tmp_path: Path):
     ray = pytest.importorskip("ray")
-    from summarize.batch.ray import init_ray
-    from summarize.batch.runner import RayOptions
+    from summarize.batch.ray import RayOptions, init_ray
 
     _, expected = reference
     init_ray(RayOptions(num_cpus=2))
     try:
         records = _run(list(reversed(ARTICLES)), offline, tmp_path / "ray.jsonl", engine="ray", batch_docs=3,
-                       ray=RayOptions(workers=2))
+                       engine_options=RayOptions(workers=2))
     finally:
         ray.shutdown()
     assert _digests(records) == expected
