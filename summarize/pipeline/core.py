@@ -625,7 +625,8 @@ def _reuse(result: Result, original: str, similarity: float, work: dict[str, Any
 
 def _confidences(translation: str, sentences: Sequence[ScoredSentence]) -> list[SentenceConfidence]:
     """The scored sentences of one translation (``full`` or ``summary``); unscored ones are left out."""
-    return [SentenceConfidence(translation, s.source, s.text, s.score) for s in sentences if s.score is not None]
+    return [SentenceConfidence(translation, s.source, s.text, s.score, s.untranslated)
+            for s in sentences if s.score is not None]
 
 
 def _text_in(item: _Work, lang: str) -> str | None:

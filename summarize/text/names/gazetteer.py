@@ -8,8 +8,12 @@ from functools import cache
 from importlib import resources
 
 from .values import ESTABLISHED, Name, alternation
+from .words import ARTICLES, CONNECTORS
 
 __all__ = ["Gazetteer", "features"]
+
+# the words of a name that may change case without changing the name: "el Salvador", "Secretario De Estado"
+FUNCTION_WORDS = ARTICLES | CONNECTORS["es"] | CONNECTORS["en"]
 
 
 @dataclass(frozen=True)
@@ -32,11 +36,37 @@ class Gazetteer:
         return out
 
     def find(self, text: str, src: str) -> list[tuple[int, int, str, str]]:
-        """``(start, end, name, rendering)`` for each gazetteer name in ``text``, longest first."""
+        """``(start, end, name, rendering)`` for each gazetteer name in ``text``, longest first.
+
+        A name is found as written in the gazetteer, with its articles and connectors in any case
+        ("desde el Salvador" for "El Salvador", "Secretario De Estado"), or all in capitals (a
+        headline: "ESTADOS UNIDOS"); a name whose other words are in lower case is an ordinary
+        phrase in another reading ("una casa blanca", "el estado"), and is not found.
+        """
         table = self.table(src)
-        pattern = alternation(tuple(sorted(table, key=lambda f: (-len(f), f))))
-        return [] if pattern is None else [(m.start(), m.end(), m.group(), table[m.group()])
-                                           for m in pattern.finditer(text)]
+        folded: dict[str, list[str]] = {}
+        for form in table:
+            folded.setdefault(form.casefold(), []).append(form)
+        pattern = alternation(tuple(sorted(table, key=lambda f: (-len(f), f))), fold=True)
+        out = []
+        for m in [] if pattern is None else pattern.finditer(text):
+            written = m.group()
+            form = written if written in table else next(
+                (f for f in folded.get(written.casefold(), ()) if _same_name(written, f)), None)
+            if form is not None:
+                out.append((m.start(), m.end(), written, table[form]))
+        return out
+
+
+def _same_name(written: str, form: str) -> bool:
+    """Whether ``written`` is the gazetteer's ``form`` in another case that still makes it that name."""
+    if written == form:
+        return True
+    if written.isupper() and not form.isupper() and sum(c.isalpha() for c in written) > 1:
+        return True
+    pairs = list(zip(written.split(), form.split(), strict=False))
+    return len(pairs) == len(form.split()) and all(
+        w == f or f.casefold() in FUNCTION_WORDS for w, f in pairs)
 
 
 # a lower-case Spanish description before a name, and how English writes it: "lago de Coatepeque" is

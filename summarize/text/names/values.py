@@ -53,7 +53,7 @@ class DocumentNames:
         form in the other language."""
         if lang == self.lang:
             return {n.text: n.translation or n.text for n in self.names}
-        return {(n.translation or n.text): n.text for n in self.names}
+        return {(n.translation or n.text): _case_of(n.translation, n.text) for n in self.names}
 
     def spans(self, text: str, src: str, overrides: Mapping[str, str | None] | None = None, *,
               engine_protects: bool = False, translated: Collection[str] = (), kept: Collection[str] = ()
@@ -138,9 +138,18 @@ def _opens(text: str, start: int) -> bool:
 
 
 @cache
-def alternation(forms: tuple[str, ...]) -> re.Pattern[str] | None:
+def alternation(forms: tuple[str, ...], *, fold: bool = False) -> re.Pattern[str] | None:
+    """One pattern for all ``forms`` as whole words (longest first as given), also before a possessive
+    ("Trump's", "Rubio’s": the name is matched, its ``'s`` left to the engine, which reads it as "de
+    Trump"); ``fold``: in any case."""
     if not forms:
         return None
-    # a possessive stays with the engine's own protection, which reads "Venezuela's" as "de Venezuela"
-    return re.compile(rf"(?<![\w.])(?:{'|'.join(re.escape(f) for f in forms)})(?!\w|['’]s\b)")
+    return re.compile(rf"(?<![\w.])(?:{'|'.join(re.escape(f) for f in forms)})(?!\w)", re.IGNORECASE if fold else 0)
 
+
+def _case_of(model: str | None, text: str) -> str:
+    """``text`` with its first letter in the case of ``model``'s: a name the article wrote with a
+    small article ("desde el Salvador") is written with a capital back where its rendering has one."""
+    if model and model[:1].isupper() and text[:1].islower():
+        return text[:1].upper() + text[1:]
+    return text
