@@ -17,6 +17,7 @@ from .words import (
     CONNECTORS,
     GENERIC,
     LEADING,
+    NATIONALITIES,
     NEVER_ALONE,
     NOT_SAYERS,
     NOT_SURNAMES,
@@ -101,7 +102,9 @@ def _strip_leading(run: list[Token], lang: str, lower: set[str], inside: Mapping
         unconfirmed = unconfirmed or (word.text not in inside and len(run) > 2 and run[1].text in CONNECTORS[lang]
                                       and not is_description(word.text) and word.text.lower() not in GENERIC)
         opener = word.initial and (unconfirmed or word.text.lower() in lower or word.text.lower() in STOP[lang])
-        if not (word.text.lower() in LEADING or word.text in CONNECTORS[lang] or opener):
+        # "Salvadoran President Nayib Bukele": a nationality before a title describes the person too
+        nationality = lang == "en" and word.text.lower() in NATIONALITIES and run[1].text.lower() in LEADING
+        if not (word.text.lower() in LEADING or word.text in CONNECTORS[lang] or opener or nationality):
             break
         run = run[1:]
     return run

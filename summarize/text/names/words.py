@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..tokens import connectors, word_list
 
-__all__ = ["ARTICLES", "ARTICLE_FORMS", "CONNECTORS", "GENERIC", "HEADS", "LANGS", "LEADING", "NEVER_ALONE",
+__all__ = ["ARTICLES", "ARTICLE_FORMS", "CONNECTORS", "GENERIC", "HEADS", "LANGS", "LEADING", "NATIONALITIES", "NEVER_ALONE",
            "NOT_SAYERS", "NOT_SURNAMES", "PERSON_TITLES", "SAYS", "STOP", "is_description", "opens_with_description"]
 
 LANGS = ("es", "en")
@@ -20,6 +20,9 @@ PERSON_TITLES = word_list("person_titles.txt")
 SAYS = {lang: word_list(f"says.{lang}.txt") for lang in LANGS}
 NOT_SAYERS = word_list("not_sayers.txt")
 STOP = {lang: word_list(f"stop.{lang}.txt") for lang in LANGS}
+# the English adjectives of nationality of demonyms.tsv (its last column), in lower case: "salvadoran"
+# (Spanish writes them in lower case, and so no run of capitals opens with one)
+NATIONALITIES = frozenset(form.lower() for line in word_list("demonyms.tsv") for form in line.split("\t")[-1].split("|"))
 
 
 def is_description(word: str) -> bool:
