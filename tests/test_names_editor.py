@@ -71,6 +71,15 @@ def test_word_lists_are_package_data():
     assert not any(w.startswith("#") for w in word_list("leading.txt"))
 
 
+def test_the_names_package_keeps_its_public_names():
+    from summarize.text import names
+
+    assert names.__all__ == ["ACRONYM", "ESTABLISHED", "FULL", "NAME", "PART", "PERSON", "DocumentNames", "Gazetteer",
+                             "Name", "RuleNameFinder", "SpacyNameFinder", "features", "is_description",
+                             "is_title_case", "make_name_finder", "opens_with_description", "sentence_case"]
+    assert all(hasattr(names, name) for name in names.__all__)
+
+
 # --- the gazetteer in any case ----------------------------------------------------------------------
 
 def test_gazetteer_names_with_their_article_in_any_case():
@@ -107,6 +116,8 @@ def test_possessives_of_every_kept_name_are_masked():
 @pytest.mark.parametrize(("text", "src", "expected"), [
     ("They had to meet US President Donald Trump's demands.", "en",
      [("US President Donald Trump", "el presidente estadounidense, Donald Trump")]),
+    ("Colombian President Gustavo Petro's decision angered them.", "en",
+     [("Colombian President Gustavo Petro", "el presidente colombiano, Gustavo Petro")]),
     ("Salvadoran President Nayib Bukele said no.", "en",
      [("Salvadoran President Nayib Bukele", "El presidente salvadore\u00f1o, Nayib Bukele,")]),
     ("He met El Salvador's President Nayib Bukele and Rubio.", "en",
@@ -144,6 +155,23 @@ def test_untranslated_words_leave_names_out():
                               "Los inmates fueron incarcerated en el hospital el lunes.", "es", None) == (
         "inmates", "incarcerated")
     assert untranslated_words("Ana viaj\u00f3.", "Ana travelled.", "en", None) == ()
+
+
+def test_the_cache_keeps_the_words_left_untranslated(tmp_path):
+    from summarize.backends.base import Scored, Translator
+    from summarize.backends.cache import CachedTranslator, TextCache
+
+    class Marking(Translator):
+        engine = "marking"
+        batch_invariant = True
+
+        def translate_scored(self, texts, src, tgt, *, warnings=None):
+            return [Scored(t, 0.5, (), tuple(w for w in t.split() if w.startswith("x"))) for t in texts]
+
+    cached = CachedTranslator(Marking(), TextCache(tmp_path))
+    first = cached.translate_scored(["a xb c", "d"], "en", "es")
+    assert first == cached.translate_scored(["a xb c", "d"], "en", "es")
+    assert [s.untranslated for s in first] == [("xb",), ()]
 
 
 def test_a_sentence_with_an_untranslated_word_is_low_confidence_whatever_its_score():

@@ -18,6 +18,12 @@ Finders: :class:`RuleNameFinder` (no model; capitalization, the document's own u
 gazetteer) always works. :class:`SpacyNameFinder` adds spaCy's named entities when spaCy and a
 pipeline for the language are installed; :func:`make_name_finder` falls back to the rules when
 they are not, and the result says which finder ran.
+
+Modules: :mod:`.values` (a name, a document's names and where they occur), :mod:`.gazetteer`
+(established translations), :mod:`.rules` (the rule-based finder), :mod:`.entities` (spaCy and the
+choice of finder), :mod:`.titles` (title, nationality and name in the other language's order),
+:mod:`.case` (Title Case headlines) and :mod:`.words` (the word lists, shipped as package data in
+``summarize/text/wordlists/``); the words themselves come from :mod:`summarize.text.tokens`.
 """
 
 from .case import is_title_case, sentence_case

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 
 from ..protect import Span
-from ..tokens import OPENS_SENTENCE
+from ..tokens import OPENS_SENTENCE, is_possessive
 from .words import STOP
 
 __all__ = ["title_spans"]
@@ -137,7 +137,8 @@ def _english(text: str, m: re.Match[str]) -> Span:
     rest = text[m.end() :]
     goes_on = re.match(r" (\w+)", rest)
     close = "," if goes_on and goes_on.group(1).lower() not in _LIST_WORDS else ""
-    article = "El" if _opens(text, m.start()) else "el"
+    # before a possessive the engine moves the phrase after "de" ("la decisión del presidente ...")
+    article = "El" if _opens(text, m.start()) and not is_possessive(text, m.end()) else "el"
     rendering = f"{article} {title.masculine[0]} {country.adjective_es[0]}, {m.group('name')}{close}"
     return Span(m.start(), m.end(), m.group(), "name", rendering)
 
