@@ -118,6 +118,8 @@ def test_possessives_of_every_kept_name_are_masked():
      [("US President Donald Trump", "el presidente estadounidense, Donald Trump")]),
     ("Colombian President Gustavo Petro's decision angered them.", "en",
      [("Colombian President Gustavo Petro", "el presidente colombiano, Gustavo Petro")]),
+    ("US President George W. Bush welcomed it.", "en",
+     [("US President George W. Bush", "El presidente estadounidense, George W. Bush,")]),
     ("Salvadoran President Nayib Bukele said no.", "en",
      [("Salvadoran President Nayib Bukele", "El presidente salvadore\u00f1o, Nayib Bukele,")]),
     ("He met El Salvador's President Nayib Bukele and Rubio.", "en",

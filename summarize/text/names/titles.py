@@ -22,8 +22,9 @@ from .words import STOP
 
 __all__ = ["title_spans"]
 
-# one to three capitalized words: the person's name
-_NAME = r"[A-ZÁÉÍÓÚÑ][\w-]*[a-záéíóúñ][\w-]*(?: [A-ZÁÉÍÓÚÑ][\w-]*[a-záéíóúñ][\w-]*){0,2}"
+# one to three capitalized words, with initials between them: the person's name ("George W. Bush")
+_WORD = r"[A-ZÁÉÍÓÚÑ][\w-]*[a-záéíóúñ][\w-]*"
+_NAME = rf"{_WORD}(?:(?: [A-ZÁÉÍÓÚÑ]\.)* {_WORD}){{0,2}}"
 # after these, a name goes on without a comma in Spanish ("el presidente X y el ministro Y")
 _LIST_WORDS = frozenset({"and", "or", "y", "e", "o", "ni"})
 
