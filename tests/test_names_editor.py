@@ -111,6 +111,21 @@ def test_possessives_of_every_kept_name_are_masked():
     assert {"Bukele", "Trump"} <= masked  # "Bukele\u2019s" in the quote, "Trump's aides"
 
 
+def test_a_spanish_genitive_keeps_a_name_without_its_full_name():
+    # no "Marco Rubio" nor "presidente Trump" in this article: "de Rubio" alone tells it
+    paragraphs = ["Los asesores de Rubio rechazaron la oferta de Trump.", "La propuesta llegó tarde."]
+    names = RuleNameFinder().find(paragraphs, "es")
+    assert {n.text: n.kind for n in names.names} == {"Rubio": "person", "Trump": "person"}
+    assert {s.text for s in names.spans(paragraphs[0], "es", engine_protects=True)} == {"Rubio", "Trump"}
+
+
+def test_a_plural_possessive_is_a_possessive():
+    flores = next(t for t in tokenize("The Flores' house and the Smiths’ car.") if t.text == "Flores")
+    smiths = next(t for t in tokenize("The Flores' house and the Smiths’ car.") if t.text == "Smiths")
+    assert flores.possessive and smiths.possessive
+    assert not any(t.possessive for t in tokenize("He said 'yes' to Ana's plan.") if t.text != "Ana")
+
+
 # --- title + nationality + name --------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "src", "expected"), [

@@ -19,6 +19,7 @@ __all__ = ["Token", "connectors", "foreign_connectors", "is_possessive", "tokeni
 WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # an English possessive or genitive, straight or curly apostrophe: "Trump's", "Rubio’s"
 POSSESSIVE = re.compile(r"['’]s$")
+_BARE_APOSTROPHE = re.compile(r"['’](?!\w)")
 # what may stand between a sentence's start and its first word, or end a sentence before a word
 OPENS_SENTENCE = re.compile(r"[.!?:;\n\"“«¿¡—–(\[]")
 
@@ -32,7 +33,7 @@ class Token:
         end: where it ends (before a possessive ``'s``).
         text: the word.
         initial: it opens a sentence (or a quote, a parenthesis), where every word is capitalized.
-        possessive: an ``'s`` follows it in the text.
+        possessive: an ``'s`` follows it in the text, or an apostrophe alone after a plural ("Flores'").
     """
 
     start: int
@@ -64,7 +65,11 @@ def tokenize(text: str) -> list[Token]:
     for m in WORD.finditer(text):
         initial = not tokens or bool(OPENS_SENTENCE.search(text, last, m.start()))
         word = POSSESSIVE.sub("", m.group())
-        tokens.append(Token(m.start(), m.start() + len(word), word, initial, len(word) < len(m.group())))
+        # a plural's possessive is its apostrophe alone: "the Flores' house", not the end of a quote: "'yes'"
+        plural_possessive = (word.endswith("s") and bool(_BARE_APOSTROPHE.match(text, m.end()))
+                             and text[m.start() - 1 : m.start()] not in ("'", "‘", "’"))
+        tokens.append(Token(m.start(), m.start() + len(word), word, initial,
+                            len(word) < len(m.group()) or plural_possessive))
         last = m.end()
     return tokens
 

@@ -194,9 +194,10 @@ class RuleNameFinder:
 
     @staticmethod
     def _people(sentences: list[str], lang: str, lower: set[str], candidates: Mapping[str, str]) -> set[str]:
-        """One-word names that a title before them or a verb of saying after them shows are people.
+        """One-word names that a title before them or a verb of saying after them shows are people,
+        and those the document writes as owners (a Spanish genitive "de X").
 
-        A word found as a name elsewhere takes either sign; a word capitalized only because it opens
+        A word found as a name elsewhere takes any sign; a word capitalized only because it opens
         a sentence takes the verb ("Rubio dijo ..."), unless it is a plural or a pronoun.
         """
         people: set[str] = set()
@@ -218,7 +219,11 @@ class RuleNameFinder:
                 says = (after is not None and after.text in SAYS[lang]
                         and sentence[w.end : after.start] in (" ", ", "))
                 plural = lang == "en" and low.endswith("s")
-                if (text in candidates and (titled or says)) or (says and not plural):
+                # "los asesores de Rubio": a Spanish name after "de" inside a sentence owns something; alone,
+                # the engine would read it as an ordinary word ("Blond"). An English possessive is no
+                # such sign: "Earth's", "Children's Hospital" are the engine's to translate (FLORES, NTREX)
+                owner = lang == "es" and not w.initial and sentence[: w.start].endswith(" de ")
+                if (text in candidates and (titled or says or owner)) or (says and not plural):
                     people.add(text)
         return people
 
