@@ -227,11 +227,16 @@ def test_offline_preset_on_a_spanish_copy_flags_a_word_it_left_in_spanish():
     assert any("megac\u00e1rcel" in words for words in low.values())
 
 
-def test_tiny_neural_models_report_untranslated_words_in_the_record(tiny_preset):
+@pytest.mark.parametrize(("text", "lang"), [(EN_COPY, "en"), (ES_COPY, "es")])
+def test_tiny_neural_models_report_untranslated_words_in_the_record(tiny_preset, text, lang):
     pipeline = Pipeline.from_preset(str(tiny_preset), device="cpu", sentences=1)
-    [result] = pipeline.run([Source.from_text(EN_COPY, lang="en")])
+    [result] = pipeline.run([Source.from_text(text, lang=lang)])
     record = json.loads(json.dumps(result.to_dict()))
     assert record["confidence"]["sentences"]
     for sentence in record["confidence"]["sentences"]:
-        assert sentence["untranslated"] == list(untranslated_words(
-            sentence["source"], sentence["text"], "es", None))  # an English article: both translations are Spanish
+        # the article's translation is in the other language; the summary's in the one its text is in
+        target = ("es" if lang == "en" else "en") if sentence["translation"] == "full" else next(
+            k for k, summary in record["summaries"].items() if sentence["text"] in summary)
+        assert sentence["untranslated"] == list(untranslated_words(sentence["source"], sentence["text"], target, None))
+        if sentence["untranslated"]:
+            assert sentence in record["low_confidence"]

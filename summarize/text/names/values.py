@@ -21,7 +21,6 @@ FULL = "full name"  # two or three capitalized words whose last one may stand fo
 PERSON = "person"  # one word the document shows is a person: after a title or before "said" ("Trump said")
 
 
-
 @dataclass(frozen=True)
 class Name:
     """One proper name of a document.
