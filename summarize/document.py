@@ -181,12 +181,15 @@ class SentenceConfidence:
         source: the sentence as written.
         text: its translation.
         score: the engine's score (see :class:`Confidence` for what it measures).
+        untranslated: the source words the translation left as they were ("incarcerated" in a
+            Spanish sentence): the words the engine did not know, names aside.
     """
 
     translation: str
     source: str
     text: str
     score: float
+    untranslated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,8 @@ class Confidence:
         measure: what the scores are: ``known-word share`` (Apertium: the share of words its
             dictionaries knew, 0 to 1) or ``mean token log-probability`` (neural engines: the
             model's own, 0 at best, more negative when less sure).
-        low_below: sentences scoring below this are listed as low-confidence.
+        low_below: sentences scoring below this are listed as low-confidence, and so are those
+            with a word left untranslated, whatever their score.
         sentences: every translated sentence with its score, the full translation's first.
     """
 
@@ -207,8 +211,8 @@ class Confidence:
 
     @property
     def low(self) -> list[SentenceConfidence]:
-        """The sentences scoring below :attr:`low_below`."""
-        return [s for s in self.sentences if s.score < self.low_below]
+        """The sentences scoring below :attr:`low_below`, and those with a word left untranslated."""
+        return [s for s in self.sentences if s.score < self.low_below or s.untranslated]
 
 
 @dataclass

@@ -88,6 +88,9 @@ class Scored:
     text: str
     score: float | None = None
     notes: tuple[str, ...] = ()
+    # the source words the engine did not know and left as they were ("incarcerated" in Spanish
+    # output); None: the engine does not say (see summarize.pipeline.translate for the fallback)
+    untranslated: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

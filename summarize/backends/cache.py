@@ -424,12 +424,15 @@ class CachedTranslator(Translator):
         namespace = json.dumps([self._namespace(f"{src}-{tgt}"), NOTED])
 
         def compute(missing: list[str]) -> list[str]:
-            return [json.dumps([s.text, s.score, list(s.notes)]) for s in
-                    self.inner.translate_scored(missing, src, tgt, warnings=warnings)]
+            return [json.dumps([s.text, s.score, list(s.notes),
+                                None if s.untranslated is None else list(s.untranslated)])
+                    for s in self.inner.translate_scored(missing, src, tgt, warnings=warnings)]
 
         stored = (json.loads(v) for v in _cached_call(self.cache, namespace, texts, compute, warnings,
                                                        whole_call=not self.batch_invariant))
-        return [Scored(text, score, tuple(notes)) for text, score, notes in stored]
+        # an entry stored before the untranslated words were (three fields) has none to say
+        return [Scored(text, score, tuple(notes), None if not rest or rest[0] is None else tuple(rest[0]))
+                for text, score, notes, *rest in stored]
 
 
 class CachedSummarizer(Summarizer):

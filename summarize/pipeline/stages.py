@@ -105,4 +105,5 @@ def engine_label(described: dict[str, str]) -> str:
 
 def confidences(translation: str, sentences: Sequence[ScoredSentence]) -> list[SentenceConfidence]:
     """The scored sentences of one translation (``full`` or ``summary``); unscored ones are left out."""
-    return [SentenceConfidence(translation, s.source, s.text, s.score) for s in sentences if s.score is not None]
+    return [SentenceConfidence(translation, s.source, s.text, s.score, s.untranslated)
+            for s in sentences if s.score is not None]

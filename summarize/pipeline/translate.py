@@ -18,19 +18,23 @@ from ..backends.base import Scored, Translator, tally_notes
 from ..text.glossary import Glossary
 from ..text.langid import LanguageIdentifier, language_name
 from ..text.names import DocumentNames, is_title_case, sentence_case
+from ..text.names.titles import title_spans
 from ..text.protect import Masked, Span, mask, restore
 from ..text.segment import split_sentences
+from ..text.tokens import WORD, word_list
 
-__all__ = ["DocumentTranslator", "ScoredSentence"]
+__all__ = ["DocumentTranslator", "ScoredSentence", "untranslated_words"]
 
 
 @dataclass(frozen=True)
 class ScoredSentence:
-    """One translated sentence of a document and the engine's confidence in it."""
+    """One translated sentence of a document, the engine's confidence in it, and the source words
+    left untranslated in it (see :func:`untranslated_words`)."""
 
     source: str
     text: str
     score: float | None
+    untranslated: tuple[str, ...] = ()
 
 
 @dataclass
@@ -136,10 +140,14 @@ class DocumentTranslator:
                         pc.spans = tuple(doc_names.spans(pc.text, src, engine_says,
                                                          engine_protects=self.translator.protects_names,
                                                          translated=engine_translates, kept=engine_keeps))
+                    if doc_names is not None and pc.translate and self.translator.protects_names:
+                        # a word-by-word engine keeps the source's order of title, nationality and name
+                        pc.spans = tuple(_non_overlapping(title_spans(pc.text, src), pc.spans))
                 pieces.append(found)
             layout.append(pieces)
         unique = list(dict.fromkeys((pc.text, pc.spans) for doc in layout for par in doc for pc in par if pc.translate))
-        translated = {key: Scored(_final_stop(key[0], out.text), out.score, out.notes)
+        translated = {key: Scored(_contract(_final_stop(key[0], out.text), tgt), out.score, out.notes,
+                                  untranslated_words(key[0], out.text, tgt, out.untranslated, key[1]))
                       for key, out in zip(unique, self._translate(unique, src, tgt, warnings), strict=True)}
         if notes is not None:  # each document's sentences' notes, counted in that document
             for own, doc in zip(notes, layout, strict=True):
@@ -153,8 +161,8 @@ class DocumentTranslator:
              for par in doc]
             for doc in layout
         ]
-        sentences = [[ScoredSentence(pc.text, translated[(pc.text, pc.spans)].text, translated[(pc.text, pc.spans)].score)
-                      for par in doc for pc in par if pc.translate] for doc in layout]
+        sentences = [[_scored_sentence(pc.text, translated[(pc.text, pc.spans)]) for par in doc for pc in par if pc.translate]
+                     for doc in layout]
         return rebuilt, sentences
 
     def _engine_translates(self, forms: Sequence[str], src: str, tgt: str) -> tuple[set[str], set[str]]:
@@ -193,7 +201,7 @@ class DocumentTranslator:
         results: list[Scored | None] = [None] * len(texts)
         for i, out in zip(todo, outputs, strict=True):
             text = restore(out.text, masked[i]) if masked[i].spans else out.text
-            results[i] = None if text is None else Scored(text, out.score, out.notes)
+            results[i] = None if text is None else Scored(text, out.score, out.notes, out.untranslated)
         broken = [i for i, r in enumerate(results) if r is None]
         if broken:
             for i, whole in zip(broken, self._piecewise([masked[i] for i in broken], src, tgt, warnings), strict=True):
@@ -227,7 +235,9 @@ class DocumentTranslator:
                     text += piece[: len(piece) - len(piece.lstrip())] + done[core] + piece[len(piece.rstrip()):]
                 else:
                     text += piece
-            out.append(Scored(" ".join(text.split()), score, notes))
+            said = [k.untranslated for k in known]
+            untranslated = None if any(u is None for u in said) else tuple(dict.fromkeys(w for u in said if u for w in u))
+            out.append(Scored(" ".join(text.split()), score, notes, untranslated))
         return out
 
     def _foreign(self, paragraph: str, src: str, tgt: str) -> str | None:
@@ -246,10 +256,57 @@ class DocumentTranslator:
 
 
 _WORDS = re.compile(r"\w")
+# a copied word this short is as likely a word of both languages ("no", "real", "plan")
+MIN_COPIED_CHARS = 5
+
+
+def _scored_sentence(source: str, out: Scored) -> ScoredSentence:
+    return ScoredSentence(source, out.text, out.score, out.untranslated or ())
+
+
+def untranslated_words(source: str, output: str, tgt: str, engine_says: Sequence[str] | None,
+                       names: Sequence[Span] = ()) -> tuple[str, ...]:
+    """The words of ``source`` its translation left in ``src``: what an editor should check.
+
+    The engine's own word where it gives one (Apertium marks each word its dictionaries did not
+    know); otherwise, the evidence in the output: a lower-case source word of :data:`MIN_COPIED_CHARS`
+    letters or more copied into it as it was, which is no word of the target language's stop list
+    nor one spelled the same in both languages (``summarize/text/wordlists/shared.txt``).
+    Names are never listed: capitalized words, acronyms, numbers and the document's names and
+    glossary terms (``names``), which are meant to be kept.
+
+    Args:
+        source: the sentence as written.
+        output: its translation.
+        tgt: the target language.
+        engine_says: the engine's own list (:attr:`Scored.untranslated`), ``None`` when it gives none.
+        names: the spans masked in the sentence (names, glossary terms).
+
+    Returns:
+        Each word once, in order.
+    """
+    kept = {w for span in names for w in WORD.findall(f"{span.text} {span.output}")}
+    if engine_says is not None:
+        found = list(engine_says)
+    else:
+        written = {w for w in WORD.findall(source)}
+        found = [w for w in WORD.findall(output) if w in written and len(w) >= MIN_COPIED_CHARS
+                 and w.lower() not in word_list(f"stop.{tgt}.txt") and w.lower() not in word_list("shared.txt")]
+    return tuple(dict.fromkeys(w for w in found if w.isalpha() and w.islower() and w not in kept))
 
 
 def _contains(text: str, name: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
+_SPLIT_CONTRACTION = re.compile(r"(?<!\w)([Dd]e|[Aa]) el(?= )")
+
+
+def _contract(text: str, lang: str) -> str:
+    """Spanish "de el"/"a el" as Spanish writes them, "del"/"al": a rendered name that opens with its
+    article ("el presidente estadounidense, ...") lands after a preposition. "de El Salvador" keeps its
+    capital article, which is part of the name."""
+    return _SPLIT_CONTRACTION.sub(lambda m: m.group(1) + "l", text) if lang == "es" else text
 
 
 _DOUBLED_STOP = re.compile(r"(?<=\w\.)\.(?!\.)")

@@ -48,7 +48,7 @@ from .tagger import TaggerProbe, calls_for, find_tagger
 if TYPE_CHECKING:
     from ...text.langid import LanguageIdentifier
 
-__all__ = ["MODES", "ApertiumTranslator"]
+__all__ = ["MODES", "ApertiumTranslator", "unknown_words", "unmark"]
 
 # the translation of a segment whose protected names Apertium altered (see Scored.notes)
 UNPROTECTED_NOTE = "were translated without name protection, because Apertium altered their protected names"
@@ -68,6 +68,15 @@ _WORD = re.compile(r"\w")
 _NAME_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # about one word in fifteen unknown to the dictionaries: an untranslated word an editor should see
 LOW_KNOWN_SHARE = 0.93
+
+
+_MARKED_WORD = re.compile(r"(?<![\w*@#])[*@](\w+(?:[-'’]\w+)*)")
+
+
+def unknown_words(text: str) -> tuple[str, ...]:
+    """The words of Apertium output (run without ``-u``) that it left untranslated, each once, in
+    order: ``*`` marks a word its analyser did not know, ``@`` one its bilingual dictionary lacks."""
+    return tuple(dict.fromkeys(_MARKED_WORD.findall(text)))
 
 
 def unmark(text: str) -> tuple[str, float]:
@@ -220,22 +229,23 @@ class ApertiumTranslator(Translator):
             masked = self._get_protector().protect(prepared, src, tgt)
         else:
             masked = [Masked(t, t) for t in prepared]
-        raw, scores = self._run_scored(mode, [m.text for m in masked])
+        raw, scores, unknown = self._run_scored(mode, [m.text for m in masked])
         restored = [restore(out, m) if m.spans else out for out, m in zip(raw, masked, strict=True)]
         lost = [k for k, r in enumerate(restored) if r is None]
         if lost:
-            again, again_scores = self._run_scored(mode, [prepared[k] for k in lost])
-            for k, out, score in zip(lost, again, again_scores, strict=True):
-                restored[k], scores[k] = out, score
+            again, again_scores, again_unknown = self._run_scored(mode, [prepared[k] for k in lost])
+            for k, out, score, words in zip(lost, again, again_scores, again_unknown, strict=True):
+                restored[k], scores[k], unknown[k] = out, score, words
         unprotected = {todo[k] for k in lost}
-        outputs = [Scored(t, 1.0 if t.strip() else None) for t in texts]
-        for i, text, score in zip(todo, restored, scores, strict=True):
+        outputs = [Scored(t, 1.0 if t.strip() else None, untranslated=()) for t in texts]
+        for i, text, score, words in zip(todo, restored, scores, unknown, strict=True):
             outputs[i] = Scored(_SPACES.sub(" ", text or "").strip(), round(score, 4),
-                                (UNPROTECTED_NOTE,) if i in unprotected else ())
+                                (UNPROTECTED_NOTE,) if i in unprotected else (), words)
         return outputs
 
-    def _run_scored(self, mode: str, segments: list[str]) -> tuple[list[str], list[float]]:
-        """Clean translations (``-u``) and their known-word shares (from a run with marks, see :func:`unmark`)."""
+    def _run_scored(self, mode: str, segments: list[str]) -> tuple[list[str], list[float], list[tuple[str, ...]]]:
+        """Clean translations (``-u``), their known-word shares and the words left untranslated (from a
+        run with marks, see :func:`unmark` and :func:`unknown_words`)."""
         calls = self._calls(mode, segments)
         grouped = [[segments[i] for i in call] for call in calls]
         # the two runs are independent processes: run them side by side (the deadline's context goes along)
@@ -245,9 +255,10 @@ class ApertiumTranslator(Translator):
             marked_out = marked_run.result()
         order = [i for call in calls for i in call]
         clean, scores = [""] * len(segments), [1.0] * len(segments)
+        unknown: list[tuple[str, ...]] = [()] * len(segments)
         for i, out, marked in zip(order, clean_out, marked_out, strict=True):
-            clean[i], scores[i] = out, unmark(marked)[1]
-        return clean, scores
+            clean[i], scores[i], unknown[i] = out, unmark(marked)[1], unknown_words(marked)
+        return clean, scores, unknown
 
     def _calls(self, mode: str, segments: list[str]) -> list[list[int]]:
         """Segment indices per process, so that no segment follows one that alters the tagger."""

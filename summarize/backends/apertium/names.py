@@ -36,6 +36,7 @@ from typing import Protocol
 
 from ...text.names import is_description
 from ...text.protect import Masked, Span, mask
+from ...text.tokens import WORD, Token, foreign_connectors, tokenize
 
 __all__ = [
     "AMBIGUOUS",
@@ -55,9 +56,9 @@ AMBIGUOUS = "ambiguous"  # read as a name or as an ordinary word ("Salvador", "M
 
 _SPANISH_ARTICLES = frozenset({"el", "la", "los", "las"})
 _SPANISH_SAINTS = frozenset({"san", "santa", "santo"})
-# Lower-case words inside names. In English text they mark Spanish or Portuguese names ("Tren de
-# Aragua"); in Spanish text "de" mostly joins two names or a description and a name.
-_CONNECTORS = {"es": frozenset[str](), "en": frozenset({"de", "del", "da", "do", "dos"})}
+# Lower-case words inside names: in English text they mark Spanish or Portuguese names ("Tren de
+# Aragua"); in Spanish text "de" mostly joins two names or a description and a name, which the engine reads.
+_CONNECTORS = {"es": frozenset[str](), "en": foreign_connectors()}
 
 _URL = r"(?:https?://|www\.)[^\s<>\"'«»“”]+[^\s<>\"'«»“”.,;:!?)\]]"
 # a bare address with a path ("gob.sv/Noticias", "example.com/Informe"): its dots are no sentence ends
@@ -73,13 +74,6 @@ MAX_WORD_CHARS = 64
 _LONG_RUN = rf"\S{{{MAX_WORD_CHARS},}}"
 _VERBATIM = re.compile(f"{_URL}|{_BARE_URL}|{_EMAIL}|{_HANDLE}|{_LONG_RUN}")
 _QUOTES = re.compile(r'"([^"]+)"|“([^”]+)”|«([^»]+)»')
-# words joined by hyphens or apostrophes ("MS-13", "O'Hagan", "L'Oreal"): Apertium reads a word after
-# an apostrophe as a contraction ("'M..." -> "I'm"), so the name must travel whole
-_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*")
-_POSSESSIVE = re.compile(r"['’]s$")
-_OPENS_SENTENCE = re.compile(r"[.!?:;\n\"“«¿¡—]")
-
-
 @dataclass(frozen=True)
 class Reading:
     """How an engine reads a word or a run of words.
@@ -111,54 +105,32 @@ class Lexicon(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class _Token:
-    start: int
-    end: int
-    text: str
-    initial: bool
-
-    @property
-    def capitalized(self) -> bool:
-        return self.text[0].isupper() and any(c.islower() for c in self.text)
-
-    @property
-    def acronym(self) -> bool:
-        return sum(c.isupper() for c in self.text) >= 2 and not any(c.islower() for c in self.text)
+def _tokens(text: str) -> list[Token]:
+    """The words of a text ("Rubio's" is "Rubio" and a possessive the engine handles); one of
+    :data:`MAX_WORD_CHARS` or more is no name: kept verbatim, never looked up."""
+    return [tok for tok in tokenize(text) if len(tok.text) < MAX_WORD_CHARS]
 
 
-def _tokens(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    last = 0
-    for m in _TOKEN.finditer(text):
-        initial = not tokens or bool(_OPENS_SENTENCE.search(text, last, m.start()))
-        word = _POSSESSIVE.sub("", m.group())  # "Rubio's" is "Rubio" and a possessive the engine handles
-        if len(word) < MAX_WORD_CHARS:  # longer ones are no names: kept verbatim, never looked up
-            tokens.append(_Token(m.start(), m.start() + len(word), word, initial))
-        last = m.end()
-    return tokens
-
-
-def _runs(text: str, tokens: list[_Token], lang: str) -> list[list[_Token]]:
+def _runs(text: str, tokens: list[Token], lang: str) -> list[list[Token]]:
     """Group capitalized words separated by single spaces (in English text also by ``de``, ``da``...)."""
-    runs: list[list[_Token]] = []
-    current: list[_Token] = []
+    runs: list[list[Token]] = []
+    current: list[Token] = []
     for i, tok in enumerate(tokens):
         joined = bool(current) and text[current[-1].end : tok.start] == " "
         connects = (joined and tok.text in _CONNECTORS[lang] and i + 1 < len(tokens)
-                    and tokens[i + 1].capitalized and text[tok.end : tokens[i + 1].start] == " ")
-        if (tok.capitalized and (not current or joined)) or connects:
+                    and tokens[i + 1].titled and text[tok.end : tokens[i + 1].start] == " ")
+        if (tok.titled and (not current or joined)) or connects:
             current.append(tok)
         else:
             if current:
                 runs.append(current)
-            current = [tok] if tok.capitalized else []
+            current = [tok] if tok.titled else []
     if current:
         runs.append(current)
     return runs
 
 
-def _span_text(text: str, run: Sequence[_Token]) -> str:
+def _span_text(text: str, run: Sequence[Token]) -> str:
     return text[run[0].start : run[-1].end]
 
 
@@ -173,16 +145,16 @@ class _Context:
         reading = self.readings.get(word)
         return reading.kind if reading else AMBIGUOUS
 
-    def trigger(self, tok: _Token) -> bool:
+    def trigger(self, tok: Token) -> bool:
         """Whether a word marks its run as a name the engine would mangle."""
-        return tok.capitalized and (self.kind(tok.text) in (UNKNOWN, AMBIGUOUS) or tok.text in self.learned)
+        return tok.titled and (self.kind(tok.text) in (UNKNOWN, AMBIGUOUS) or tok.text in self.learned)
 
-    def first_name(self, tok: _Token) -> bool:
+    def first_name(self, tok: Token) -> bool:
         """A person's name the engine knows and keeps as it is ("Donald")."""
         reading = self.readings.get(tok.text)
         return bool(reading and reading.kind == KNOWN and reading.person and reading.name == tok.text)
 
-    def surname(self, before: _Token, tok: _Token) -> bool:
+    def surname(self, before: Token, tok: Token) -> bool:
         """An ordinary word after a first name or an unknown one ("Marco Rubio", "Elon Musk"),
         not a plural ("Ellsworth Mountains") nor after a place ("Minnesota Glacier")."""
         reading, previous = self.readings.get(tok.text), self.readings.get(before.text)
@@ -195,21 +167,21 @@ class _Context:
         return ((previous is None or previous.kind == UNKNOWN) and tok.text.lower() not in self.lowercase
                 and not is_description(tok.text))
 
-    def needs_article(self, tok: _Token) -> bool:
+    def needs_article(self, tok: Token) -> bool:
         """A word that is a name only with its article ("El Salvador", "La Libertad")."""
-        return tok.capitalized and self.kind(tok.text) == AMBIGUOUS
+        return tok.titled and self.kind(tok.text) == AMBIGUOUS
 
-    def named(self, tok: _Token) -> bool:
-        return self.trigger(tok) or (tok.capitalized and self.kind(tok.text) == KNOWN)
+    def named(self, tok: Token) -> bool:
+        return self.trigger(tok) or (tok.titled and self.kind(tok.text) == KNOWN)
 
-    def render(self, tok: _Token) -> str:
+    def render(self, tok: Token) -> str:
         reading = self.readings.get(tok.text)
         return reading.name if reading and reading.name else tok.text
 
 
-def _name_part(run: list[_Token], text: str, ctx: _Context) -> list[_Token]:
+def _name_part(run: list[Token], text: str, ctx: _Context) -> list[Token]:
     """The part of a capitalized run to protect (possibly empty)."""
-    while run and not run[0].capitalized:
+    while run and not run[0].titled:
         run = run[1:]
     if not run or (len(run) > 1 and ctx.kind(_span_text(text, run)) == KNOWN):
         return []  # the engine knows the whole name ("Estados Unidos", "New York")
@@ -225,7 +197,7 @@ def _name_part(run: list[_Token], text: str, ctx: _Context) -> list[_Token]:
     return _inner_part(run, ctx)
 
 
-def _inner_part(run: list[_Token], ctx: _Context) -> list[_Token]:
+def _inner_part(run: list[Token], ctx: _Context) -> list[Token]:
     lowered = run[0].text.lower()
     if ctx.lang == "es" and len(run) > 1 and (
         (lowered in _SPANISH_ARTICLES and ctx.needs_article(run[1]))
@@ -240,7 +212,7 @@ def _inner_part(run: list[_Token], ctx: _Context) -> list[_Token]:
     return run[start : _name_end(run, ctx) + 1]
 
 
-def _name_end(run: list[_Token], ctx: _Context) -> int:
+def _name_end(run: list[Token], ctx: _Context) -> int:
     names = [i for i, t in enumerate(run) if ctx.named(t) and not _describes(run, i, ctx)]
     end = max(names, default=len(run) - 1)
     if end == len(run) - 2 and ctx.surname(run[-2], run[-1]):
@@ -248,22 +220,22 @@ def _name_end(run: list[_Token], ctx: _Context) -> int:
     return end
 
 
-def _describes(run: list[_Token], i: int, ctx: _Context) -> bool:
+def _describes(run: list[Token], i: int, ctx: _Context) -> bool:
     """A name-like word after an ordinary one describes ("Crocodile River", "Parque Nacional"),
     unless it is a first name with a surname after it ("State Marco Rubio")."""
     if i == 0 or ctx.kind(run[i].text) not in (AMBIGUOUS, KNOWN) or run[i].text in ctx.learned:
         return False
     before, reading = run[i - 1], ctx.readings.get(run[i].text)
-    if reading is not None and reading.person and i + 1 < len(run) and run[i + 1].capitalized:
+    if reading is not None and reading.person and i + 1 < len(run) and run[i + 1].titled:
         return False
-    return not before.capitalized or ctx.kind(before.text) == COMMON
+    return not before.titled or ctx.kind(before.text) == COMMON
 
 
 def _candidates(text: str, lang: str) -> set[str]:
     items: set[str] = set()
     tokens = _tokens(text)
     for tok in tokens:
-        if tok.capitalized or tok.acronym:
+        if tok.titled or tok.acronym:
             items.add(tok.text)
     for run in _runs(text, tokens, lang):
         if len(run) > 1:
@@ -273,7 +245,7 @@ def _candidates(text: str, lang: str) -> set[str]:
     return items
 
 
-def _name_span(text: str, part: list[_Token], end: int, ctx: _Context) -> Span:
+def _name_span(text: str, part: list[Token], end: int, ctx: _Context) -> Span:
     pieces: list[str] = []
     last = part[0].start
     for tok in part:
@@ -319,8 +291,8 @@ def _non_overlapping(spans: Iterable[Span]) -> list[Span]:
 def _learn(spans: list[Span], ctx: _Context) -> None:
     """Remember surnames that are ordinary words too, for when they open a sentence ("Rubio dijo")."""
     for span in spans:
-        words = [_Token(0, 0, w, False) for w in _TOKEN.findall(span.text)]
-        if span.kind != "name" or len(words) < 2 or not words[-1].capitalized:
+        words = [Token(0, 0, w, False) for w in WORD.findall(span.text)]
+        if span.kind != "name" or len(words) < 2 or not words[-1].titled:
             continue
         before, last = words[-2], words[-1]
         reading = ctx.readings.get(before.text)
@@ -360,7 +332,7 @@ def find_spans(
     readings = lexicon.classify(sorted(candidates), lang) if lexicon and candidates else {}
     out: list[list[Span]] = []
     for text in texts:
-        ctx = _Context(lang, readings, {w for w in _TOKEN.findall(text) if w.islower()})
+        ctx = _Context(lang, readings, {w for w in WORD.findall(text) if w.islower()})
         spans = _find(text, ctx, tgt, detect)
         _learn(spans, ctx)
         out.append(_find(text, ctx, tgt, detect) if ctx.learned else spans)
