@@ -10,11 +10,12 @@ means, and on the lower-case words that join a name ("Tren de Aragua").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["Token", "connectors", "foreign_connectors", "is_possessive", "tokenize", "word_list"]
+__all__ = ["Token", "connectors", "foreign_connectors", "is_possessive", "runs", "tokenize", "word_list"]
 
 WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # an English possessive or genitive, straight or curly apostrophe: "Trump's", "Rubio’s"
@@ -95,3 +96,31 @@ def connectors(lang: str) -> frozenset[str]:
     """Lower-case words that may stand inside a name written in ``lang`` ("Department of State",
     "Tren de Aragua", "Ministerio de la Presidencia"), Spanish and Portuguese ones included."""
     return word_list(f"connectors.{lang}.txt") | (foreign_connectors() if lang == "en" else frozenset())
+
+
+def runs(text: str, tokens: Sequence[Token], *, starts: Callable[[Token], bool],
+         extends: Callable[[int, list[Token]], bool], separators: tuple[str, ...] = (" ",)) -> list[list[Token]]:
+    """Group tokens into the runs a name may be: a word that ``starts`` one, and the words after it
+    joined by one of ``separators``, each one that ``starts`` a name or that ``extends`` the run.
+
+    Args:
+        text: the text the tokens are of.
+        tokens: its tokens, in order.
+        starts: whether a word may open (and continue) a name: capitalized, titled.
+        extends: ``extends(i, run)``: whether the joined word ``tokens[i]`` carries ``run`` on
+            although it cannot start a name (a connector between two names, a number after one).
+        separators: what may stand between two words of a run.
+    """
+    found: list[list[Token]] = []
+    current: list[Token] = []
+    for i, tok in enumerate(tokens):
+        joined = bool(current) and text[current[-1].end : tok.start] in separators
+        if (starts(tok) and (not current or joined)) or (joined and extends(i, current)):
+            current.append(tok)
+        else:
+            if current:
+                found.append(current)
+            current = [tok] if starts(tok) else []
+    if current:
+        found.append(current)
+    return found

@@ -36,7 +36,7 @@ from typing import Protocol
 
 from ...text.names import is_description
 from ...text.protect import Masked, Span, mask
-from ...text.tokens import WORD, Token, foreign_connectors, tokenize
+from ...text.tokens import WORD, Token, foreign_connectors, runs, tokenize
 
 __all__ = [
     "AMBIGUOUS",
@@ -113,21 +113,12 @@ def _tokens(text: str) -> list[Token]:
 
 def _runs(text: str, tokens: list[Token], lang: str) -> list[list[Token]]:
     """Group capitalized words separated by single spaces (in English text also by ``de``, ``da``...)."""
-    runs: list[list[Token]] = []
-    current: list[Token] = []
-    for i, tok in enumerate(tokens):
-        joined = bool(current) and text[current[-1].end : tok.start] == " "
-        connects = (joined and tok.text in _CONNECTORS[lang] and i + 1 < len(tokens)
-                    and tokens[i + 1].titled and text[tok.end : tokens[i + 1].start] == " ")
-        if (tok.titled and (not current or joined)) or connects:
-            current.append(tok)
-        else:
-            if current:
-                runs.append(current)
-            current = [tok] if tok.titled else []
-    if current:
-        runs.append(current)
-    return runs
+
+    def connects(i: int, current: list[Token]) -> bool:
+        return (tokens[i].text in _CONNECTORS[lang] and i + 1 < len(tokens) and tokens[i + 1].titled
+                and text[tokens[i].end : tokens[i + 1].start] == " ")
+
+    return runs(text, tokens, starts=lambda tok: tok.titled, extends=connects)
 
 
 def _span_text(text: str, run: Sequence[Token]) -> str:

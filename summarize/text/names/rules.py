@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..segment import split_sentences
-from ..tokens import WORD, Token, tokenize
+from ..tokens import WORD, Token, runs, tokenize
 from .case import is_title_case
 from .gazetteer import Gazetteer, features
 from .values import ACRONYM, ESTABLISHED, FULL, NAME, PART, PERSON, DocumentNames, Name, alternation
@@ -35,22 +35,17 @@ _DEMONYM = re.compile(r"(?:an|ans|ese|ish)$")
 
 
 def _runs(sentence: str, words: list[Token], lang: str) -> list[list[Token]]:
-    """Capitalized words joined by single spaces (or hyphens), with connectors between two of them."""
-    runs: list[list[Token]] = []
-    current: list[Token] = []
-    for i, w in enumerate(words):
-        joined = bool(current) and sentence[current[-1].end : w.start] in (" ", "-")
-        bridge = (joined and w.text in CONNECTORS[lang] and _joins(current, w)
-                  and _bridges(sentence, words, i, lang))
-        if (w.capitalized or w.text[:1].isdigit() and joined and current[-1].capitalized) and (not current or joined) or bridge:
-            current.append(w)
-        else:
-            if current:
-                runs.append(current)
-            current = [w] if w.capitalized else []
-    if current:
-        runs.append(current)
-    return [_trim_connectors(r, lang) for r in runs]
+    """Capitalized words joined by single spaces (or hyphens), with connectors between two of them
+    and a number after a capitalized word ("MS 13")."""
+
+    def extends(i: int, current: list[Token]) -> bool:
+        w = words[i]
+        if w.text[:1].isdigit():
+            return current[-1].capitalized
+        return w.text in CONNECTORS[lang] and _joins(current, w) and _bridges(sentence, words, i, lang)
+
+    found = runs(sentence, words, starts=lambda w: w.capitalized, extends=extends, separators=(" ", "-"))
+    return [_trim_connectors(r, lang) for r in found]
 
 
 def _joins(current: list[Token], connector: Token) -> bool:
