@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..document import Removed
+from ..text.segment import split_sentences
 
 __all__ = ["Tidied", "furniture_kind", "headline_shaped", "split_blocks", "tidy"]
 
@@ -144,8 +145,11 @@ def _contact(paragraph: str) -> bool:
     if len(paragraph) > MAX_CONTACT_CHARS:
         return False
     cues = sum(bool(p.search(paragraph)) for p in (_PHONE, _CONTACT, _STREET, _POSTAL))
-    prose = any(len(s.split()) > 8 for s in re.split(r"(?<=[.!?])\s", paragraph) if s.rstrip().endswith("."))
-    return cues >= 1 and not prose and (cues >= 2 or len(paragraph.split()) <= 12)
+    if not cues:
+        return False
+    # the package's one sentence splitter: "Calle 5 de EE. UU. ..." is one sentence, not two short ones
+    prose = any(len(s.split()) > 8 for s in split_sentences(paragraph, "es") if s.rstrip().endswith("."))
+    return not prose and (cues >= 2 or len(paragraph.split()) <= 12)
 
 
 def headline_shaped(line: str) -> bool:
