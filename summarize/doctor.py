@@ -176,10 +176,11 @@ def _gpu() -> Check:
                  "On a machine with an NVIDIA GPU install a CUDA build of torch (https://pytorch.org).")
 
 
-def _llamacpp_cpu(model: str | None) -> Check:
+def _llamacpp_cpu(model: str | None, reg: Registry | None = None) -> Check:
     """Whether the installed llama.cpp runs on this CPU: its build's features, and a two-token try in a child."""
     from .backends.llamacpp_check import check_llamacpp
 
+    model = model or _first_gguf(given_or_default(reg))
     found = check_llamacpp(model)
     uses = " ".join(found.build) or "no SIMD features"
     detail = f"built for {uses}"
@@ -218,8 +219,8 @@ def _first_gguf(reg: Registry) -> str | None:
     return None
 
 
-def _checks(gguf: str | None = None) -> list[Check]:
-    llama = [_llamacpp_cpu(gguf)] if importlib.util.find_spec("llama_cpp") is not None else []
+def _checks(gguf: str | None, reg: Registry) -> list[Check]:
+    llama = [_llamacpp_cpu(gguf, reg)] if importlib.util.find_spec("llama_cpp") is not None else []
     return [
         _apertium(),
         _library("torch", "torch", "the neural engines (marian, seq2seq, instruct)", "pip install summarize"),
@@ -345,7 +346,7 @@ def diagnose(*, gguf: str | None = None, registry: Registry | None = None) -> Re
 
     reg = given_or_default(registry)
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    return Report(__version__, _checks(gguf or _first_gguf(reg)), _devices(), _auto(reg), _models(reg), _caches())
+    return Report(__version__, _checks(gguf, reg), _devices(), _auto(reg), _models(reg), _caches())
 
 
 def _size(n: int) -> str:

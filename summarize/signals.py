@@ -47,7 +47,7 @@ _RUN_MODE_OPTIONS = ("--resume", "--retry-failed", "--overwrite")
 
 
 class StopSignal(BaseException):
-    """SIGTERM or SIGHUP under :func:`raising` (or Ctrl-C at the top of the command line).
+    """SIGTERM or SIGHUP under :func:`raising` (Ctrl-C stays Python's ``KeyboardInterrupt``).
 
     A ``BaseException``, not an ``Exception``: it passes through the per-input envelope and
     through Click, which would turn a ``KeyboardInterrupt`` into "Aborted!" and exit 1.

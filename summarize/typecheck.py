@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections.abc
 import dataclasses
+import math
 import types
 import typing
 from dataclasses import dataclass
@@ -30,8 +31,8 @@ class Range:
     high: float | None = None
 
     def holds(self, value: float) -> bool:
-        """Whether ``value`` lies within the bounds (both included)."""
-        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+        """Whether ``value`` lies within the bounds (both included); infinity and NaN never do."""
+        return math.isfinite(value) and (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
 
     def describe(self) -> str:
         """``"from 1 to 64"``, ``"of at least 1"``, ``"of at most 0.5"``."""

@@ -141,6 +141,7 @@ class TaggingOptions:
     limit: int | None = None
     mode: Literal["fast", "careful"] = "fast"
     width: Annotated[int, Range(1, 8)] = 2
+    label: str = ""
 
 
 def tagging_records(todo, pipeline, options, stop=lambda: False):
@@ -179,6 +180,7 @@ def test_a_batch_engines_settings_arrive_typed_from_the_command_line(tmp_path):
     ("mode=slow", "'mode' of the tagging batch engine must be one of 'fast', 'careful', not 'slow'"),
     ("width=9", "'width' of the tagging batch engine must be a whole number from 1 to 8, not 9"),
     ("colour=red", "the tagging batch engine has no setting 'colour'"),
+    ("width=inf", "'width' of the tagging batch engine must be a whole number from 1 to 8, not inf"),
     ("width", "--engine-option 'width' is not KEY=VALUE"),
 ])
 def test_a_wrong_batch_engine_setting_names_the_key_and_the_engine(tmp_path, setting, message):
@@ -203,3 +205,32 @@ def test_batch_options_from_python_are_checked_against_the_engines_dataclass():
         BatchOptions("o.jsonl", engine="ray", engine_options=RayOptions(workers=0)).validate()
     with pytest.raises(ConfigError, match="'width' of the tagging batch engine must be a whole number from 1 to 8"):
         BatchOptions("o.jsonl", engine="tagging", engine_options=TaggingOptions(width=0)).validate(BATCH_REGISTRY)
+
+
+def test_command_line_settings_read_as_toml_then_as_the_string_and_an_empty_one_is_none():
+    from summarize.batch import engine_options
+
+    read = engine_options("tagging", {"label": "42", "limit": "", "tags": '["a"]'}, BATCH_REGISTRY)
+    assert (read.label, read.limit, read.tags) == ("42", None, ("a",))  # a string setting keeps "42"
+
+
+def test_a_setting_given_twice_or_a_required_one_missing_is_a_config_error(tmp_path):
+    from click.testing import CliRunner
+
+    from summarize.batch import engine_options
+    from summarize.cli import cli
+
+    ran = CliRunner().invoke(cli, ["batch", str(tmp_path / "a.txt"), "-o", str(tmp_path / "o.jsonl"), "-p", "offline",
+                                   "--engine", "tagging", "-E", "width=2", "-E", "width=4"], obj=BATCH_REGISTRY)
+    assert ran.exit_code == 2 and "--engine-option 'width' is given twice" in ran.output
+
+    @dataclass(frozen=True)
+    class Needs:
+        queue: str
+        depth: int = 1
+
+    reg = default_registry()
+    reg.add_batch_engine(BatchEngine("queued", tagging_records, "tests", options=Needs))
+    with pytest.raises(ConfigError, match="the queued batch engine's settings are incomplete: .*queue"):
+        engine_options("queued", {"depth": "2"}, reg)
+    assert engine_options("queued", {"queue": "a"}, reg) == Needs("a")

@@ -150,33 +150,50 @@ def engine_options(engine: str, values: Mapping[str, Any], registry: Registry | 
         if key not in fields:
             raise ConfigError(f"the {engine} batch engine has no setting {key!r}",
                               hint=f"Its settings: {', '.join(fields) or 'none'}.")
-        read = _toml_value(value)
-        try:
-            conformed[key] = conform(read, fields[key])
-        except Mismatch as exc:
-            raise ConfigError(f"{key!r} of the {engine} batch engine must be {exc.expected}, not {read!r}") from None
+        conformed[key] = _conformed_setting(engine, key, value, fields[key])
     assert cls is not None
-    options = cls(**conformed)
+    try:
+        options = cls(**conformed)
+    except TypeError as exc:  # a setting the dataclass requires and no one gave
+        raise ConfigError(f"the {engine} batch engine's settings are incomplete: {exc}",
+                          hint=_SETTINGS_HINT) from None
     _validated(options, engine)
     return options
 
 
-def _toml_value(value: Any) -> Any:
-    """A command-line string read as a TOML value where it is one (``8``, ``0.5``, ``true``); else as it is."""
-    if not isinstance(value, str):
-        return value
-    import tomllib
+_SETTINGS_HINT = "Give the batch engine's settings as -E KEY=VALUE (Python: summarize.batch.engine_options)."
 
-    try:
-        return tomllib.loads(f"v = {value}")["v"]
-    except tomllib.TOMLDecodeError:
-        return value
+
+def _conformed_setting(engine: str, key: str, value: Any, annotation: Any) -> Any:
+    """One setting as its field holds it: a command-line string is read as TOML first (``8``, ``0.5``,
+    ``true``, ``["a"]``), then as the string itself (``-E queue=42`` for a string setting); an empty
+    string is "none" for a setting that may be none."""
+    candidates = [value]
+    if isinstance(value, str):
+        import tomllib
+
+        try:
+            candidates.insert(0, tomllib.loads(f"v = {value}")["v"])
+        except tomllib.TOMLDecodeError:
+            pass
+        if not value.strip():
+            candidates.append(None)
+    first: Mismatch | None = None
+    for candidate in candidates:
+        try:
+            return conform(candidate, annotation)
+        except Mismatch as exc:
+            first = first or exc
+    assert first is not None
+    raise ConfigError(f"{key!r} of the {engine} batch engine must be {first.expected}, not {candidates[0]!r}",
+                      hint=_SETTINGS_HINT)
 
 
 def _check_engine_options(reg: Registry, engine: str, options: Any) -> None:
-    cls = reg.batch_engine(engine).options_type()
+    info = reg.batch_engine(engine)
     if options is None:
         return
+    cls = info.options_type()
     if cls is None or not isinstance(options, cls):
         wanted = f"a {cls.__module__}.{cls.__qualname__}" if cls is not None else "None (it has no settings)"
         raise ConfigError(f"engine_options of the {engine} batch engine must be {wanted}, "

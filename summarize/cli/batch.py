@@ -81,6 +81,8 @@ def _settings(pairs: Sequence[str]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise ConfigError(f"--engine-option {pair!r} is not KEY=VALUE", hint="For example: -E workers=4")
+        if key.strip() in settings:
+            raise ConfigError(f"--engine-option {key.strip()!r} is given twice", hint="Give each setting once.")
         settings[key.strip()] = value.strip()
     return settings
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..config import DEFAULT_PRESET, PipelineConfig, load_config
 from ..reading.fetch import FetchSettings
-from ..registry import Registry, default_registry
+from ..registry import Registry, default_registry, given_or_default
 
 __all__ = ["PipelineSpec"]
 
@@ -47,7 +47,7 @@ class PipelineSpec:
     registry: Registry = field(default_factory=default_registry)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "registry", self.registry.frozen())
+        object.__setattr__(self, "registry", given_or_default(self.registry).frozen())
 
     @classmethod
     def from_preset(cls, preset: str = DEFAULT_PRESET, *, fetch: FetchSettings | None = None,

@@ -78,7 +78,8 @@ def expand_inputs(inputs: Sequence[str], *, since: dt.date | None = None,
             ``invalid`` source (see :meth:`Source.invalid`).
     """
     seen: dict[str, Source] = {}
-    feeds = _Feeds(since, fetch or _fetch_bytes, given_or_default(formats))
+    formats = given_or_default(formats)
+    feeds = _Feeds(since, fetch or _fetcher(formats.media_types()), formats)
     for raw in inputs:
         for source in _expand_one(raw, feeds):
             assert source.id is not None
@@ -121,10 +122,15 @@ class _Feeds:
         return self.expand(self.formats.input_format("feed"), self.fetch(raw), raw)
 
 
-def _fetch_bytes(url: str) -> bytes:
-    from .fetch import fetch
+def _fetcher(media_types: tuple[str, ...]) -> Callable[[str], bytes]:
+    """Download a feed URL with default limits, accepting the content types of these formats."""
 
-    return fetch(url).content
+    def fetch_bytes(url: str) -> bytes:
+        from .fetch import fetch
+
+        return fetch(url, media_types=media_types).content
+
+    return fetch_bytes
 
 
 def _expand_one(raw: str, feeds: _Feeds) -> Iterator[Source]:

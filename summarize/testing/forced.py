@@ -151,6 +151,9 @@ FORCED: dict[tuple[str, str], type] = {
 def install(reg: Registry, lengths: ForcedLengths | None = None) -> ForcedLengths:
     """Replace the neural engines of ``reg`` with forced ones (build the pipeline with ``reg``).
 
+    The lengths are the forced classes' own (:func:`set_lengths`), so they hold for every registry
+    of this process: a second ``install`` with other lengths changes the first one's too.
+
     Args:
         reg: the registry to change.
         lengths: the lengths (default: from :data:`ENV`, else the defaults); they are also put in
